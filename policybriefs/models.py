@@ -1,0 +1,214 @@
+"""The frozen records that flow between the pipeline stages.
+
+Every stage is a function from some of these to others; nothing here holds
+behaviour beyond trivial derived properties, so the stages stay testable on
+their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+ArticleFormat = Literal["txt", "md"]
+
+# Kinds of normalizer edit, in the order the passes run.
+EDIT_KINDS: tuple[str, ...] = (
+    "junk-line",  # a whole line of page chrome or spam removed
+    "junk-text",  # chrome pasted inside a line (a farm's host name in the byline)
+    "mojibake",  # GBK misalignment reversed from the bytes
+    "mojibake-inferred",  # a lost character chosen from context, constrained by the bytes
+    "unrecoverable",  # text the bytes cannot give back, kept visibly as LOST_MARK
+    "pinyin",  # an inline reading annotation removed
+    "punctuation",  # ASCII punctuation made full-width
+    "doubled-punctuation",  # an inserted mark before the real one removed
+    "script",  # a Traditional (or stray) character made Simplified
+    "correction",  # an editor's correction from front matter
+)
+
+LOST_MARK = "□"
+"""Stands in the canonical text for a character that could not be recovered."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change the normalizer made, so an editor can audit it.
+
+    ``offset`` is the position of ``after`` in the text the pass produced;
+    ``paragraph`` indexes the brief's body paragraphs, or is ``None`` for
+    lines that were removed or for the title.
+    """
+
+    kind: str
+    before: str
+    after: str
+    paragraph: int | None
+    offset: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OfficialCorrection:
+    name: str
+    city: str | None
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CommitmentReview:
+    """An editor's verdict on one extracted commitment, keyed by paragraph and text."""
+
+    paragraph: int
+    match: str
+    status: str = "pledged"
+    evidence: tuple[tuple[str, str], ...] = ()  # (date, url)
+    drop: bool = False
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class Corrections:
+    officials: tuple[OfficialCorrection, ...] = ()
+    paragraph_cities: tuple[tuple[int, str | None], ...] = ()
+    commitments: tuple[CommitmentReview, ...] = ()
+    text: tuple[tuple[str, str], ...] = ()  # (wrong, right) applied to the normalized text
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    title: str | None = None
+    date: dt.date | None = None
+    source_url: str | None = None
+    meeting: str | None = None
+    series: str | None = None
+    tags: tuple[str, ...] = ()
+    notes_markdown: str = ""
+    corrections: Corrections = field(default_factory=Corrections)
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """An article as read from content/, decoded but otherwise untouched."""
+
+    source: str  # path relative to the content folder, with forward slashes
+    slug: str
+    format: ArticleFormat
+    encoding: str
+    text: str  # the scraped text (the body, for .md)
+    meta: ArticleMeta
+
+
+@dataclass(frozen=True)
+class NormalizedArticle:
+    raw: RawArticle
+    title: str  # zh-Hans
+    paragraphs: tuple[str, ...]  # zh-Hans body paragraphs, title and chrome excluded
+    original_lines: tuple[str, ...]  # the scraped lines, for the "original" view
+    edits: tuple[Edit, ...]
+    warnings: tuple[str, ...]
+    names_hant: tuple[tuple[str, str], ...] = ()  # (zh-Hans, zh-Hant) forms seen in the source
+
+
+@dataclass(frozen=True)
+class Official:
+    name: str  # zh-Hans
+    city: str | None  # short place name without 市/区 (厦门, 平潭), None for provincial posts
+    titles: tuple[str, ...]  # as written, place prefixes included (厦门市委书记)
+    reviewed: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """The part of the brief that speaks for one city (or for the meeting, city None)."""
+
+    city: str | None
+    speakers: tuple[str, ...]
+    paragraphs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # document, slogan, project, quantity, deadline
+    text: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    city: str | None
+    speaker: str | None
+    text: str
+    paragraph: int
+    sentence: int
+    kind: str  # pledge, directive, principle, proposal, joint
+    partners: tuple[str, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    status: str = "pledged"
+    evidence: tuple[tuple[str, str], ...] = ()
+    reviewed: bool = False
+
+    @property
+    def specificity(self) -> int:
+        """Concrete anchors count more than slogans: a score from 0 upward."""
+        weights = {"quantity": 2, "deadline": 2, "project": 2, "document": 1, "slogan": 1}
+        return sum(weights.get(e.kind, 0) for e in self.entities)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything the site shows about one article."""
+
+    slug: str
+    article: NormalizedArticle
+    officials: tuple[Official, ...]
+    sections: tuple[Section, ...]
+    commitments: tuple[Commitment, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def meta(self) -> ArticleMeta:
+        return self.article.raw.meta
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.article.raw.meta.date
+
+    @property
+    def cities(self) -> tuple[str, ...]:
+        return tuple(s.city for s in self.sections if s.city is not None)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "区域合作承诺录"
+    description: str = "谁在区域合作会议上承诺了什么：从新闻报道中整理的各城市承诺。"
+    base_url: str = ""
+    default_script: str = "zh-Hans"
+    language_names: tuple[tuple[str, str], ...] = (("zh-Hans", "简体"), ("zh-Hant", "繁體"))
+    protected_phrases: tuple[str, ...] = ()
+    traditional_variant: str = "s2t"
+
+
+@dataclass(frozen=True)
+class StaticPage:
+    """An editor-written page from content/pages/*.md."""
+
+    slug: str
+    title: str
+    body_markdown: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file: where it goes, which template draws it, with what."""
+
+    path: str  # relative to the script root (for example "briefs/x/index.html")
+    template: str
+    context: dict[str, object]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # relative to the site root
+    content: bytes
