@@ -6,7 +6,9 @@ from __future__ import annotations
 class ContentError(Exception):
     """A problem with one input file; the build reports it and goes on with the others."""
 
-    def __init__(self, source: str, message: str, *, line: int | None = None, byte: int | None = None):
+    def __init__(
+        self, source: str, message: str, *, line: int | None = None, byte: int | None = None
+    ):
         self.source = source
         self.line = line
         self.byte = byte

@@ -107,7 +107,9 @@ class NormalizedArticle:
     original_lines: tuple[str, ...]  # the scraped lines, for the "original" view
     edits: tuple[Edit, ...]
     warnings: tuple[str, ...]
-    names_hant: tuple[tuple[str, str], ...] = ()  # (zh-Hans, zh-Hant) forms seen in the source
+    # The body paragraphs as they were before script conversion, so a name's
+    # Traditional form can be taken from the source instead of guessed.
+    source_paragraphs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,19 @@ class Official:
     name: str  # zh-Hans
     city: str | None  # short place name without 市/区 (厦门, 平潭), None for provincial posts
     titles: tuple[str, ...]  # as written, place prefixes included (厦门市委书记)
+    reviewed: bool = False
+    name_hant: str = ""  # the Traditional form, from the source when it was Traditional
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A run of sentences in one paragraph, spoken for one city (None: the meeting)."""
+
+    paragraph: int
+    start: int  # character offsets in the paragraph
+    end: int
+    city: str | None
+    speaker: str | None
     reviewed: bool = False
 
 
@@ -125,6 +140,7 @@ class Section:
     city: str | None
     speakers: tuple[str, ...]
     paragraphs: tuple[int, ...]
+    parts: tuple[Attribution, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,9 @@ class Brief:
     sections: tuple[Section, ...]
     commitments: tuple[Commitment, ...]
     warnings: tuple[str, ...]
+    meeting: str | None = None  # 闽西南协同发展区联席会议第三次会议
+    series: str | None = None  # 闽西南协同发展区联席会议
+    ordinal: int | None = None  # 3
 
     @property
     def meta(self) -> ArticleMeta:
@@ -185,8 +204,10 @@ class SiteConfig:
     base_url: str = ""
     default_script: str = "zh-Hans"
     language_names: tuple[tuple[str, str], ...] = (("zh-Hans", "简体"), ("zh-Hant", "繁體"))
-    protected_phrases: tuple[str, ...] = ()
-    traditional_variant: str = "s2t"
+    protected_phrases: tuple[tuple[str, str], ...] = ()  # (Simplified, Traditional)
+    # Taiwan-standard character forms (開啟, 這裡) without s2twp's vocabulary
+    # swaps, which would put words in officials' mouths they never said.
+    traditional_variant: str = "s2tw"
 
 
 @dataclass(frozen=True)

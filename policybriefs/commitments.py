@@ -1,0 +1,141 @@
+"""What each city committed to: clause-level records with a kind and entities.
+
+A statement is cut into sentences, and a sentence into the items of an
+enumeration (``一是…；二是…``) or of a ；-separated list. An item is a
+commitment when it looks forward: ``将…`` (pledge), ``要…``/``着力…``
+(directive), ``坚持…`` (principle), ``建议``/``一是…`` (proposal),
+``共建…``/``共同…`` (joint). Retrospective sentences (``过去一年…取得``)
+are not commitments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .entities import find_entities
+from .gazetteer import Gazetteer, load_gazetteer
+from .models import Attribution, Commitment
+from .segment import SPEECH, split_sentences
+
+_ITEM_SPLIT = re.compile(
+    r"(?<=[；;：:])|(?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是]))"
+)
+_LEAD = re.compile(rf"^[^，。；“”]{{0,16}}?{SPEECH}(?:道|说)?[，：:]\s*")
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
+# The first of these markers in an item decides its kind...
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("principle", re.compile(r"坚持")),
+    ("directive", re.compile(r"(?<![重主需只想必纲首])要(?![求素点])|着力|必须|务必|应当")),
+    ("joint", re.compile(r"共建|共同|携手|联合|合力")),
+    ("pledge", re.compile(r"(?<![即必])将(?!来|近|军|领|士)|下一步|力争")),
+)
+# ...but working with a named partner makes it joint wherever it stands,
+_WITH_PARTNER = re.compile(
+    r"与[^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
+    r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同|共建|联合|携手)"
+)
+# and verbs of doing only make a pledge when nothing stronger is there.
+_WEAK_PLEDGE = re.compile(r"推动|推进|加快|确保|计划|争取|实施|打造|建设")
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
+_BACKWARD = re.compile(
+    r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
+)
+_FORWARD = re.compile(r"将|要|坚持|建议|共建|共同|下一步|力争|着力")
+_RESOLUTION_LEAD = re.compile(
+    r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)[，：:]?"
+)
+_MIN_CHARS = 8
+_SUGGEST = re.compile(r"建议|提议|倡议")
+# The meeting commits as a whole only through its resolutions.
+_RESOLUTION = re.compile(r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)")
+
+
+def classify(item: str, proposed: bool) -> str | None:
+    """The kind of commitment ``item`` states, or None when it states none."""
+    if _BACKWARD.search(item) and "将" not in item:
+        return None
+    # Past aspect with nothing forward-looking: a report of what was done.
+    if "了" in item and not _FORWARD.search(item):
+        return None
+    if proposed or _ENUMERATED.match(item):
+        return "proposal"
+    if item.startswith("坚持"):
+        return "principle"
+    if _WITH_PARTNER.search(item):
+        return "joint"
+    first: tuple[int, str] | None = None
+    for kind, pattern in _MARKERS:
+        match = pattern.search(item)
+        if match and (first is None or match.start() < first[0]):
+            first = (match.start(), kind)
+    if first is not None:
+        return first[1]
+    return "pledge" if _WEAK_PLEDGE.search(item) else None
+
+
+def split_items(sentence: str) -> list[tuple[int, str]]:
+    """(offset, text) of each enumerated or ；-separated item of a sentence."""
+    items: list[tuple[int, str]] = []
+    start = 0
+    for match in _ITEM_SPLIT.finditer(sentence):
+        if match.start() > start:
+            items.append((start, sentence[start : match.start()]))
+            start = match.start()
+    items.append((start, sentence[start:]))
+    return [(o, t) for o, t in items if t.strip()]
+
+
+def _clean(text: str) -> str:
+    return text.strip().rstrip("；;，,：:")
+
+
+def extract_commitments(
+    paragraphs: Sequence[str],
+    runs: Sequence[Attribution],
+    gazetteer: Gazetteer | None = None,
+) -> tuple[Commitment, ...]:
+    gazetteer = gazetteer or load_gazetteer()
+    found: list[Commitment] = []
+    for run in runs:
+        text = paragraphs[run.paragraph]
+        proposed = False
+        for number, (s_start, s_end) in enumerate(split_sentences(text)):
+            if s_end <= run.start or s_start >= run.end:
+                continue
+            # The meeting commits through its resolutions, and through a
+            # provincial official speaking for it.
+            if run.city is None and not (run.speaker or _RESOLUTION.match(text[s_start:s_end])):
+                continue
+            sentence = _LEAD.sub("", text[s_start:s_end], count=1)
+            sentence = _RESOLUTION_LEAD.sub("", sentence, count=1)
+            lead = _LEAD.match(text[s_start:s_end])
+            suggests = bool(lead and _SUGGEST.search(lead.group(0)))
+            proposed = suggests or (proposed and bool(_ENUMERATED.match(sentence)))
+            for _, item in split_items(sentence):
+                item = _clean(item)
+                if len(item) < _MIN_CHARS:
+                    continue
+                kind = classify(item, proposed)
+                if kind is None:
+                    continue
+                partners = tuple(
+                    dict.fromkeys(
+                        place.short
+                        for _, _, place in gazetteer.find_all(item)
+                        if place.level in ("prefecture", "unit") and place.short != run.city
+                    )
+                )
+                found.append(
+                    Commitment(
+                        city=run.city,
+                        speaker=run.speaker,
+                        text=item,
+                        paragraph=run.paragraph,
+                        sentence=number,
+                        kind=kind,
+                        partners=partners,
+                        entities=find_entities(item),
+                    )
+                )
+    return tuple(found)

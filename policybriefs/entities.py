@@ -1,0 +1,65 @@
+"""Concrete anchors inside a commitment: documents, slogans, projects, numbers, deadlines."""
+
+from __future__ import annotations
+
+import re
+
+from .models import Entity
+
+_DOCUMENT = re.compile(r"《[^》]{2,40}》")
+_SLOGAN = re.compile(r"“([^”]{2,30})”")
+# Digits, or Chinese numerals big enough to be a real figure (十一个, not 一批).
+_NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九]?[十百千万亿][一二三四五六七八九十百千万亿]*)"
+_QUANTITY = re.compile(
+    rf"{_NUMBER}(?:多|余)?"
+    r"(?:亿元|万元|元|平方公里|公里|千米|万吨|吨|万标箱|标箱|人次|万人|人|亩|%|个百分点|个|项|家|条|所|座|批|台|套|场)"
+)
+_DEADLINE = re.compile(
+    r"年内|年底前|年底|明年|今年|后年|“十[一二三四五六七八九]五”期间|十[一二三四五六七八九]五期间|"
+    r"(?:到|至|在)?20\d\d年(?:前|底|内|底前|上半年|下半年)?|近期|三年内|两年内|[一二三四五]年内|"
+    r"上半年|下半年|本月|月底前"
+)
+_PROJECT_SUFFIX = (
+    r"(?:新?机场|铁路|高铁|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?|码头|枢纽|产业园|园区|"
+    r"合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心|工程|走廊|通道|段|线|卡)"
+)
+# A line and its section are one project: 龙龙铁路龙岩至武平段.
+_PROJECT = re.compile(
+    rf"[\u4e00-\u9fff]{{2,14}}?{_PROJECT_SUFFIX}(?:[\u4e00-\u9fff]{{1,6}}至[\u4e00-\u9fff]{{1,6}}段)?"
+)
+_PROJECT_BREAK = re.compile(
+    r".*(?:推进|建设|打造|加快|推动|完善|落实|组建|发行|共建|建成|启动|实施|开工|谋划|抓好|突出|"
+    r"借鉴|建立|依托|发挥|提升|做强|培育|争取|整合|列入|纳入|一体|一批|重大|各类|专项|等|和|与|及|的|、|好|将|要|在|把|对|为|个|项)"
+)
+
+
+def _projects(text: str) -> list[str]:
+    """Named projects: a run ending in a project noun, cut after the last verb or particle."""
+    found: list[str] = []
+    for chunk in re.split(r"[，。；、“”《》：（）\s]", text):
+        for match in _PROJECT.finditer(chunk):
+            name = _PROJECT_BREAK.sub("", match.group(0), count=1)
+            if 3 <= len(name) <= 16 and name not in found:
+                found.append(name)
+    return found
+
+
+def find_entities(text: str) -> tuple[Entity, ...]:
+    entities: list[Entity] = []
+    for match in _DOCUMENT.finditer(text):
+        entities.append(Entity("document", match.group(0)))
+    for match in _SLOGAN.finditer(text):
+        entities.append(Entity("slogan", match.group(0)))
+    for match in _QUANTITY.finditer(text):
+        entities.append(Entity("quantity", match.group(0)))
+    for match in _DEADLINE.finditer(text):
+        entities.append(Entity("deadline", match.group(0)))
+    for name in _projects(text):
+        entities.append(Entity("project", name))
+    seen: set[tuple[str, str]] = set()
+    unique: list[Entity] = []
+    for entity in entities:
+        if (entity.kind, entity.text) not in seen:
+            seen.add((entity.kind, entity.text))
+            unique.append(entity)
+    return tuple(unique)

@@ -1,0 +1,145 @@
+"""Machine-readable data: site/data/index.json, one JSON per brief, commitments.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .catalog import Catalog
+from .models import Brief, OutputFile
+
+
+def brief_record(brief: Brief) -> dict[str, Any]:
+    article = brief.article
+    return {
+        "slug": brief.slug,
+        "title": article.title,
+        "date": brief.date.isoformat() if brief.date else None,
+        "source": article.raw.source,
+        "source_url": brief.meta.source_url,
+        "encoding": article.raw.encoding,
+        "meeting": brief.meeting,
+        "series": brief.series,
+        "ordinal": brief.ordinal,
+        "tags": list(brief.meta.tags),
+        "paragraphs": list(article.paragraphs),
+        "officials": [
+            {
+                "name": o.name,
+                "name_hant": o.name_hant,
+                "city": o.city,
+                "titles": list(o.titles),
+                "reviewed": o.reviewed,
+            }
+            for o in brief.officials
+        ],
+        "sections": [
+            {
+                "city": s.city,
+                "speakers": list(s.speakers),
+                "paragraphs": list(s.paragraphs),
+                "parts": [
+                    {"paragraph": p.paragraph, "start": p.start, "end": p.end, "speaker": p.speaker}
+                    for p in s.parts
+                ],
+            }
+            for s in brief.sections
+        ],
+        "commitments": [
+            {
+                "city": c.city,
+                "speaker": c.speaker,
+                "text": c.text,
+                "paragraph": c.paragraph,
+                "sentence": c.sentence,
+                "kind": c.kind,
+                "partners": list(c.partners),
+                "entities": [{"kind": e.kind, "text": e.text} for e in c.entities],
+                "specificity": c.specificity,
+                "status": c.status,
+                "evidence": [{"date": d, "url": u} for d, u in c.evidence],
+                "reviewed": c.reviewed,
+            }
+            for c in brief.commitments
+        ],
+        "repairs": [
+            {
+                "kind": e.kind,
+                "before": e.before,
+                "after": e.after,
+                "paragraph": e.paragraph,
+                "offset": e.offset,
+                "note": e.note,
+            }
+            for e in article.edits
+        ],
+        "warnings": list(brief.warnings),
+    }
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def export_data(catalog: Catalog) -> list[OutputFile]:
+    files = [OutputFile(f"data/{b.slug}.json", _json(brief_record(b))) for b in catalog.briefs]
+    index = [
+        {
+            "slug": b.slug,
+            "title": b.article.title,
+            "date": b.date.isoformat() if b.date else None,
+            "meeting": b.meeting,
+            "cities": list(b.cities),
+            "commitments": len(b.commitments),
+            "url": f"briefs/{b.slug}/index.html",
+            "data": f"data/{b.slug}.json",
+        }
+        for b in catalog.briefs
+    ]
+    files.append(OutputFile("data/index.json", _json(index)))
+    files.append(OutputFile("data/commitments.csv", commitments_csv(catalog.briefs)))
+    return files
+
+
+def commitments_csv(briefs: Sequence[Brief]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "brief",
+            "date",
+            "meeting",
+            "city",
+            "speaker",
+            "kind",
+            "status",
+            "reviewed",
+            "paragraph",
+            "partners",
+            "entities",
+            "text",
+        ]
+    )
+    for b in briefs:
+        for c in b.commitments:
+            writer.writerow(
+                [
+                    b.slug,
+                    b.date.isoformat() if b.date else "",
+                    b.meeting or "",
+                    c.city or "",
+                    c.speaker or "",
+                    c.kind,
+                    c.status,
+                    "yes" if c.reviewed else "no",
+                    c.paragraph,
+                    "、".join(c.partners),
+                    "、".join(e.text for e in c.entities),
+                    c.text,
+                ]
+            )
+    # A BOM so spreadsheet programs open the Chinese text as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,312 @@
+"""Read content/: raw scraped .txt articles, editor .md articles, and pages.
+
+Front matter is TOML between ``+++`` lines (Hugo's convention; tomllib is in
+the standard library). A raw .txt keeps the scraped text untouched: its
+metadata goes in a sidecar ``<name>.toml`` (or a ``+++`` block at its top).
+In .md, a line ``<!-- notes -->`` separates the article text from the
+editor's notes, which are Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+from .config import CONFIG_NAME
+from .decode import decode_bytes
+from .errors import ContentError
+from .models import (
+    ArticleFormat,
+    ArticleMeta,
+    CommitmentReview,
+    Corrections,
+    OfficialCorrection,
+    RawArticle,
+    StaticPage,
+)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_LINE_CHARS = 20_000
+PAGES_DIR = "pages"
+NOTES_MARKER = "<!-- notes -->"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+_META_KEYS = {"title", "date", "source_url", "meeting", "series", "tags", "slug", "corrections"}
+_CORRECTION_KEYS = {"officials", "paragraphs", "commitments", "text"}
+_STATUSES = ("pledged", "in progress", "done", "stalled", "no follow-up found")
+
+
+def slugify(text: str) -> str:
+    """An ASCII slug: pinyin for Chinese (厦门 → xiamen), other words joined by hyphens."""
+    words = lazy_pinyin(text, errors=lambda s: f" {s} ")
+    joined = "".join(words)
+    slug = re.sub(r"[^a-z0-9]+", "-", joined.lower()).strip("-")
+    return slug[:80].strip("-") or "untitled"
+
+
+def _within(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def discover(content_dir: Path) -> tuple[list[Path], list[Path]]:
+    """(article files, page files), sorted, relative order stable across machines."""
+    articles: list[Path] = []
+    pages: list[Path] = []
+    for path in sorted(content_dir.rglob("*"), key=lambda p: p.as_posix()):
+        if not path.is_file() and not path.is_symlink():
+            continue
+        rel = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if rel.parts[0] == PAGES_DIR:
+            if path.suffix == ".md":
+                pages.append(path)
+            continue
+        if path.suffix in (".txt", ".md"):
+            articles.append(path)
+    return articles, pages
+
+
+def _read_text(path: Path, content_dir: Path) -> tuple[str, str, str]:
+    source = path.relative_to(content_dir).as_posix()
+    if path.is_symlink() and not _within(path, content_dir):
+        raise ContentError(source, "is a link to a file outside the content folder")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ContentError(
+            source, f"is {size / 1e6:.1f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
+        )
+    text, encoding = decode_bytes(path.read_bytes(), source)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ContentError(
+                source, f"line is {len(line)} characters, over {MAX_LINE_CHARS}", line=number
+            )
+    return source, text, encoding
+
+
+def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, number of lines the front matter took)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "+++":
+        if lines and lines[0].strip() == "---":
+            raise ContentError(source, "front matter must be TOML between +++ lines", line=1)
+        return {}, text, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "+++":
+            block = "\n".join(lines[1:end])
+            try:
+                data = tomllib.loads(block)
+            except tomllib.TOMLDecodeError as exc:
+                line = _toml_error_line(exc)
+                raise ContentError(
+                    source, f"invalid front matter: {exc}", line=(line + 1) if line else None
+                ) from exc
+            return data, "\n".join(lines[end + 1 :]), end + 1
+    raise ContentError(source, "front matter opened with +++ is never closed", line=1)
+
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _as_str(data: dict[str, Any], key: str, source: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ContentError(source, f"front matter {key!r} must be a string")
+    return value
+
+
+def _as_date(value: Any, source: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ContentError(source, f"front matter 'date' must be a date like 2021-01-15, not {value!r}")
+
+
+def parse_corrections(data: Any, source: str) -> Corrections:
+    if data is None:
+        return Corrections()
+    if not isinstance(data, dict):
+        raise ContentError(source, "'corrections' must be a table")
+    for key in sorted(data):
+        if key not in _CORRECTION_KEYS:
+            raise ContentError(source, f"unknown key 'corrections.{key}'")
+    officials = []
+    for item in data.get("officials", []):
+        _check_keys(item, {"name", "city", "titles"}, "corrections.officials", source)
+        if not isinstance(item.get("name"), str) or not item["name"]:
+            raise ContentError(source, "corrections.officials entries need a 'name'")
+        officials.append(
+            OfficialCorrection(
+                name=item["name"],
+                city=item.get("city") or None,
+                titles=tuple(str(t) for t in item.get("titles", [])),
+            )
+        )
+    paragraph_cities = []
+    for key, city in sorted(data.get("paragraphs", {}).items()):
+        if not str(key).isdigit():
+            raise ContentError(source, f"corrections.paragraphs key {key!r} must be an index")
+        paragraph_cities.append((int(key), city or None))
+    reviews = []
+    for item in data.get("commitments", []):
+        _check_keys(
+            item,
+            {"paragraph", "match", "status", "evidence", "drop", "city"},
+            "corrections.commitments",
+            source,
+        )
+        if not isinstance(item.get("paragraph"), int) or not isinstance(item.get("match"), str):
+            raise ContentError(
+                source, "corrections.commitments entries need 'paragraph' (int) and 'match'"
+            )
+        status = item.get("status", "pledged")
+        if status not in _STATUSES:
+            raise ContentError(
+                source, f"commitment status {status!r} is not one of {', '.join(_STATUSES)}"
+            )
+        evidence = []
+        for ev in item.get("evidence", []):
+            _check_keys(ev, {"date", "url"}, "corrections.commitments.evidence", source)
+            when = _as_date(ev.get("date"), source)
+            evidence.append((when.isoformat() if when else "", str(ev.get("url", ""))))
+        reviews.append(
+            CommitmentReview(
+                paragraph=item["paragraph"],
+                match=item["match"],
+                status=status,
+                evidence=tuple(evidence),
+                drop=bool(item.get("drop", False)),
+                city=item.get("city"),
+            )
+        )
+    texts = []
+    for item in data.get("text", []):
+        _check_keys(item, {"wrong", "right"}, "corrections.text", source)
+        texts.append((str(item["wrong"]), str(item["right"])))
+    return Corrections(tuple(officials), tuple(paragraph_cities), tuple(reviews), tuple(texts))
+
+
+def _check_keys(item: Any, allowed: set[str], where: str, source: str) -> None:
+    if not isinstance(item, dict):
+        raise ContentError(source, f"{where} entries must be tables")
+    for key in sorted(item):
+        if key not in allowed:
+            raise ContentError(source, f"unknown key '{where}.{key}'")
+
+
+def parse_meta(
+    data: dict[str, Any], source: str, notes: str = ""
+) -> tuple[ArticleMeta, str | None]:
+    for key in sorted(data):
+        if key not in _META_KEYS:
+            raise ContentError(
+                source, f"unknown front matter key {key!r} (known: {', '.join(sorted(_META_KEYS))})"
+            )
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ContentError(source, "front matter 'tags' must be a list of strings")
+    slug = _as_str(data, "slug", source)
+    if slug is not None and not _SLUG.match(slug):
+        raise ContentError(
+            source, f"slug {slug!r} must be lower-case ASCII letters, digits and hyphens"
+        )
+    meta = ArticleMeta(
+        title=_as_str(data, "title", source),
+        date=_as_date(data.get("date"), source),
+        source_url=_as_str(data, "source_url", source),
+        meeting=_as_str(data, "meeting", source),
+        series=_as_str(data, "series", source),
+        tags=tuple(tags),
+        notes_markdown=notes,
+        corrections=parse_corrections(data.get("corrections"), source),
+    )
+    if meta.source_url and not meta.source_url.startswith(("http://", "https://")):
+        raise ContentError(source, "front matter 'source_url' must be an http(s) address")
+    return meta, slug
+
+
+def _slug_for(path: Path, source: str, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    stem = path.stem
+    if ".." in stem or "/" in stem or "\\" in stem:
+        raise ContentError(source, "file name is not a safe slug")
+    if _SLUG.match(stem):
+        return stem
+    return slugify(stem)
+
+
+def load_article(path: Path, content_dir: Path) -> RawArticle:
+    source, text, encoding = _read_text(path, content_dir)
+    fmt: ArticleFormat = "md" if path.suffix == ".md" else "txt"
+    data, body, _ = split_front_matter(text, source)
+    notes = ""
+    if fmt == "txt":
+        sidecar = path.with_suffix(".toml")
+        if sidecar.exists():
+            if data:
+                raise ContentError(source, f"has both front matter and a sidecar {sidecar.name}")
+            side_source, side_text, _ = _read_text(sidecar, content_dir)
+            try:
+                data = tomllib.loads(side_text)
+            except tomllib.TOMLDecodeError as exc:
+                raise ContentError(side_source, f"invalid TOML: {exc}") from exc
+            source_for_meta = side_source
+        else:
+            source_for_meta = source
+    else:
+        source_for_meta = source
+        if NOTES_MARKER in body:
+            body, _, notes = body.partition(NOTES_MARKER)
+    if not body.strip():
+        raise ContentError(source, "has no article text")
+    meta, slug = parse_meta(data, source_for_meta, notes.strip())
+    return RawArticle(
+        source=source,
+        slug=_slug_for(path, source, slug),
+        format=fmt,
+        encoding=encoding,
+        text=body.strip("\n"),
+        meta=meta,
+    )
+
+
+def load_page(path: Path, content_dir: Path) -> StaticPage:
+    source, text, _ = _read_text(path, content_dir)
+    data, body, _ = split_front_matter(text, source)
+    for key in sorted(data):
+        if key not in {"title", "slug"}:
+            raise ContentError(source, f"unknown front matter key {key!r} (pages take title, slug)")
+    title = data.get("title")
+    if not isinstance(title, str) or not title:
+        first = next((ln.lstrip("# ").strip() for ln in body.splitlines() if ln.strip()), "")
+        title = first or path.stem
+    slug = data.get("slug") or path.stem
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise ContentError(source, f"page slug {slug!r} must be lower-case ASCII")
+    return StaticPage(slug=slug, title=title, body_markdown=body, source=source)
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.suffix == ".toml" and path.name != CONFIG_NAME

@@ -1,0 +1,54 @@
+"""Which meeting an article reports, and which series of meetings it belongs to."""
+
+from __future__ import annotations
+
+import re
+
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_MEETING = re.compile(
+    r"([\u4e00-\u9fff]{2,24}?(?:联席会议|联席会|座谈会|推进会|协调会|峰会|论坛|合作会议|工作会议|"
+    r"市长联席会|党政联席会议|高层会议|合作大会))"
+    r"(第([一二三四五六七八九十两\d]{1,4})次(?:会议|全体会议)?)?"
+)
+_ORDINAL = re.compile(
+    r"第([一二三四五六七八九十两\d]{1,4})(?:次|届)(?:会议|全体会议)?$|第([一二三四五六七八九十两\d]{1,4})(?:次|届)"
+)
+_LEADING = re.compile(r"^.*?(?:召开|举行|举办|参加|出席|在|的|，|、)")
+
+
+def chinese_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS.get(text[1:], 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 0) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(text)
+
+
+def detect_meeting(texts: list[str]) -> tuple[str | None, str | None, int | None]:
+    """(meeting, series, ordinal) from the first text that names a meeting."""
+    for text in texts:
+        for match in _MEETING.finditer(text):
+            meeting = _LEADING.sub("", match.group(0)) or match.group(0)
+            number = _ORDINAL.search(meeting)
+            ordinal = chinese_number(number.group(1) or number.group(2)) if number else None
+            series = _ORDINAL.sub("", meeting)
+            if len(series) < 4:
+                continue
+            return meeting, series, ordinal
+    return None, None, None

@@ -1,0 +1,135 @@
+"""The normalizer's order of passes, applied to a whole article.
+
+decode (done by load) → strip junk → repair mojibake → strip annotations →
+punctuation → script. Mojibake comes before annotations because a farm
+annotated first and broke the bytes after: the annotation of a recovered
+character sits right behind the run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from ..models import Edit, NormalizedArticle, RawArticle
+from ..script import simplifier
+from .junk import is_junk_line, strip_host_names, strip_invisible
+from .mojibake import repair_gbk_misalignment
+from .pinyin import strip_pinyin_annotations
+from .punctuation import collapse_doubled_punctuation, full_width_punctuation, pair_quotes
+from .script_pass import to_simplified
+
+Pass = Callable[[str], tuple[str, list[Edit]]]
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def _tidy(line: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
+
+
+def repair_paragraph(
+    text: str, *, paragraph: int | None, context: str = ""
+) -> tuple[str, list[Edit]]:
+    """Every pass but the script one, in order, with the edits they made."""
+    passes: list[Pass] = [
+        lambda t: strip_invisible(t, paragraph=paragraph),
+        lambda t: strip_host_names(t, paragraph=paragraph),
+        lambda t: repair_gbk_misalignment(t, paragraph=paragraph, context=context),
+        lambda t: strip_pinyin_annotations(t, paragraph=paragraph),
+        lambda t: collapse_doubled_punctuation(t, paragraph=paragraph),
+        lambda t: full_width_punctuation(t, paragraph=paragraph),
+        lambda t: pair_quotes(t, paragraph=paragraph),
+    ]
+    edits: list[Edit] = []
+    for run in passes:
+        text, made = run(text)
+        edits.extend(made)
+    return _tidy(text), edits
+
+
+def normalize_paragraph(
+    text: str, *, paragraph: int | None, context: str = ""
+) -> tuple[str, str, list[Edit]]:
+    """(Simplified text, the repaired text before script conversion, edits)."""
+    repaired, edits = repair_paragraph(text, paragraph=paragraph, context=context)
+    simplified, script_edits = to_simplified(repaired, paragraph=paragraph)
+    return simplified, repaired, edits + script_edits
+
+
+def normalize_article(raw: RawArticle) -> NormalizedArticle:
+    original_lines = tuple(raw.text.split("\n"))
+    simplify = simplifier().convert
+    edits: list[Edit] = []
+    kept: list[str] = []
+    for number, line in enumerate(original_lines, start=1):
+        tidy = _tidy(line)
+        if not tidy:
+            continue
+        why = is_junk_line(simplify(tidy))
+        if why:
+            edits.append(Edit("junk-line", tidy, "", None, number, f"line {number}: {why}"))
+            continue
+        kept.append(tidy)
+
+    warnings: list[str] = []
+    title = raw.meta.title
+    body = kept
+    if title is None:
+        if not kept:
+            warnings.append("no text left after removing page chrome")
+            title = raw.slug
+        else:
+            title, body = kept[0], kept[1:]
+    context = "\n".join(kept)
+    title_text, _, title_edits = normalize_paragraph(title, paragraph=None, context=context)
+    edits.extend(title_edits)
+
+    paragraphs: list[str] = []
+    sources: list[str] = []
+    for line in body:
+        index = len(paragraphs)
+        text, repaired, made = normalize_paragraph(line, paragraph=index, context=context)
+        if not text:
+            continue
+        paragraphs.append(text)
+        sources.append(repaired)
+        edits.extend(made)
+
+    for wrong, right in raw.meta.corrections.text:
+        found = False
+        for index, text in enumerate(paragraphs):
+            if wrong in text:
+                found = True
+                paragraphs[index] = text.replace(wrong, right)
+                edits.append(Edit("correction", wrong, right, index, text.index(wrong)))
+        if not found:
+            warnings.append(f"text correction {wrong!r} matched nothing")
+
+    lost = sum(1 for e in edits if e.kind == "unrecoverable")
+    if lost:
+        warnings.append(f"{lost} span(s) could not be recovered and are marked □")
+    if not paragraphs:
+        warnings.append("no body paragraphs")
+    return NormalizedArticle(
+        raw=raw,
+        title=title_text,
+        paragraphs=tuple(paragraphs),
+        original_lines=original_lines,
+        edits=tuple(edits),
+        warnings=tuple(warnings),
+        source_paragraphs=tuple(sources),
+    )
+
+
+def normalize_text(text: str) -> str:
+    """The whole normalizer over a bare string, for checks and properties."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        tidy = _tidy(line)
+        if not tidy or is_junk_line(simplifier().convert(tidy)):
+            continue
+        normalized, _, _ = normalize_paragraph(tidy, paragraph=None, context=text)
+        if normalized:
+            out.append(normalized)
+    return "\n".join(out)

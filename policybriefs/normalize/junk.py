@@ -1,0 +1,82 @@
+"""Page chrome and spam that scrapers keep: whole lines and pasted host names.
+
+Lines are judged on their Simplified form, so one rule serves pages in
+either script. Rules only fire on short lines (chrome is short) except the
+spam rule, which needs several signals at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Edit
+from .edits import rewrite
+
+_SHORT = 80  # chrome lines are short; a body paragraph that quotes "上一篇" is not
+
+_CHROME = re.compile(
+    r"|".join(
+        [
+            r"您(?:现在)?的?位置|当前位置|首页\s*[>›»＞]",
+            r"打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|加入收藏|收藏本页|设为首页",
+            r"字号\s*[:：]|字体\s*[:：]|^\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
+            r"ICP\s*备|ICP\s*证|公网安备|版权所有|Copyright|©|\(c\)\s*\d{4}",
+            r"扫一扫|扫描二维码|二维码|分享到|微信扫|手机(?:打开|浏览|阅读)",
+            r"^\s*(?:相关链接|相关新闻|相关阅读|更多(?:新闻|阅读)?\s*[>»＞]+|推荐阅读|热点推荐|热门推荐)",
+            r"^\s*(?:上一篇|下一篇|上一条|下一条)\s*[:：]?",
+            r"发表评论|网友评论|我要评论|条评论|评论\s*\(\d+\)|^\s*评论\s*$",
+            r"^\s*(?:责任编辑|编辑|审核|校对|作者|来源|发布时间|发布日期|浏览次数|点击数|阅读数)\s*[:：]",
+            r"^\s*</?[a-zA-Z][^>]*>\s*$",
+            r"^\s*[\w-]+\.(?:jpg|jpeg|png|gif|webp|bmp)\s*$",
+            r"^\s*\[\s*详细\s*[>》＞]*\s*\]\s*$",
+            r"^\s*(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_SPAM_WORDS = re.compile(
+    r"代理|代写|发票|彩票|博彩|贷款|网址|官网|注册|下载|免费|优惠|加微信|微信号|QQ|点击|娱乐|开户|"
+    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时"
+)
+_HOST = re.compile(
+    r"\s*(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,40})*"
+    r"\.(?:com|cn|net|org|info|cc|top|xyz|vip)(?:\.cn)?(?:/[\w./-]*)?\s*",
+    re.IGNORECASE,
+)
+_LATIN_OR_SYMBOL = re.compile(r"[A-Za-z0-9\s|/\\:_.=&?#%-]")
+
+
+def is_junk_line(simplified_line: str) -> str | None:
+    """Why ``simplified_line`` is page chrome or spam, or None if it is text."""
+    line = simplified_line.strip()
+    if not line:
+        return None
+    if len(line) <= _SHORT and _CHROME.search(line):
+        return "page chrome"
+    if len(set(_SPAM_WORDS.findall(line))) >= 3 or (line.count("|") >= 3 and len(line) <= 200):
+        return "spam"
+    latin = len(_LATIN_OR_SYMBOL.findall(line))
+    if len(line) >= 4 and latin / len(line) > 0.8 and _HOST.search(line):
+        return "link"
+    return None
+
+
+def strip_host_names(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    """Remove a farm's host name pasted into the text (often into the byline)."""
+    return rewrite(
+        text, _HOST, lambda m: "", kind="junk-text", paragraph=paragraph, note="host name"
+    )
+
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]+")
+
+
+def strip_invisible(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    return rewrite(
+        text,
+        _INVISIBLE,
+        lambda m: "",
+        kind="junk-text",
+        paragraph=paragraph,
+        note="invisible characters",
+    )

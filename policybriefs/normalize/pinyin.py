@@ -1,0 +1,99 @@
+"""Remove reading annotations a content farm pasted after characters: 協(xié)同 → 協同.
+
+An annotation is removed only when it is a valid reading of the character
+before it (checked with pypinyin), so a real parenthesis such as
+``(廈門日報記者 蔡鎮金)`` keeps its text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from pypinyin import Style, pinyin
+
+from ..models import LOST_MARK, Edit
+from .edits import rewrite
+
+_PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# A character, "(", a syllable (spaces tolerated before ")"), ")".
+_ANNOTATED = re.compile(
+    rf"([\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)\s*[)）]"
+)
+# The base character and "(" swallowed by mojibake: "?yún)" or "□yún)".
+_ORPHAN = re.compile(rf"(?<=[?？{LOST_MARK}\ufffd])([{_PINYIN_LETTERS}]{{1,7}})\s?[)）]")
+# A toned syllable in parentheses after a character that is not Chinese: its
+# base was broken by mojibake ("B(yǎng)"). After a Chinese character, the
+# reading check above decides.
+_STRAY = re.compile(rf"(?<![\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}})\s*[)）]")
+_TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+
+
+def _fold(reading: str) -> str:
+    """Reading without tone marks and with ü as v, for toneless annotations like 地(di)."""
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", reading) if unicodedata.category(c) != "Mn"
+    )
+    return stripped.replace("ü", "v").lower()
+
+
+@functools.lru_cache(maxsize=32768)
+def readings_of(char: str) -> frozenset[str]:
+    """Every reading pypinyin knows for ``char``, with tone marks and folded."""
+    toned = pinyin(char, heteronym=True, style=Style.TONE, errors="ignore")
+    found: set[str] = set()
+    for group in toned:
+        for reading in group:
+            found.add(reading.lower())
+            found.add(_fold(reading))
+    return frozenset(found)
+
+
+def is_reading_of(annotation: str, char: str) -> bool:
+    text = annotation.strip().lower().rstrip("12345")
+    readings = readings_of(char)
+    if text in readings:
+        return True
+    # Toneless annotations only count when written without any tone mark.
+    return not (set(text) & _TONE_MARKS) and _fold(text) in readings
+
+
+@functools.lru_cache(maxsize=1)
+def _all_readings() -> frozenset[str]:
+    """Every toned syllable pypinyin knows: what an orphaned annotation must be."""
+    from pypinyin.constants import PINYIN_DICT
+
+    found: set[str] = set()
+    for value in PINYIN_DICT.values():
+        for reading in value.split(","):
+            found.add(reading.lower())
+    return frozenset(found)
+
+
+def strip_pinyin_annotations(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    def keep_base(match: re.Match[str]) -> str:
+        char, annotation = match.group(1), match.group(2)
+        return char if is_reading_of(annotation, char) else match.group(0)
+
+    text, edits = rewrite(text, _ANNOTATED, keep_base, kind="pinyin", paragraph=paragraph)
+
+    def drop_orphan(match: re.Match[str]) -> str:
+        syllable = match.group(1).lower()
+        # Only toned syllables: plain Latin before ")" may be real text.
+        if set(syllable) & _TONE_MARKS and syllable in _all_readings():
+            return ""
+        return match.group(0)
+
+    text, orphans = rewrite(
+        text, _ORPHAN, drop_orphan, kind="pinyin", paragraph=paragraph, note="orphan annotation"
+    )
+    text, strays = rewrite(
+        text,
+        _STRAY,
+        drop_orphan,
+        kind="pinyin",
+        paragraph=paragraph,
+        note="annotation on a damaged character",
+    )
+    return text, edits + orphans + strays

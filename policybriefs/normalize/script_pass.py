@@ -1,0 +1,35 @@
+"""Make the text Simplified and record which characters changed."""
+
+from __future__ import annotations
+
+import difflib
+
+from ..models import Edit
+from ..script import simplifier
+
+
+def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
+    edits: list[Edit] = []
+    if len(before) == len(after):
+        start = -1
+        for i, (a, b) in enumerate(zip(before, after, strict=True)):
+            if a != b and start < 0:
+                start = i
+            elif a == b and start >= 0:
+                edits.append(Edit("script", before[start:i], after[start:i], paragraph, start))
+                start = -1
+        if start >= 0:
+            edits.append(Edit("script", before[start:], after[start:], paragraph, start))
+        return edits
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(Edit("script", before[i1:i2], after[j1:j2], paragraph, j1))
+    return edits
+
+
+def to_simplified(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    converted = simplifier().convert(text)
+    if converted == text:
+        return text, []
+    return converted, _changed_runs(text, converted, paragraph)

@@ -1,0 +1,233 @@
+"""Who attended for which place: officials read from the article's own text.
+
+A mention is a chain of titles joined by 、 and followed by a name:
+``省委副书记、厦门市委书记胡昌升``. Each title may carry a place in front
+(a city, a county, a zone or a unit from the gazetteer); a title without one
+inherits the place of the title or the official just before it
+(``漳州市委书记邵玉龙、市长刘远``: 刘远 is 漳州's mayor). Reporters, and
+leaders only mentioned (``习近平总书记``), are not matched: their roles are
+not office titles followed by a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from .gazetteer import Gazetteer, Place, load_gazetteer
+from .models import NormalizedArticle, Official
+from .script import traditional_name
+
+_ORG = (
+    r"(?:(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|人大常委会|人大|政协|政府|管委会|"
+    r"(?:协同|合作|发展|改革)办(?:公室)?)"
+)
+_ROLE = (
+    r"(?:常务)?副?(?:书记|常委|省长|市长|区长|县长|州长|旗长|主任|主席|秘书长|部长|局长|厅长|组长)"
+)
+TITLE = re.compile(rf"{_ORG}?{_ROLE}")
+# Roles whose place comes from the official before them when none is written.
+_CITY_LEVEL = re.compile(r"^(?:市|区|县|州|旗|常务副市|副市|副区|副县)")
+_NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
+_SEPARATORS = ("、",)
+_LIST_SEPARATORS = ("、", "，", ",")
+
+# What may follow a name: punctuation, or the start of a verb or function word.
+_AFTER_NAME = re.compile(
+    r"^(?:[\s，。、；：！？（）“”,.;:!?()]|$|主持|出席|表示|强调|指出|说|讲|谈|提出|建议|认为|要求|"
+    r"汇报|介绍|补充|发言|致辞|讲话|率|带|陪同|会见|等|在|和|与|及|同|对|就|为|也|还|则|首先|随后|"
+    r"分别|代表|一行|同志|以|通过|作|做|宣读|签|回顾|总结|希望|表态|先后|参加|参会|共同|围绕|"
+    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合)"
+)
+
+
+_CLOSES_NAME = re.compile(r"^(?:[，。、；（）]|$)")
+
+
+@functools.lru_cache(maxsize=1)
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(single-character surnames, compound surnames)."""
+    text = resources.files("policybriefs").joinpath("data", "surnames.txt").read_text("utf-8")
+    single: set[str] = set()
+    compound: set[str] = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line) == 2:
+            compound.add(line)
+        else:
+            single.update(line)
+    return frozenset(single), frozenset(compound)
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def parse_name(text: str, start: int) -> str | None:
+    """The 2–4 character personal name at ``text[start:]``, or None."""
+    single, compound = surnames()
+    head = text[start : start + 2]
+    known = head in compound or head[:1] in single
+    lengths: tuple[int, ...] = (4, 3) if head in compound else (3, 2)
+    for length in lengths:
+        candidate = text[start : start + length]
+        if len(candidate) != length or not _is_cjk(candidate) or TITLE.match(candidate[1:]):
+            continue
+        rest = text[start + length : start + length + 4]
+        if known and _AFTER_NAME.match(rest):
+            return candidate
+        # A rarer surname: only where punctuation closes the name and it is no verb.
+        if not known and _CLOSES_NAME.match(rest) and not _AFTER_NAME.match(candidate):
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class _Title:
+    start: int  # where the place prefix (or the title) starts
+    end: int
+    title: str  # the title as written, place included
+    place: Place | None
+    zone: str | None
+
+
+def _place_before(
+    text: str, start: int, gazetteer: Gazetteer
+) -> tuple[int, Place | None, str | None]:
+    """A place or zone name that ends right where a title starts."""
+    for length in range(min(12, start), 1, -1):
+        candidate = text[start - length : start]
+        place = gazetteer.lookup(candidate)
+        if place is not None:
+            return start - length, place, None
+        if gazetteer.is_zone(candidate):
+            return start - length, None, candidate
+    return start, None, None
+
+
+def find_titles(text: str, gazetteer: Gazetteer) -> list[_Title]:
+    titles: list[_Title] = []
+    for match in TITLE.finditer(text):
+        before = text[max(0, match.start() - 2) : match.start()]
+        if any(before.endswith(word) for word in _NOT_AFTER):
+            continue
+        start, place, zone = _place_before(text, match.start(), gazetteer)
+        titles.append(_Title(start, match.end(), text[start : match.end()], place, zone))
+    return titles
+
+
+def _city_of(place: Place | None) -> str | None:
+    if place is None or place.level == "province":
+        return None
+    return place.short
+
+
+def _qualified(title: _Title, inherited: Place | None) -> str:
+    """The title with the inherited place written in front (市长 → 漳州市长)."""
+    if title.place is not None or title.zone is not None or inherited is None:
+        return title.title
+    if title.title[0] in "市区县州旗":
+        return inherited.short + title.title
+    return inherited.name + title.title
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One official named in the text, with the titles written around the name."""
+
+    name: str
+    city: str | None
+    place: Place | None
+    titles: tuple[str, ...]
+    start: int
+    end: int
+
+
+def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Every title chain followed by a name in ``text`` (one paragraph)."""
+    gazetteer = gazetteer or load_gazetteer()
+    titles = find_titles(text, gazetteer)
+    mentions: list[Mention] = []
+    chain: list[_Title] = []
+    previous: Mention | None = None
+    for index, title in enumerate(titles):
+        chain.append(title)
+        following = titles[index + 1] if index + 1 < len(titles) else None
+        if following is not None and text[title.end : following.start] in _SEPARATORS:
+            continue
+        name = parse_name(text, title.end)
+        if name is None:
+            chain = []
+            continue
+        # A chain that opens without a place continues the official just listed.
+        adjacent = previous is not None and text[previous.end : chain[0].start] in _LIST_SEPARATORS
+        current: Place | None = previous.place if adjacent and previous else None
+        written: list[str] = []
+        city_place: Place | None = None
+        for item in chain:
+            if item.place is not None:
+                current = item.place
+                holder: Place | None = item.place
+                written.append(item.title)
+            elif item.zone is None and _CITY_LEVEL.match(item.title):
+                holder = current
+                written.append(_qualified(item, current))
+            else:  # a provincial post, or an office of a zone
+                holder = None
+                written.append(item.title)
+            if city_place is None and _city_of(holder) is not None:
+                city_place = holder
+        mention = Mention(
+            name=name,
+            city=_city_of(city_place),
+            place=city_place,
+            titles=tuple(written),
+            start=chain[0].start,
+            end=title.end + len(name),
+        )
+        mentions.append(mention)
+        previous = mention
+        chain = []
+    return mentions
+
+
+def _hant_name(article: NormalizedArticle, name: str, variant: str) -> str:
+    """The name as the Traditional source wrote it, else built character by character."""
+    for simplified, source in zip(article.paragraphs, article.source_paragraphs, strict=False):
+        at = simplified.find(name)
+        if at >= 0 and len(simplified) == len(source):
+            candidate = source[at : at + len(name)]
+            if candidate != name:
+                return candidate
+    return traditional_name(name, variant)
+
+
+def extract_roster(
+    article: NormalizedArticle, variant: str = "s2tw", gazetteer: Gazetteer | None = None
+) -> tuple[Official, ...]:
+    """The officials of one article, in order of first mention, each with every title seen."""
+    gazetteer = gazetteer or load_gazetteer()
+    order: list[str] = []
+    merged: dict[str, tuple[str | None, list[str]]] = {}
+    for paragraph in article.paragraphs:
+        for mention in find_mentions(paragraph, gazetteer):
+            if mention.name not in merged:
+                order.append(mention.name)
+                merged[mention.name] = (mention.city, list(mention.titles))
+                continue
+            city, titles = merged[mention.name]
+            titles.extend(t for t in mention.titles if t not in titles)
+            merged[mention.name] = (city or mention.city, titles)
+    return tuple(
+        Official(
+            name=name,
+            city=merged[name][0],
+            titles=tuple(merged[name][1]),
+            name_hant=_hant_name(article, name, variant),
+        )
+        for name in order
+    )

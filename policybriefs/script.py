@@ -1,0 +1,152 @@
+"""Script conversion through OpenCC, with user dictionaries for what it gets wrong.
+
+Canonical text is Simplified. OpenCC's t2s keeps 著 where Simplified writes
+着 and turns Taiwan phrasing (雙迴圈) into nonsense (双回圈); its s2t turns
+the surname 余 into 餘 and 新征程 into 新徵程. Both are corrected the way OpenCC
+intends: a text dictionary placed first in the conversion chain, so the
+fixes take part in OpenCC's own longest-match segmentation.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import opencc
+
+TRADITIONAL_VARIANTS = ("s2t", "s2tw", "s2hk")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _opencc_data_dir() -> Path:
+    package_dir = Path(opencc.__file__).parent
+    for candidate in sorted(package_dir.rglob("s2t.json")):
+        return candidate.parent
+    raise RuntimeError(f"OpenCC's configuration files were not found under {package_dir}")
+
+
+def _absolutize(node: Any, data_dir: Path) -> Any:
+    if isinstance(node, dict):
+        out = {k: _absolutize(v, data_dir) for k, v in node.items()}
+        if "file" in out and isinstance(out["file"], str):
+            out["file"] = str(data_dir / out["file"])
+        return out
+    if isinstance(node, list):
+        return [_absolutize(v, data_dir) for v in node]
+    return node
+
+
+def read_pairs(name: str) -> dict[str, str]:
+    """A packaged tab-separated dictionary: ``source<TAB>target`` per line, # comments."""
+    text = resources.files("policybriefs").joinpath("data", name).read_text(encoding="utf-8")
+    pairs: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, _, target = line.partition("\t")
+        pairs[source.strip()] = target.strip() or source.strip()
+    return pairs
+
+
+class ScriptConverter:
+    """An OpenCC converter for one direction with a user dictionary in front."""
+
+    def __init__(self, config: str, user_pairs: Mapping[str, str]):
+        data_dir = _opencc_data_dir()
+        base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
+        base = _absolutize(base, data_dir)
+        self._tmp = tempfile.TemporaryDirectory(prefix="policybriefs-opencc-")
+        tmp = Path(self._tmp.name)
+        user_file = tmp / "user.txt"
+        lines = [f"{k}\t{v}" for k, v in sorted(user_pairs.items()) if k and v]
+        user_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        first = base["conversion_chain"][0]["dict"]
+        base["conversion_chain"][0]["dict"] = {
+            "type": "group",
+            "match_policy": "short_circuit",
+            "dicts": [{"type": "text", "file": str(user_file)}, first],
+        }
+        # Configs with a segmentation step cut the text before converting it:
+        # the user entries must take part in the cutting too.
+        if "segmentation" in base:
+            seg = base["segmentation"]["dict"]
+            base["segmentation"]["dict"] = {
+                "type": "group",
+                "match_policy": "union",
+                "dicts": [{"type": "text", "file": str(user_file)}, seg],
+            }
+        config_file = tmp / f"{config}-user.json"
+        config_file.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+        self._converter = opencc.OpenCC(str(config_file))
+        self.config = config
+
+    def convert(self, text: str) -> str:
+        if not text:
+            return text
+        return str(self._converter.convert(text))
+
+
+@functools.lru_cache(maxsize=1)
+def simplifier() -> ScriptConverter:
+    """Traditional (or mixed) to Simplified, with the packaged corrections."""
+    return ScriptConverter("t2s", read_pairs("t2s_corrections.tsv"))
+
+
+@functools.lru_cache(maxsize=4)
+def _plain(config: str) -> ScriptConverter:
+    return ScriptConverter(config, {})
+
+
+def surname_forms() -> dict[str, str]:
+    return read_pairs("surnames_s2t.tsv")
+
+
+def traditional_name(name: str, variant: str) -> str:
+    """Traditional form of a person's name: OpenCC char by char, surnames kept.
+
+    OpenCC has no notion of a name: it writes 余红胜 as 餘紅勝 and 范 as 範.
+    """
+    plain = _plain(variant)
+    surnames = surname_forms()
+    for length in (2, 1):
+        head = name[:length]
+        if len(name) > length and head in surnames:
+            return surnames[head] + "".join(plain.convert(c) for c in name[length:])
+    return "".join(plain.convert(c) for c in name)
+
+
+def traditionalizer(
+    variant: str, protected: Mapping[str, str], texts: Iterable[str] = ()
+) -> ScriptConverter:
+    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept intact.
+
+    OpenCC segments by longest match from the left, so a phrase of its own
+    that ends inside a protected one (新征 in 新征程) would win. For each
+    protected phrase met in ``texts``, the character before it is given an
+    entry of its own that ends with the protected form.
+    """
+    if variant not in TRADITIONAL_VARIANTS:
+        raise ValueError(f"unknown Traditional variant {variant!r}")
+    plain = _plain(variant)
+    pairs = dict(read_pairs("s2t_protected.tsv"))
+    for source, target in list(pairs.items()):
+        if source == target:
+            pairs[source] = plain.convert(source) if not _CJK.search(target) else target
+    pairs.update(protected)
+    if pairs:
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
+        for text in texts:
+            for match in pattern.finditer(text):
+                start = match.start()
+                if start and _CJK.match(text[start - 1]):
+                    head = text[start - 1]
+                    pairs.setdefault(
+                        head + match.group(0), plain.convert(head) + pairs[match.group(0)]
+                    )
+    return ScriptConverter(variant, pairs)

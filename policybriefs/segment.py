@@ -1,0 +1,130 @@
+"""Which city each sentence speaks for.
+
+A sentence whose subject is an official followed by a verb of speech
+(``康涛表示``) opens that official's statement; ``他``/``她`` continue the
+current speaker; a paragraph without a speaker continues the previous
+statement when it opens like one (``坚持…``, ``一是…``) and otherwise belongs
+to the meeting. A speaker talking about another city is still attributed to
+the speaker's own city. A paragraph where speakers of two cities talk is
+split at the sentence where the speaker changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .models import Attribution, Official, Section
+
+SPEECH = (
+    r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|希望|表态|坦言|介绍|称|"
+    r"透露|呼吁|倡议|提议|承诺|发言|讲话时说|致辞时说)"
+)
+# Between the subject and the verb: adverbs and short adverbials, never another clause.
+_GAP = r"[^，。；！？“”]{0,14}?"
+_JOINT = re.compile(r"^(?:[与和同及]|以及)")
+_SENTENCE_END = re.compile(
+    r"[。！？!?](?:[”’」）)])*|[；;](?=\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]))"
+)
+_PRONOUN = re.compile(rf"^(?:[^，。]{{0,6}}，)?(?:他|她){_GAP}{SPEECH}")
+_CONTINUES = re.compile(
+    r"^(?:坚持|一是|二是|三是|四是|五是|第[一二三四五六七八九十][，、是]|首先|其次|再次|最后|同时|此外|另外|"
+    r"要|将|着力|加快|推动|推进|共同|共建|进一步|具体|下一步|围绕|聚焦|力争|确保|继续|深化|加强|强化|"
+    r"积极|主动|全力|大力|努力|扎实|持续|在[^，。]{1,12}(?:方面|上|中))"
+)
+_MEETING = re.compile(
+    r"^(?:会议|会上|会前|会后|大家|与会|现场|据悉|据了解|记者|本次|此次|当天|当日|昨日|昨天|今天|日前|近日|去年|今年以来)"
+)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; a ； before an enumerated item (二是…) also ends one."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def find_speaker(sentence: str, officials: Sequence[Official]) -> Official | None:
+    """The official who is the speaking subject of ``sentence``, if one is."""
+    best: tuple[int, Official] | None = None
+    for official in officials:
+        at = sentence.find(official.name)
+        if at < 0 or at > 30:
+            continue
+        rest = sentence[at + len(official.name) :]
+        if _JOINT.match(rest):
+            continue
+        if re.match(rf"{_GAP}{SPEECH}", rest) and (best is None or at < best[0]):
+            best = (at, official)
+    return best[1] if best else None
+
+
+def attribute(paragraphs: Sequence[str], officials: Sequence[Official]) -> list[Attribution]:
+    """One Attribution per run of sentences that speak for the same city."""
+    by_length = sorted(officials, key=lambda o: -len(o.name))
+    runs: list[Attribution] = []
+    current: Official | None = None  # the speaker whose statement is open
+    for index, text in enumerate(paragraphs):
+        spans = split_sentences(text)
+        first = text[spans[0][0] : spans[0][1]] if spans else ""
+        continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
+        sentence_owner: list[Official | None] = []
+        for number, (start, end) in enumerate(spans):
+            sentence = text[start:end]
+            speaker = find_speaker(sentence, by_length)
+            if speaker is None and current is not None and _PRONOUN.match(sentence):
+                speaker = current
+            if speaker is not None:
+                current = speaker
+            elif number == 0 and not continues:
+                # No speaker opens the paragraph and it does not read as the
+                # statement going on: it is the meeting's own.
+                current = None
+            sentence_owner.append(current)
+        _merge_runs(runs, index, spans, sentence_owner)
+    return runs
+
+
+def _merge_runs(
+    runs: list[Attribution],
+    paragraph: int,
+    spans: Sequence[tuple[int, int]],
+    owners: Sequence[Official | None],
+) -> None:
+    for (start, end), owner in zip(spans, owners, strict=True):
+        city = owner.city if owner else None
+        speaker = owner.name if owner and owner.city is not None else None
+        if owner is not None and owner.city is None:
+            speaker = owner.name  # a provincial official speaks for the meeting
+        last = runs[-1] if runs else None
+        if last and last.paragraph == paragraph and last.city == city:
+            runs[-1] = Attribution(paragraph, last.start, end, city, last.speaker or speaker)
+        else:
+            runs.append(Attribution(paragraph, start, end, city, speaker))
+
+
+def build_sections(runs: Sequence[Attribution]) -> tuple[Section, ...]:
+    """City sections in order of first statement; the meeting's section first."""
+    order: list[str | None] = [None]
+    for run in runs:
+        if run.city not in order:
+            order.append(run.city)
+    sections: list[Section] = []
+    for city in order:
+        parts = tuple(r for r in runs if r.city == city)
+        if not parts and city is not None:
+            continue
+        speakers: list[str] = []
+        for part in parts:
+            if part.speaker and part.speaker not in speakers:
+                speakers.append(part.speaker)
+        paragraphs = tuple(dict.fromkeys(p.paragraph for p in parts))
+        sections.append(Section(city, tuple(speakers), paragraphs, parts))
+    return tuple(sections)

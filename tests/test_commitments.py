@@ -1,0 +1,63 @@
+"""Commitment kinds and entities on real phrasing."""
+
+from __future__ import annotations
+
+import pytest
+
+from policybriefs.commitments import classify, extract_commitments
+from policybriefs.entities import find_entities
+from policybriefs.models import Attribution
+
+KINDS = [
+    ("泉州将站位大局、服务全局，落实好11个专项平台", "pledge"),
+    ("下一步，龙岩将深入贯彻落实会议精神", "pledge"),
+    ("要着力促进区域规划协同，注重规划紧密对接", "directive"),
+    ("在推进区域协同发展过程中，要坚持问题导向", "directive"),
+    ("坚持规划引领，推进《厦漳泉都市圈发展规划》编制", "principle"),
+    ("一是进一步完善协同招商运行机制", "proposal"),
+    ("第二，共同打造区域旅游品牌", "proposal"),
+    ("共建区域重要增长极，在产业链协作等方面加强联合", "joint"),
+    ("过去一年，闽西南协同发展区交流合作仍然取得良好成效", None),
+    ("龙岩确立了建设生态型现代化城市的目标定位", None),
+    ("这得益于省委省政府的坚强领导", None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), KINDS)
+def test_classify(text: str, kind: str | None) -> None:
+    assert classify(text, proposed=False) == kind
+
+
+ENTITIES = [
+    ("推进《厦漳泉都市圈发展规划》编制", {("document", "《厦漳泉都市圈发展规划》")}),
+    ("发展“三大三新”产业", {("slogan", "“三大三新”")}),
+    ("落实好11个专项平台和50个项目", {("quantity", "11个"), ("quantity", "50个")}),
+    ("年底前建成，投资100亿元", {("deadline", "年底前"), ("quantity", "100亿元")}),
+    (
+        "推进龙龙铁路龙岩至武平段、龙岩新机场等重大项目",
+        {("project", "龙龙铁路龙岩至武平段"), ("project", "龙岩新机场")},
+    ),
+    ("“十四五”期间，加快建设", {("deadline", "“十四五”期间"), ("slogan", "“十四五”")}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENTITIES)
+def test_find_entities(text: str, expected: set[tuple[str, str]]) -> None:
+    found = {(e.kind, e.text) for e in find_entities(text)}
+    assert expected <= found
+
+
+def test_extract_commitments_splits_enumerations_and_finds_partners() -> None:
+    text = "余红胜建议，一是组建闽西南协同招商集团；二是与厦门共同发行山海康养卡。"
+    run = Attribution(0, 0, len(text), "三明", "余红胜")
+    found = extract_commitments([text], [run])
+    assert [c.kind for c in found] == ["proposal", "proposal"]
+    assert found[0].text.startswith("一是组建")
+    assert found[1].partners == ("厦门",)
+    assert all(c.city == "三明" and c.speaker == "余红胜" for c in found)
+
+
+def test_meeting_commits_only_through_resolutions() -> None:
+    text = "去年，各市要素流动加快。会议要求，各市要加快推进项目建设。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
+    assert [(c.city, c.text) for c in found] == [(None, "各市要加快推进项目建设。")]

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from policybriefs.normalize.punctuation import (
+    collapse_doubled_punctuation,
+    full_width_punctuation,
+    pair_quotes,
+)
+
+WIDTH = [
+    ("昨日,閩西南", "昨日，閩西南"),
+    ("共渡難關;攜手", "共渡難關；攜手"),
+    ("具體著力:共建", "具體著力：共建"),
+    ("是否可行?他說", "是否可行？他說"),
+    ("太好了!大家", "太好了！大家"),
+    ("(廈門日報記者 蔡鎮金)", "（廈門日報記者 蔡鎮金）"),
+    ("下載(APP)後", "下載（APP）後"),
+    ("共1,000元,用於", "共1,000元，用於"),  # thousands separator kept
+    ("時間:10:30,地點", "時間：10:30，地點"),  # clock time kept
+    ("見 http://a.cn/x?y=1,z 等", "見 http://a.cn/x?y=1,z 等"),  # URL kept
+    ("Hello, world (test)", "Hello, world (test)"),  # Latin text kept
+    ("已經完成。", "已經完成。"),
+]
+
+
+@pytest.mark.parametrize(("damaged", "clean"), WIDTH)
+def test_full_width_punctuation(damaged: str, clean: str) -> None:
+    assert full_width_punctuation(damaged, paragraph=0)[0] == clean
+
+
+DOUBLED = [
+    ("發展,,協同", "發展,協同"),
+    ("發展,。協同", "發展。協同"),
+    ("教育,、醫療", "教育、醫療"),
+    ("難關,;攜手", "難關;攜手"),
+    ("難關，；攜手", "難關；攜手"),
+    ("1,000", "1,000"),
+]
+
+
+@pytest.mark.parametrize(("damaged", "clean"), DOUBLED)
+def test_collapse_doubled_punctuation(damaged: str, clean: str) -> None:
+    text, edits = collapse_doubled_punctuation(damaged, paragraph=0)
+    assert text == clean
+    assert all(e.kind == "doubled-punctuation" and e.after == "" for e in edits)
+
+
+def test_ascii_quotes_around_chinese_are_curled() -> None:
+    assert pair_quotes('打造"一區兩園"載體', paragraph=0)[0] == "打造“一區兩園”載體"
+    assert pair_quotes('say "hi" now', paragraph=0)[0] == 'say "hi" now'

@@ -1,0 +1,66 @@
+"""Officials read from the text itself, for any region (table-driven, real phrasing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policybriefs.roster import find_mentions, parse_name
+
+# (text, [(name, city, titles)])
+ROSTERS = [
+    (
+        "省委副书记、厦门市委书记胡昌升主持会议并讲话",
+        [("胡昌升", "厦门", ("省委副书记", "厦门市委书记"))],
+    ),
+    (
+        "漳州市委书记邵玉龙、市长刘远，泉州市委书记康涛出席会议。",
+        [
+            ("邵玉龙", "漳州", ("漳州市委书记",)),
+            ("刘远", "漳州", ("漳州市长",)),
+            ("康涛", "泉州", ("泉州市委书记",)),
+        ],
+    ),
+    (
+        "三明市长余红胜，龙岩市委书记李建成出席。",
+        [("余红胜", "三明", ("三明市长",)), ("李建成", "龙岩", ("龙岩市委书记",))],
+    ),
+    ("吉安市长王志伟表示", [("王志伟", "吉安", ("吉安市长",))]),
+    (
+        "厦门市委常委、常务副市长、闽西南协同办主任黄强汇报了工作",
+        [("黄强", "厦门", ("厦门市委常委", "厦门市常务副市长", "闽西南协同办主任"))],
+    ),
+    ("雄安新区党工委书记陈立新出席", [("陈立新", "雄安", ("雄安新区党工委书记",))]),
+    ("平潭综合实验区党工委书记林海峰致辞", [("林海峰", "平潭", ("平潭综合实验区党工委书记",))]),
+    ("重庆市永川区委书记张晓东主持", [("张晓东", "永川", ("永川区委书记",))]),
+    (
+        "广州市委书记欧阳志远、市长诸葛明出席",
+        [("欧阳志远", "广州", ("广州市委书记",)), ("诸葛明", "广州", ("广州市长",))],
+    ),
+    ("福建省委书记郑建国讲话", [("郑建国", None, ("福建省委书记",))]),
+    # Reporters and leaders only mentioned are not officials.
+    ("（厦门日报记者 蔡镇金 泉州晚报记者 陈林森）", []),
+    ("深入学习贯彻习近平总书记关于区域协调发展的重要论述", []),
+    ("市委书记们一致表示", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROSTERS)
+def test_find_mentions(text: str, expected: list[tuple[str, str | None, tuple[str, ...]]]) -> None:
+    found = [(m.name, m.city, m.titles) for m in find_mentions(text)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("胡昌升主持会议", "胡昌升"),
+        ("刘远，泉州", "刘远"),
+        ("黄强汇报了", "黄强"),
+        ("欧阳志远表示", "欧阳志远"),
+        ("余红胜", "余红胜"),
+        ("表示感谢", None),
+        ("关于区域协调", None),
+    ],
+)
+def test_parse_name(text: str, name: str | None) -> None:
+    assert parse_name(text, 0) == name

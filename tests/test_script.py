@@ -1,0 +1,69 @@
+"""Script conversion: Simplified is canonical, names and phrases survive both directions."""
+
+from __future__ import annotations
+
+import pytest
+
+from policybriefs.script import simplifier, traditional_name, traditionalizer
+
+TO_SIMPLIFIED = [
+    ("三明市長余紅勝", "三明市长余红胜"),
+    ("具體著力", "具体着力"),  # 著 is 着 when it means "apply"
+    ("隨著發展", "随着发展"),
+    ("著名的著作", "著名的著作"),  # ...and stays 著 in 著名, 著作
+    ("共建雙迴圈戰略支點", "共建双循环战略支点"),  # Taiwan phrasing undone
+    ("後來", "后来"),
+    ("於是", "于是"),
+    ("這裡和這裏", "这里和这里"),
+    ("幹部", "干部"),
+    ("乾淨", "干净"),
+    ("臺灣", "台湾"),
+    ("開啟新征程", "开启新征程"),
+]
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), TO_SIMPLIFIED)
+def test_to_simplified(traditional: str, simplified: str) -> None:
+    assert simplifier().convert(traditional) == simplified
+
+
+TO_TRADITIONAL = [
+    ("三明市长余红胜表示", "三明市長余紅勝表示"),  # not 餘紅勝
+    ("开启新征程", "開啟新征程"),  # not 新徵程
+    ("余额", "餘額"),  # 余 outside the name still converts
+    ("着力推动", "著力推動"),
+    ("后来", "後來"),
+    ("于是", "於是"),
+    ("这里", "這裡"),
+    ("干部", "幹部"),
+    ("干净", "乾淨"),
+    ("台湾", "臺灣"),
+    ("台州", "台州"),
+]
+
+
+@pytest.mark.parametrize(("simplified", "traditional"), TO_TRADITIONAL)
+def test_to_traditional_protects_names(simplified: str, traditional: str) -> None:
+    converter = traditionalizer("s2tw", {"余红胜": "余紅勝"}, [simplified])
+    assert converter.convert(simplified) == traditional
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("余红胜", "余紅勝"),
+        ("于伟国", "于偉國"),
+        ("范冬云", "范冬雲"),
+        ("刘远", "劉遠"),
+        ("欧阳志远", "歐陽志遠"),
+        ("钟山", "鍾山"),
+    ],
+)
+def test_traditional_name(name: str, expected: str) -> None:
+    assert traditional_name(name, "s2tw") == expected
+
+
+def test_variants_differ_only_in_character_forms() -> None:
+    text = "这里台湾"
+    assert traditionalizer("s2t", {}).convert(text) == "這裏臺灣"
+    assert traditionalizer("s2hk", {}).convert(text) == "這裏台灣"

@@ -1,0 +1,84 @@
+"""Attribution of sentences to cities (table-driven on real phrasing)."""
+
+from __future__ import annotations
+
+from policybriefs.models import Official
+from policybriefs.segment import attribute, build_sections, find_speaker, split_sentences
+
+OFFICIALS = (
+    Official("胡昌升", "厦门", ("厦门市委书记",)),
+    Official("邵玉龙", "漳州", ("漳州市委书记",)),
+    Official("刘远", "漳州", ("漳州市长",)),
+    Official("余红胜", "三明", ("三明市长",)),
+    Official("王晓峰", "吉安", ("吉安市长",)),
+    Official("郑建国", None, ("省委书记",)),
+)
+
+
+def _cities(paragraphs: list[str]) -> list[tuple[int, str | None, str | None]]:
+    return [(r.paragraph, r.city, r.speaker) for r in attribute(paragraphs, OFFICIALS)]
+
+
+def test_speaker_paragraph_goes_to_speaker_city() -> None:
+    assert _cities(["邵玉龙表示，漳州将念好新时代“山海经”。"]) == [(0, "漳州", "邵玉龙")]
+
+
+def test_continuation_paragraph_stays_with_previous_speaker() -> None:
+    paragraphs = [
+        "邵玉龙表示，漳州将加快发展。",
+        "坚持规划引领，推进《厦漳泉都市圈发展规划》编制。",
+    ]
+    assert _cities(paragraphs) == [(0, "漳州", "邵玉龙"), (1, "漳州", "邵玉龙")]
+
+
+def test_meeting_paragraph_after_a_speaker_is_the_meeting() -> None:
+    paragraphs = ["邵玉龙表示，漳州将加快发展。", "会议审议通过了重大工程清单。"]
+    assert _cities(paragraphs)[1] == (1, None, None)
+
+
+def test_pronoun_refers_to_current_speaker() -> None:
+    text = "余红胜指出，过去一年合作取得成效。他建议，一是完善招商机制；二是发行康养卡。"
+    assert _cities([text]) == [(0, "三明", "余红胜")]
+
+
+def test_second_official_of_the_same_city_stays_in_its_section() -> None:
+    paragraphs = ["邵玉龙表示，漳州将加快发展。", "刘远补充说，漳州将办好项目。"]
+    sections = build_sections(attribute(paragraphs, OFFICIALS))
+    zhangzhou = next(s for s in sections if s.city == "漳州")
+    assert zhangzhou.paragraphs == (0, 1)
+    assert zhangzhou.speakers == ("邵玉龙", "刘远")
+
+
+def test_paragraph_with_two_cities_is_split_where_the_speaker_changes() -> None:
+    text = "邵玉龙表示，漳州将加快发展。随后，王晓峰表示，吉安将深化合作。"
+    runs = attribute([text], OFFICIALS)
+    assert [(r.city, text[r.start : r.end]) for r in runs] == [
+        ("漳州", "邵玉龙表示，漳州将加快发展。"),
+        ("吉安", "随后，王晓峰表示，吉安将深化合作。"),
+    ]
+
+
+def test_speaker_talking_about_another_city_keeps_own_city() -> None:
+    assert _cities(["胡昌升表示，厦门将与漳州共建产业园区。"]) == [(0, "厦门", "胡昌升")]
+
+
+def test_joint_subject_is_the_meeting() -> None:
+    text = "会上，胡昌升与出席会议的各市领导充分肯定了建设成效。"
+    assert _cities([text]) == [(0, None, None)]
+
+
+def test_provincial_official_speaks_for_the_meeting() -> None:
+    assert _cities(["郑建国强调，要加快协同发展。"]) == [(0, None, "郑建国")]
+
+
+def test_chairing_is_not_a_statement() -> None:
+    assert find_speaker("省委副书记、厦门市委书记胡昌升主持会议并讲话。", OFFICIALS) is None
+
+
+def test_split_sentences_cuts_before_enumerated_items() -> None:
+    text = "他建议，一是完善机制；二是加强合作。好。"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "他建议，一是完善机制；",
+        "二是加强合作。",
+        "好。",
+    ]
