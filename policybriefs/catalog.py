@@ -120,7 +120,13 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
     gazetteer = gazetteer or load_gazetteer()
     chronological = sorted(briefs, key=_chronological_key)
 
-    city_names = sorted({c for b in briefs for c in b.cities})
+    # A city whose officials attended has a page even when none of them spoke.
+    def attends(brief: Brief, city: str) -> bool:
+        return city in brief.cities or any(o.city == city for o in brief.officials)
+
+    city_names = sorted(
+        {c for b in briefs for c in b.cities} | {o.city for b in briefs for o in b.officials if o.city}
+    )
     city_slugs = _unique_slugs(city_names)
     cities = []
     for name in city_names:
@@ -131,7 +137,7 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
                 slug=city_slugs[name],
                 full_name=place.name if place else name,
                 province=place.province if place else "",
-                briefs=tuple(b.slug for b in chronological if name in b.cities),
+                briefs=tuple(b.slug for b in chronological if attends(b, name)),
                 commitments=tuple(
                     (b.slug, c) for b in chronological for c in b.commitments if c.city == name
                 ),

@@ -15,6 +15,13 @@ KIND_LABELS = {
     "proposal": "建议",
     "joint": "共建",
 }
+STATUS_LABELS = {
+    "pledged": "已承诺",
+    "in progress": "推进中",
+    "done": "已完成",
+    "stalled": "停滞",
+    "no follow-up found": "未见后续",
+}
 EDIT_LABELS = {
     "junk-line": "删除页面杂项行",
     "junk-text": "删除夹杂文字",
@@ -42,6 +49,7 @@ def _links(catalog: Catalog) -> dict[str, object]:
         "project_slugs": {p.name: p.slug for p in catalog.projects},
         "briefs_by_slug": {b.slug: b for b in catalog.briefs},
         "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
     }
 
 
