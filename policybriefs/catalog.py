@@ -125,7 +125,8 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
         return city in brief.cities or any(o.city == city for o in brief.officials)
 
     city_names = sorted(
-        {c for b in briefs for c in b.cities} | {o.city for b in briefs for o in b.officials if o.city}
+        {c for b in briefs for c in b.cities}
+        | {o.city for b in briefs for o in b.officials if o.city}
     )
     city_slugs = _unique_slugs(city_names)
     cities = []

@@ -48,7 +48,9 @@ _RESOLUTION_LEAD = re.compile(
 _MIN_CHARS = 8
 _SUGGEST = re.compile(r"建议|提议|倡议")
 # The meeting commits as a whole only through its resolutions.
-_RESOLUTION = re.compile(r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)")
+_RESOLUTION = re.compile(
+    r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)"
+)
 
 
 def classify(item: str, proposed: bool) -> str | None:

@@ -82,7 +82,8 @@ def _read_text(path: Path, content_dir: Path) -> tuple[str, str, str]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ContentError(
-            source, f"is {size / 2**20:.1f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit"
+            source,
+            f"is {size / 2**20:.1f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit",
         )
     text, encoding = decode_bytes(path.read_bytes(), source)
     for number, line in enumerate(text.split("\n"), start=1):

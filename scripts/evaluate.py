@@ -1,6 +1,6 @@
 """Print accuracy over the test fixtures: normalizer CER, roster, attribution, commitment recall.
 
-    python scripts/evaluate.py            # a Markdown table, as in the README
+python scripts/evaluate.py            # a Markdown table, as in the README
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ def main() -> int:
         *fixture_triples(fixtures / "articles"),
     ]
     scores = [score(*t) for t in triples]
-    print("| fixture | CER | officials (name+city) | paragraphs attributed | commitments recalled | kind right | extracted |")
+    print(
+        "| fixture | CER | officials (name+city) | paragraphs attributed "
+        "| commitments recalled | kind right | extracted |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for s in scores:
         print(_row(s.name, s))

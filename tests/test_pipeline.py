@@ -164,7 +164,8 @@ def test_scraped_text_is_escaped(content_dir: Path, tmp_path: Path) -> None:
     from policybriefs.pipeline import build
 
     (content_dir / "evil.txt").write_text(
-        "标题<script>alert(1)</script>\n厦门市委书记张三表示，厦门将<b>加快</b>发展<img src=x onerror=alert(1)>。\n",
+        "标题<script>alert(1)</script>\n"
+        "厦门市委书记张三表示，厦门将<b>加快</b>发展<img src=x onerror=alert(1)>。\n",
         encoding="utf-8",
     )
     report = build(content_dir, tmp_path / "site", ROOT / "templates")
@@ -218,7 +219,8 @@ def test_md_article_with_front_matter_and_notes(content_dir: Path, tmp_path: Pat
 
     (content_dir / "ganzhou.md").write_text(
         '+++\ntitle = "赣州吉安抚州三市合作座谈会"\ndate = 2022-03-01\n'
-        'source_url = "https://example.org/a"\nmeeting = "赣州吉安抚州合作座谈会"\ntags = ["江西"]\n+++\n'
+        'source_url = "https://example.org/a"\n'
+        'meeting = "赣州吉安抚州合作座谈会"\ntags = ["江西"]\n+++\n'
         "赣州市委书记李卫东、吉安市长王晓峰出席会议。\n"
         "李卫东表示，赣州将加快建设赣深高铁沿线产业带。\n"
         "<!-- notes -->\n## 编者按\n\n这是**编者**的分析。<script>alert(1)</script>\n",

@@ -1,40 +1,46 @@
 """Reverse a one-byte GBK misalignment in scraped text, and mark what it lost.
 
 The damage: a farm's Traditional text was encoded as GBK and a span of it was
-decoded starting one byte late (the byte it skipped shows as ``?``), so each
-character of the span shows the trail byte of one character joined to the lead
-byte of the next (``海康養`` = ``ba a3 | bf b5 | f0 42`` read as ``a3 bf | b5 f0 |
-42`` = ``？叼B``), and then the farm made full-width punctuation ASCII
-(``？`` → ``?``). The decoder falls back into step by itself at the first byte
-that cannot start a pair: a trail byte below 0x80 (read as an ASCII letter), or
-a pair GBK does not map (read as U+FFFD, later ``?``, one byte consumed).
+decoded starting one byte late, the skipped byte showing as ``?``. Each
+character of the span then shows the trail byte of one character joined to the
+lead byte of the next (``海康養`` = ``ba a3 | bf b5 | f0 42``, read from ``a3``,
+gives ``a3 bf | b5 f0 | 42`` = ``？叼B``), and the farm later made full-width
+punctuation ASCII (``？`` → ``?``). The decoder falls back into step by itself
+at the first byte that cannot lead a pair: a trail byte below 0x80 (read as an
+ASCII letter), or one GBK does not map (read as U+FFFD, later ``?``, one byte
+consumed).
 
 So a run is ``?`` + the shifted characters + an end: an ASCII letter (the last
 character's trail byte), ``?`` (its trail byte lost) or the end of the text.
-Re-encoding the run (ASCII punctuation back to full-width) and decoding it
-with one unknown byte in front gives the original, except the first character
-(only its trail byte survives) and, for a ``?`` end, the last one (only its
-lead byte survives). Those are chosen from context when the surviving byte and
-a word around them leave one choice, and otherwise kept visibly as LOST_MARK.
+Re-encoding the run (ASCII punctuation as full-width) and decoding it with one
+unknown byte in front gives the original back, except the first character,
+of which only the trail byte survives, and after a ``?`` end the last, of
+which only the lead byte does. Those are chosen from the words around them
+when the surviving byte leaves one choice, and otherwise kept as LOST_MARK.
 
 A run is repaired only when the realigned text is clearly more plausible than
-the run as it stands. Plausibility is per character: a character whose
-Simplified form is a common one (GB2312 level 1, GBK lead bytes 0xB0-0xD7)
-scores high, a rare one (level 2) a little, a GBK extension character that no
-Simplified form explains scores below zero, and kana, Greek, Cyrillic, pinyin
-letters, box drawing and other symbols score far below. Words found elsewhere
-in the article or in ``data/phrases.txt`` and a reading annotation that fits
-the recovered character add evidence. Shifting clean text produces exactly the
-junk the score penalizes (and many pairs GBK cannot map, which end a
-candidate), so a genuine question mark before clean text is never taken for a
-run.
+the run as it stands. Plausibility is summed per character: a hanzi whose
+Simplified form is among the 3,000 most frequent scores high, another GB2312
+level 1 character a little, level 2 nothing, a GBK extension character that
+no Simplified form explains below zero, and kana, Greek, Cyrillic, pinyin
+letters, box drawing and other symbols far below. Pairs that are listed words
+(``data/phrases.txt``) or recur in the article, and a reading annotation that
+fits the recovered character, add evidence. Shifting clean text by a byte
+produces exactly the junk that scores low, and often pairs GBK cannot map,
+which end a candidate: so a question mark before clean text is kept. The bar
+is higher after a word that can end a question than mid-clause.
+
+A lone ``?`` or U+FFFD standing for a character the page could not hold
+(``王?明``) becomes LOST_MARK; a ``?`` that can end a question (an
+interrogative word in its clause, or before a closing quote or the end) is
+left for the punctuation pass.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import opencc
@@ -42,36 +48,38 @@ from pypinyin import Style, pinyin
 
 from ..models import LOST_MARK, Edit
 
-# Plausibility weights (see the module docstring). A hanzi is weighed by the
-# frequency rank of its Simplified form (_FREQUENT), else by its GB2312 level.
+# Plausibility weights. A hanzi is weighed by the frequency rank of its
+# Simplified form (_FREQUENT), else by its GB2312 level.
 _TOP_1000 = 1.5
 _TOP_2000 = 1.2
 _TOP_3000 = 0.8
-_COMMON = 0.2  # other GB2312 level 1
-_RARE = 0.0  # GB2312 level 2
-_EXTENSION = -1.0  # a GBK extension character with no common Simplified form
+_LEVEL_1 = 0.2
+_LEVEL_2 = 0.0
+_EXTENSION = -1.0  # a GBK extension character that no common Simplified form explains
 _PUNCT = 0.5  # punctuation Chinese news uses
 _FULL_WIDTH_ALNUM = -1.0  # Ａ, ０: the farm would have made these ASCII
 _SYMBOL = -2.5  # kana, Greek, Cyrillic, pinyin letters, box drawing, other symbols
-_ASCII_LETTER = -1.0
+_ASCII_LETTER = -1.0  # a lone Latin letter among hanzi
 _ASCII_DIGIT = 0.8  # numbers are ordinary in news text
-_ASCII_PUNCT = 0.3
 _ASCII_WORD = 1.0  # a letter or digit next to another: a Latin word or a number
+_ASCII_PUNCT = 0.3
 _ASCII_QUESTION = 0.0
-_WORD_BONUS = 0.5  # per bigram seen elsewhere in the article or in the phrase list
+_WORD_BONUS = 0.5  # per pair that is a listed word or recurs in the article
 _WORD_BONUS_CAP = 2.0
 _READING_BONUS = 2.0  # the reading annotation after the run fits the realigned character
-
-_MID_RUN_QUESTION = 3.0  # a "?" read as ？ inside a run, against U+FFFD ending it
+_MID_RUN_QUESTION = 3.0  # a "?" read as ？ inside a run rather than as its end
 _ENDS_AT_TEXT_END = 1.0  # a run cut by the end of the text rather than ended by a byte
-# Realigned score minus damaged score needed to repair, when the "?" could be a
-# question mark, and (lenient) when it stands where no question can end; each
-# for runs giving back two or more characters, and one.
+
+# Realigned score minus damaged score needed to repair a run giving back two or
+# more characters, and one: after a "?" that could end a question, and
+# (lenient) where none can. A run giving back none (its junk is only removed)
+# needs _MIN_GAIN_NONE, and a lenient place.
 _MIN_GAIN = (2.0, 3.0)
 _MIN_GAIN_LENIENT = (1.0, 1.5)
-_MIN_GAIN_NONE = 2.0  # a run giving back no character (only its junk is removed), lenient only
+_MIN_GAIN_NONE = 1.0
 _MIN_MEAN = 0.6  # mean weight of the recovered characters
 _MAX_RUN = 80  # damaged characters examined after a "?"
+_LOOK_BACK = 64  # characters of repaired text kept for the question test
 
 _FREQUENT = (
     "一是人了不在有大中国和为这上他个地年来我会以到时要出的生学说道民家子也成行下于们后就发自"
@@ -102,71 +110,72 @@ _FREQUENT = (
     "墓宪峰遍鲁庙掉丹桃御舰避售怒课播拔奥延虚隐粮络遭摇潜庄灭吨混厅婆奴鼓赵访睡震予童徐韦殖抓"
     "拜扬址洛休纵逃纷染汇贸透蛋森仪塔距狐融郡缓聚盖拍迹忠润释粉涓孔岭抵搜坛紫虑促钢塞寺津液码"
     "虎珍硬梁累奔役偏迫锛凡损壁哭替税综伦冰盟挂竞韩乌尤弱铺妹秦尊竹珠迅脉泥纯鬼睛刑途隆潮幅杯"
-    "握幸谋剂奉乘抱朋谓频崇壮泛骑纴恐享鸡虫绍铜呈械摆欲奶绩敬措爆暴签猛郭嘉障缩亦废搞胞埃曰撤"
-    "暖寒订俗阻盐萨勒忘奏伙孝贴灰梅触玩默醒胸莲篇柱裁纺啦淡抢捕闹截讯朗誉雅忍梦勇峡徒丈尾迷唱"
-    "泉泰贫佳残闪伍呀疾署剩缘贼冠倾豆申麦诺泪羊尖辈镜涉贡爹摩妻殊贝糖零映甘骂奋岳雕饮棉跃汗启"
-    "冒渡赞努阁阅斤裂患伏池鹿洗劲晋倍圈媒箭沟锋胆凭挑抬闯隔弄旋汤曹苗迁叹贯唯储振彻桌祭符僧衡"
-    "炸喊凤黎郎援肥磁辽忌赏祥董仁辛净瑞询敏毁浪貌昨巧腿亩抽荷陷焦弃腹乃湘滑狗冬宏尸皆番伟桂览"
-    "恢龄绕趣晶坡魏摸伴浓墨绪舍蓝荡井鸿旦症惯扎鸟闲窗辞聘穷堰宇键荒递恨阔隶厉锅杜湿腰袭侍灾涨"
-    "叔寨幕豪郑磨浮薄券赤腐译租氧戴邓煤肠牧孤诏妙旨堡册胖柳吹丘趋锦颜悬陶拳诚尺晓插蒋艇扑勤穴"
-    "摄燕垂罚辆戒稀腾链粗袋绘炎氏肩枝狂泊估杭臂哲寡偷懂琴悲盾炒稍矛愈呆炼籍颁吐违亭眉撞贷刊巡"
-    "屈堆曼烦饰碎滚悉污寄浜迟描辅魔鼻盗餐幼凉仗冈驾澳銆菌肚肃爸仰抚慈扶盆仿纲倘杰碗渔忧惜扫暂"
-    "祝跨宾漫寿猪涌凝邻顷赴恰劝仇践赋悄莱拟贤愤姆乏轰粒逼昆傅陕溶葬燃魂挺腊耐犹辉乳陪颇棋斜殑"
-    "熊俊浅沈姊返翼丧惨拖驱袖惠涂添牵咸纤详碰割糊侯柔档扇岂跪拒绣覆吓拼宿偶揭赖烤卢颗娃邮伐循"
-    "弦衰凯羽枚帅锁疏搭俱帐镄胶赫夹埋蒸壳剉彼脏钻箱浙弯瓜挡拱筹疆肿膜刷杆凶债甜泡玄贾谱遣薪尘"
-    "灌咬填廊丛狼牢脊熙卒碑漠躲削徽踏贺朵遵狠菲撒扰蛇锡炉纹匹亏鉴慕跌奸慌穆邀芳爬豫吾棒淮捷耕"
-    "艘溪齿醉脂兽滴盈卵滋柴妃浠碍瓶辩遂怨拨肌俘挖恒鸣励肝腔偿秒拦允塑拆靖耗尝凌披胁烂吏纽垸辟"
-    "厘耶艰佩敦疼荐匠柏悠壤拾乔轴喷妖掩璃孟轨歇猜晨坊桑堤畅瞎氨辨鞋昏恭畜浩迪丢雾咨飘擦窝洁捉"
-    "搬奈肤愁砖辣幽扣嘛赢藕挤舒狮耀诊篮唤尿梯弥勾霍舌侠筋枢屏衙殷栏纠恋惧笼寸冶鹤晃吊叙哩稿娜"
-    "剥欺榜囊汪逆骗堪猎棺胎俩郊掘匆缝乙藻携慧函辱扯嫩滩癌悟祸秉慰驰狱砍糕漏吞纬茅渠浑催踪叛牲"
-    "杖鞭腺邪欣汝碳彭咐椒绳颈漆遥夷郁斑忆阀卑宴闷抑逻嫁扭胃仔恼贪兆抛庸疯屽僭驶侦鹰斩猴蜂瘦赐"
-    "柄椅泄轿拓扮砂傻粘辐啥鏄伪碱玻昂玛侨圳吕吟仓刃饱冯钦哼庞儒叉臭艾蓉鼠祯捧舱坝芙瘤勃敲帽吻"
-    "契舟夸葡剪抖霸艳宸聪仆躺瑶谦炭卧袍猫珊矩溜漂苍衔卜坑串浆碧巷咽铸迈押惩锐颤账疲滨履盒宅喀"
-    "饿缠翁幻逢扁怜旱罕姻蓄磷惟槸帕掠稻劫撑姿肾胀慎哨摔谨鹅丑朴塘肺兑镑趁蜀贞哦禧葛仲惑蔡踢妥"
-    "筒诞禀祀饼萄狭澶杩赔绵诱陀呵抹疫顽辰蓬摊倡浦翠煌茂畏劣氛廉鸭瓷唇戈秩弗拐悔尉挣芦鼎睁脾挨"
-    "聊株纱枯冻幺溃茫哀氢芬锻轩蛮醇棍晕嫂宙酷郧欠稷鹏孕槽栖吩姚昭罐叠墩盼斋舆芒酬斥捐眠脆萧璋"
-    "蚀皱卿淋卓翰钉棣丫宰阐翅哄沃霖爵涔衫逊铭戚硕旺擅嫌赌隋厌肖饶沪雇罩煎丐掷誓摘竴冤坤屁竭屾"
-    "宛菱矮潭渊俺崖棚喇涵裕堵媳抄鍙怔蒂肢瑜泌甫檐寂颠撰逝霜羞铅佐帖硫蹈鍦瞬痕爽沧挽禅娶柯屯韵"
-    "悦婴肴螺烛凑柜兹歼毅杉慨钧渗蜜遮窑谐厦匈喉愧栽扔苯谊肆霞吵屼笉夕壶赚谭尹窄弓饲盲勋窟俞嗣"
-    "煮巾裤膨奠瞪珞愚姜膏喘膀蔬糟僚匾妄畴喂沔耻伞牺旭妨硅崩雌陛卸砸贩竖佸攀晒惹裹屠汁擒鳞佣刮"
-    "渴浣叩龟雀掀泼僵唉璇亥屡钩瞒厮哊桐谅隙丞盯霉枣侄逸浸爪阙坟咳宠脖彪朕虹衍甸鳍讼虾芝涛巩熔"
-    "峻怖嘿钬磕洒掏滞舅昔焕钖哑娱芯衷捞卦旬矣茨蜡喻挪婶琉厨枕娇豹傲腕巢氯燥焚禄旷乖嘱赠晌琦铃"
-    "雁姨蹄焰缮虏𫔄粑饥潘兀捏缔歪蕴鸦庵嘻俯吁骤剿禽捣勉膝茎晴灏厢匀涯梨蒲呜驼匪撕嗯樊搏缚垄寓"
-    "愣斌麋劈舵薛沸丸泳绸炬缴寰贱躯褐酶嚷锤拌颂帜陡鍏刹募佑皖帘仑鎴绑啡麓𨱒镖钠妆堕禾藤痴弊哇"
-    "凰铝歧驴闸坠喃滥耍桶酱惶躬熬凿啸娥剅淘垫裙镞骚亨窃勘挫塌咖芽凸钙框哟翔逮舶锥灶怡魄浴蔽橡"
-    "钥懒栗硝晰庐盏赦谕鄙拂菩琳沼圭屿砌倚棵瑰羲酿诈锌杏婉沦卤躁斧淳兔凛哎阮淫剖蕲烹姥咕蚕搅兜"
-    "璧帆嫔暇趟裸粹吼哗冀瞻搁乞骇炕垮拘岃嵌笛鹃菊淀肪鞍愉犬弧蹲椎阎浏诵烘榴腥凄裘琼萝颊蟹棱灿"
-    "摧骄怯淑梢缅丙暮媚驳钊沫糯崔谏炳畔襟敛垒苹觅鍑拢胪诀奢叮榨瀹沾傚渝枉辜髓瑟棕萍贿泣嫣峨憾"
-    "胺甩陂寇烯钓瞅坪暑耸傍睹垜薯溢谜咋缁嗓贬窜戟葱屑湁胚犁莎彦讽囚颖诡腻镓藩勫巍痒蹇芷粤赣湪"
-    "沐膊婢喧逛贮恍菇𬤇邢绮厥澄邵耽衬锣恕烫毯仕镶镌昼闽勿繖桓钾膛歉膳詹坎桩碌垱狄沽侮寝妾荫嗽"
-    "埔眷毙揪牡铲涡鍐釜揽瀛梳咀雍倦岱厄恳弘淤尴玲祠搂粥衢呐戳秃瀑迭垃缸郝挠莽瑙瞄粟跋歹豚驿圾"
-    "胳魁诧绒鞑谎尬陌粬讳蝶咒裔凳梭涅杈泻镐苇焉娟迦桦巫谣扒翊敷隅逾撇凹蚁氮苑妓綘潇禹朽寮郢伽"
-    "绷粪诛醋栋谴隧簇踩礁衮庶笅噪嘲濂鲟彝柬斐沛卞篷祁耿溯嚼宦黔浇敞绞瓣傛窦蕃嶅汰鲍遏埚魅槐鞘"
-    "崭钞徙讶碟琐琢滤"
+    "握幸谋剂奉乘抱朋谓频崇壮泛骑恐享鸡虫绍铜呈械摆欲奶绩敬措爆暴签猛郭嘉障缩亦废搞胞埃曰撤暖"
+    "寒订俗阻盐萨勒忘奏伙孝贴灰梅触玩默醒胸莲篇柱裁纺啦淡抢捕闹截讯朗誉雅忍梦勇峡徒丈尾迷唱泉"
+    "泰贫佳残闪伍呀疾署剩缘贼冠倾豆申麦诺泪羊尖辈镜涉贡爹摩妻殊贝糖零映甘骂奋岳雕饮棉跃汗启冒"
+    "渡赞努阁阅斤裂患伏池鹿洗劲晋倍圈媒箭沟锋胆凭挑抬闯隔弄旋汤曹苗迁叹贯唯储振彻桌祭符僧衡炸"
+    "喊凤黎郎援肥磁辽忌赏祥董仁辛净瑞询敏毁浪貌昨巧腿亩抽荷陷焦弃腹乃湘滑狗冬宏尸皆番伟桂览恢"
+    "龄绕趣晶坡魏摸伴浓墨绪舍蓝荡井鸿旦症惯扎鸟闲窗辞聘穷堰宇键荒递恨阔隶厉锅杜湿腰袭侍灾涨叔"
+    "寨幕豪郑磨浮薄券赤腐译租氧戴邓煤肠牧孤诏妙旨堡册胖柳吹丘趋锦颜悬陶拳诚尺晓插蒋艇扑勤穴摄"
+    "燕垂罚辆戒稀腾链粗袋绘炎氏肩枝狂泊估杭臂哲寡偷懂琴悲盾炒稍矛愈呆炼籍颁吐违亭眉撞贷刊巡屈"
+    "堆曼烦饰碎滚悉污寄浜迟描辅魔鼻盗餐幼凉仗冈驾澳菌肚肃爸仰抚慈扶盆仿纲倘杰碗渔忧惜扫暂祝跨"
+    "宾漫寿猪涌凝邻顷赴恰劝仇践赋悄莱拟贤愤姆乏轰粒逼昆傅陕溶葬燃魂挺腊耐犹辉乳陪颇棋斜熊俊浅"
+    "沈姊返翼丧惨拖驱袖惠涂添牵咸纤详碰割糊侯柔档扇岂跪拒绣覆吓拼宿偶揭赖烤卢颗娃邮伐循弦衰凯"
+    "羽枚帅锁疏搭俱帐镄胶赫夹埋蒸壳彼脏钻箱浙弯瓜挡拱筹疆肿膜刷杆凶债甜泡玄贾谱遣薪尘灌咬填廊"
+    "丛狼牢脊熙卒碑漠躲削徽踏贺朵遵狠菲撒扰蛇锡炉纹匹亏鉴慕跌奸慌穆邀芳爬豫吾棒淮捷耕艘溪齿醉"
+    "脂兽滴盈卵滋柴妃浠碍瓶辩遂怨拨肌俘挖恒鸣励肝腔偿秒拦允塑拆靖耗尝凌披胁烂吏纽垸辟厘耶艰佩"
+    "敦疼荐匠柏悠壤拾乔轴喷妖掩璃孟轨歇猜晨坊桑堤畅瞎氨辨鞋昏恭畜浩迪丢雾咨飘擦窝洁捉搬奈肤愁"
+    "砖辣幽扣嘛赢藕挤舒狮耀诊篮唤尿梯弥勾霍舌侠筋枢屏衙殷栏纠恋惧笼寸冶鹤晃吊叙哩稿娜剥欺榜囊"
+    "汪逆骗堪猎棺胎俩郊掘匆缝乙藻携慧函辱扯嫩滩癌悟祸秉慰驰狱砍糕漏吞纬茅渠浑催踪叛牲杖鞭腺邪"
+    "欣汝碳彭咐椒绳颈漆遥夷郁斑忆阀卑宴闷抑逻嫁扭胃仔恼贪兆抛庸疯僭驶侦鹰斩猴蜂瘦赐柄椅泄轿拓"
+    "扮砂傻粘辐啥伪碱玻昂玛侨圳吕吟仓刃饱冯钦哼庞儒叉臭艾蓉鼠祯捧舱坝芙瘤勃敲帽吻契舟夸葡剪抖"
+    "霸艳宸聪仆躺瑶谦炭卧袍猫珊矩溜漂苍衔卜坑串浆碧巷咽铸迈押惩锐颤账疲滨履盒宅喀饿缠翁幻逢扁"
+    "怜旱罕姻蓄磷惟帕掠稻劫撑姿肾胀慎哨摔谨鹅丑朴塘肺兑镑趁蜀贞哦禧葛仲惑蔡踢妥筒诞禀祀饼萄狭"
+    "澶杩赔绵诱陀呵抹疫顽辰蓬摊倡浦翠煌茂畏劣氛廉鸭瓷唇戈秩弗拐悔尉挣芦鼎睁脾挨聊株纱枯冻幺溃"
+    "茫哀氢芬锻轩蛮醇棍晕嫂宙酷郧欠稷鹏孕槽栖吩姚昭罐叠墩盼斋舆芒酬斥捐眠脆萧璋蚀皱卿淋卓翰钉"
+    "棣丫宰阐翅哄沃霖爵涔衫逊铭戚硕旺擅嫌赌隋厌肖饶沪雇罩煎丐掷誓摘冤坤屁竭宛菱矮潭渊俺崖棚喇"
+    "涵裕堵媳抄怔蒂肢瑜泌甫檐寂颠撰逝霜羞铅佐帖硫蹈瞬痕爽沧挽禅娶柯屯韵悦婴肴螺烛凑柜兹歼毅杉"
+    "慨钧渗蜜遮窑谐厦匈喉愧栽扔苯谊肆霞吵夕壶赚谭尹窄弓饲盲勋窟俞嗣煮巾裤膨奠瞪珞愚姜膏喘膀蔬"
+    "糟僚匾妄畴喂沔耻伞牺旭妨硅崩雌陛卸砸贩竖攀晒惹裹屠汁擒鳞佣刮渴浣叩龟雀掀泼僵唉璇亥屡钩瞒"
+    "厮桐谅隙丞盯霉枣侄逸浸爪阙坟咳宠脖彪朕虹衍甸鳍讼虾芝涛巩熔峻怖嘿钬磕洒掏滞舅昔焕哑娱芯衷"
+    "捞卦旬矣茨蜡喻挪婶琉厨枕娇豹傲腕巢氯燥焚禄旷乖嘱赠晌琦铃雁姨蹄焰缮虏粑饥潘兀捏缔歪蕴鸦庵"
+    "嘻俯吁骤剿禽捣勉膝茎晴灏厢匀涯梨蒲呜驼匪撕嗯樊搏缚垄寓愣斌麋劈舵薛沸丸泳绸炬缴寰贱躯褐酶"
+    "嚷锤拌颂帜陡刹募佑皖帘仑绑啡麓镖钠妆堕禾藤痴弊哇凰铝歧驴闸坠喃滥耍桶酱惶躬熬凿啸娥淘垫裙"
+    "镞骚亨窃勘挫塌咖芽凸钙框哟翔逮舶锥灶怡魄浴蔽橡钥懒栗硝晰庐盏赦谕鄙拂菩琳沼圭屿砌倚棵瑰羲"
+    "酿诈锌杏婉沦卤躁斧淳兔凛哎阮淫剖蕲烹姥咕蚕搅兜璧帆嫔暇趟裸粹吼哗冀瞻搁乞骇炕垮拘嵌笛鹃菊"
+    "淀肪鞍愉犬弧蹲椎阎浏诵烘榴腥凄裘琼萝颊蟹棱灿摧骄怯淑梢缅丙暮媚驳钊沫糯崔谏炳畔襟敛垒苹觅"
+    "拢胪诀奢叮榨瀹沾渝枉辜髓瑟棕萍贿泣嫣峨憾胺甩陂寇烯钓瞅坪暑耸傍睹薯溢谜咋缁嗓贬窜戟葱屑胚"
+    "犁莎彦讽囚颖诡腻镓藩巍痒蹇芷粤赣沐膊婢喧逛贮恍菇邢绮厥澄邵耽衬锣恕烫毯仕镶镌昼闽勿桓钾膛"
+    "歉膳詹坎桩碌狄沽侮寝妾荫嗽埔眷毙揪牡铲涡釜揽瀛梳咀雍倦岱厄恳弘淤尴玲祠搂粥衢呐戳秃瀑迭垃"
+    "缸郝挠莽瑙瞄粟跋歹豚驿圾胳魁诧绒鞑谎尬陌讳蝶咒裔凳梭涅杈泻镐苇焉娟迦桦巫谣扒翊敷隅逾撇凹"
+    "蚁氮苑妓潇禹朽寮郢伽绷粪诛醋栋谴隧簇踩礁衮庶噪嘲濂鲟彝柬斐沛卞篷祁耿溯嚼宦黔浇敞绞瓣窦蕃"
+    "汰鲍遏埚魅槐鞘崭钞徙讶碟琐琢滤嗤绅蠢锰嵋弼腑瑚稽溉捆宵祈庇蒿蛛窍锷玫煞笨苔鸽泵袱薇捡拈驯"
+    "骡肇砰垣迄斟灼澜"
 )
-"""The 3,000 most frequent Simplified hanzi, most frequent first (summed from the
-word frequencies of jieba's dictionary); they cover about 98.5% of running text."""
-
-_LOST_BYTE = -1  # an unknown byte in a lost character's code
+"""The 3,000 most frequent Simplified hanzi (GB2312 ones), most frequent first,
+summed from the word frequencies of jieba's dictionary (MIT licence); they cover
+about 98.5% of running text."""
 
 _NEWS_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉「」『』【】〔〕…—·％～．")
-_OPENING = frozenset("“‘《〈「『【〔（")
 _CLAUSE_END = frozenset("，。！？；：,.!?;:\n")
-_CLAUSE_INSIDE = frozenset("，、；：“‘（《「『【〔,;:")
+# After these a "?" cannot end a question (after 。 or ， it is no question mark).
+_NO_QUESTION_AFTER = frozenset("，、；：“‘（《「『【〔,;:。")
 _INTERROGATIVE_CHARS = frozenset("吗嗎呢么麼谁誰何哪怎几幾")
 _INTERROGATIVE_WORDS = ("是否", "多少")
-_SENTENCE_START_FOR_STOP = frozenset("!;！；")
+_QUESTION_WINDOW = 40  # characters looked back for an interrogative word
+_STOP_BEFORE = frozenset("!;")  # a run starting ?! or ?; lost a 。 (a1 a3) first
 _TRIGGER = re.compile("[?\ufffd]")
 _QUESTION_MARKS = re.compile(r"\?+")
 
 _PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-# A reading annotation right after a run: "(yǎng)", or "yǎng)" when "(" was swallowed.
+_ANNOTATION = re.compile(rf"[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]")
+_TRAILING_ANNOTATION = re.compile(rf"[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]$")
+# An annotation starting right after a run: "(yǎng)", or "yǎng)" with "(" swallowed.
 _ANNOTATION_AFTER = re.compile(
     rf"[(（]\s?([{_PINYIN_LETTERS}]{{1,7}})[1-5]?\s*[)）]"
     rf"|([{_PINYIN_LETTERS}]{{0,6}}[{_TONED}][{_PINYIN_LETTERS}]{{0,6}})\s?[)）]"
 )
-_ANNOTATION = re.compile(rf"[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]")
 
 
 def _is_hanzi(ch: str) -> bool:
@@ -182,22 +191,30 @@ def _is_hanzi(ch: str) -> bool:
     )
 
 
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+# -- tables ------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class _Tables:
     decode: dict[int, str]  # two-byte GBK code -> character
     encode: dict[str, int]  # character -> two-byte GBK code
-    weight: dict[str, float]  # every two-byte GBK character
-    simplified: dict[str, str]  # hanzi -> its Simplified form (one character when OpenCC gives one)
+    weight: dict[str, float]  # plausibility of every two-byte GBK character
+    simplified: dict[str, str]  # hanzi -> its Simplified form
     by_lead: dict[int, str]  # lead byte -> the hanzi with it
     by_trail: dict[int, str]  # trail byte -> the hanzi with it
-    full_width: dict[str, int]  # ASCII punctuation or letter -> code of its full-width form
-    phrases: frozenset[str]  # bigrams of the whole phrase list, Simplified
-    domain: frozenset[str]  # bigrams of its subject words
+    full_width: dict[str, int]  # ASCII character -> GBK code of its full-width form
+    phrases: frozenset[str]  # pairs in the listed words, Simplified
+    subject: frozenset[str]  # pairs in the listed subject words
+    not_traditional: frozenset[str]  # hanzi Big5 lacks: Simplified forms such as 员
 
 
 def _gb2312_level(code: int) -> int:
     lead, trail = code >> 8, code & 0xFF
-    if trail < 0xA1 or trail > 0xFE:
+    if not 0xA1 <= trail <= 0xFE:
         return 0
     if 0xB0 <= lead <= 0xD7:
         return 1
@@ -207,21 +224,29 @@ def _gb2312_level(code: int) -> int:
 
 
 def _read_phrases() -> tuple[frozenset[str], frozenset[str]]:
-    """(bigrams of every listed word, bigrams of the subject words before ``# [general]``)."""
+    """(pairs of every listed word, pairs of the subject words before ``# [general]``)."""
     text = resources.files("policybriefs").joinpath("data", "phrases.txt").read_text("utf-8")
-    bigrams: set[str] = set()
-    domain: set[str] = set()
+    pairs: set[str] = set()
+    subject: set[str] = set()
     general = False
     for line in text.splitlines():
         if line.startswith("#"):
             general = general or line.startswith("# [general]")
             continue
         for word in line.split():
-            pairs = {word[k : k + 2] for k in range(len(word) - 1)}
-            bigrams.update(pairs)
+            found = {word[k : k + 2] for k in range(len(word) - 1)}
+            pairs |= found
             if not general:
-                domain.update(pairs)
-    return frozenset(bigrams), frozenset(domain)
+                subject |= found
+    return frozenset(pairs), frozenset(subject)
+
+
+def _in_big5(ch: str) -> bool:
+    try:
+        ch.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.cache
@@ -230,10 +255,9 @@ def _tables() -> _Tables:
     for lead in range(0x81, 0xFF):
         for trail in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
             try:
-                ch = bytes((lead, trail)).decode("gbk")
+                decode[(lead << 8) | trail] = bytes((lead, trail)).decode("gbk")
             except UnicodeDecodeError:
                 continue
-            decode[(lead << 8) | trail] = ch
     encode = {ch: code for code, ch in decode.items() if ch != LOST_MARK}
 
     hanzi = [ch for ch in encode if _is_hanzi(ch)]
@@ -244,11 +268,11 @@ def _tables() -> _Tables:
 
     rank = {ch: k for k, ch in enumerate(_FREQUENT)}
     weight: dict[str, float] = {}
-    for ch, code in encode.items():
+    for ch in encode:
         if _is_hanzi(ch):
             simple = simplified[ch]
-            level = _gb2312_level(encode.get(simple, 0)) if len(simple) == 1 else 0
             k = rank.get(simple, len(_FREQUENT))
+            level = _gb2312_level(encode.get(simple, 0)) if len(simple) == 1 else 0
             if k < 1000:
                 weight[ch] = _TOP_1000
             elif k < 2000:
@@ -256,7 +280,7 @@ def _tables() -> _Tables:
             elif k < 3000:
                 weight[ch] = _TOP_3000
             else:
-                weight[ch] = _COMMON if level == 1 else _RARE if level == 2 else _EXTENSION
+                weight[ch] = {1: _LEVEL_1, 2: _LEVEL_2}.get(level, _EXTENSION)
         elif ch in _NEWS_PUNCT:
             weight[ch] = _PUNCT
         elif "\uff10" <= ch <= "\uff5a" and ch.isalnum():
@@ -273,11 +297,11 @@ def _tables() -> _Tables:
 
     full_width: dict[str, int] = {}
     for o in range(0x21, 0x7F):
-        code = encode.get(chr(o + 0xFEE0))
-        if code is not None:
-            full_width[chr(o)] = code
+        wide = encode.get(chr(o + 0xFEE0))
+        if wide is not None:
+            full_width[chr(o)] = wide
 
-    phrases, domain = _read_phrases()
+    phrases, subject = _read_phrases()
     return _Tables(
         decode=decode,
         encode=encode,
@@ -287,7 +311,8 @@ def _tables() -> _Tables:
         by_trail={k: "".join(v) for k, v in by_trail.items()},
         full_width=full_width,
         phrases=phrases,
-        domain=domain,
+        subject=subject,
+        not_traditional=frozenset(ch for ch in hanzi if not _in_big5(ch)),
     )
 
 
@@ -307,20 +332,24 @@ def _weight(tables: _Tables, ch: str) -> float:
 
 
 def _damaged_weight(tables: _Tables, text: str, i: int) -> float:
-    """The weight of ``text[i]`` as part of a run: an ASCII letter or digit inside a
-    longer ASCII word (GDP, 5G, 2019) is ordinary text, a lone one is not."""
+    """The weight of ``text[i]`` in a run as it stands: an ASCII letter or digit
+    next to another (GDP, 5G, 2019) is ordinary text, a lone one is not."""
     ch = text[i]
-    if ch.isascii() and ch.isalnum():
-        if (i > 0 and text[i - 1].isascii() and text[i - 1].isalnum()) or (
-            i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isalnum()
-        ):
-            return _ASCII_WORD
+    if _is_ascii_alnum(ch) and (
+        (i > 0 and _is_ascii_alnum(text[i - 1]))
+        or (i + 1 < len(text) and _is_ascii_alnum(text[i + 1]))
+    ):
+        return _ASCII_WORD
     return _weight(tables, ch)
 
 
+def _simplify(tables: _Tables, text: str) -> str:
+    simplified = tables.simplified
+    return "".join(simplified.get(x, x) for x in text)
+
+
 @functools.lru_cache(maxsize=8)
-def _clean(text: str) -> str:
-    """Text without reading annotations, for looking words up."""
+def _without_annotations(text: str) -> str:
     return _ANNOTATION.sub("", text)
 
 
@@ -332,43 +361,6 @@ def _readings(ch: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@dataclass(frozen=True)
-class _Lost:
-    """A character of the run whose code is known only in part."""
-
-    lead: int  # _LOST_BYTE when unknown
-    trail: int
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    end: int  # index in the text just after the run
-    body: str  # the damaged characters after the leading "?" that were realigned
-    recovered: str  # their realigned text, without the lost characters
-    first_trail: int  # trail byte of the lost first character, _LOST_BYTE if unknown
-    last: _Lost | None  # the lost last character, if any
-    last_before: str  # the damaged text standing for the lost last character ("?" or "")
-    gain: float
-
-
-def _word_bonus(tables: _Tables, text: str, ctx: str, para: str) -> float:
-    """Evidence from bigrams of ``text`` seen elsewhere in the article or in the phrase list."""
-    bonus = 0.0
-    simplified = tables.simplified
-    for k in range(len(text) - 1):
-        a, b = text[k], text[k + 1]
-        if not (_is_hanzi(a) and _is_hanzi(b)):
-            continue
-        bigram = a + b
-        if _simplify(tables, bigram) in tables.phrases or (
-            ctx and ctx.count(bigram) > para.count(bigram)
-        ):
-            bonus += _WORD_BONUS
-            if bonus >= _WORD_BONUS_CAP:
-                return _WORD_BONUS_CAP
-    return bonus
-
-
 def _reading_after(text: str, end: int) -> str | None:
     """The reading in an annotation starting at ``end``, if one does."""
     match = _ANNOTATION_AFTER.match(text, end)
@@ -377,309 +369,381 @@ def _reading_after(text: str, end: int) -> str | None:
     return (match.group(1) or match.group(2)).lower()
 
 
-def _candidates(tables: _Tables, text: str, start: int) -> list[_Candidate]:
-    """Every way the damaged text after ``text[start]`` (a "?") can be realigned."""
+# -- finding runs ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One way to read the text after a "?" as a misaligned run."""
+
+    end: int  # index in the text just after the run
+    body: str  # the damaged characters realigned (after the "?", before a "?" end)
+    recovered: str  # their realigned text, the lost characters left out
+    first_trail: int  # the trail byte of the lost first character
+    last_lead: int | None  # the lead byte of a lost last character, if there is one
+    last_before: str  # what stands for the lost last character: "?", U+FFFD or ""
+    gain: float  # realigned score minus damaged score
+
+
+def _runs(tables: _Tables, text: str, start: int) -> list[_Run]:
+    """Every way the text after the "?" at ``start`` can be realigned, each with its gain.
+
+    The bytes of the damaged characters are paired up again behind an unknown
+    first byte. The path stops where a pair is one GBK does not map (the
+    original text cannot have held it); each place where the shifted decoder
+    could have fallen back into step gives one reading.
+    """
     decode, encode, full_width = tables.decode, tables.encode, tables.full_width
-    found: list[_Candidate] = []
+    found: list[_Run] = []
     recovered: list[str] = []
-    damaged_score = 0.0
-    recovered_score = 0.0
-    first_trail = _LOST_BYTE
-    pending = _LOST_BYTE  # the lead byte waiting for its trail
+    damaged_score = recovered_score = 0.0
+    first_trail = -1
+    pending = -1  # the lead byte waiting for its trail, -1 before the first
     n = len(text)
     i = start + 1
     limit = min(n, start + 1 + _MAX_RUN)
 
-    def add(end: int, tail: str, tail_score: float, last: _Lost | None, last_before: str) -> None:
-        if not recovered and not tail and not last:
-            return
-        found.append(
-            _Candidate(
-                end=end,
-                body=text[start + 1 : end - len(last_before)],
-                recovered="".join(recovered) + tail,
-                first_trail=first_trail,
-                last=last,
-                last_before=last_before,
-                gain=recovered_score + tail_score - damaged_score,
+    def add(end: int, tail: str, score: float, last_lead: int | None, last_before: str) -> None:
+        if recovered or tail or last_lead is not None:
+            found.append(
+                _Run(
+                    end=end,
+                    body=text[start + 1 : end - len(last_before)],
+                    recovered="".join(recovered) + tail,
+                    first_trail=first_trail,
+                    last_lead=last_lead,
+                    last_before=last_before,
+                    gain=recovered_score + score - damaged_score,
+                )
             )
-        )
 
     while i < limit:
         d = text[i]
         code: int | None
         if d == "?" or d == "\ufffd":
-            if pending != _LOST_BYTE:
+            if pending >= 0:
                 # The shifted decoder failed on the last character's trail byte.
-                damaged_score += _damaged_weight(tables, text, i)
-                add(i + 1, "", 0.0, _Lost(pending, _LOST_BYTE), d)
-                damaged_score -= _damaged_weight(tables, text, i)
-            if d != "?":
+                add(i + 1, "", -_damaged_weight(tables, text, i), pending, d)
+            if d == "\ufffd":
                 break
             code = full_width.get(d)
-            if pending != _LOST_BYTE:
+            if pending >= 0:
                 damaged_score += _MID_RUN_QUESTION
         elif d.isascii():
-            o = ord(d)
-            if 0x40 <= o <= 0x7E and pending != _LOST_BYTE:
+            if 0x40 <= ord(d) <= 0x7E and pending >= 0:
                 # A trail byte below 0x80 read on its own: the decoder is back in step.
-                ch = decode.get((pending << 8) | o)
+                ch = decode.get((pending << 8) | ord(d))
                 if ch is not None:
-                    damaged_score += _damaged_weight(tables, text, i)
-                    add(i + 1, ch, _weight(tables, ch), None, "")
-                    damaged_score -= _damaged_weight(tables, text, i)
+                    score = _weight(tables, ch) - _damaged_weight(tables, text, i)
+                    add(i + 1, ch, score, None, "")
             code = full_width.get(d)
         else:
             code = encode.get(d)
         if code is None:
             break
         lead, trail = code >> 8, code & 0xFF
-        if pending == _LOST_BYTE:
+        if pending < 0:
             first_trail = lead
         else:
             ch = decode.get((pending << 8) | lead)
             if ch is None:
-                break  # the original text cannot have held this pair
+                break
             recovered.append(ch)
             recovered_score += _weight(tables, ch)
         damaged_score += _damaged_weight(tables, text, i)
         i += 1
         if trail < 0x80:
-            # The next original byte was ASCII: it follows in step.
+            # The original byte after this pair was ASCII, and is read in step.
             add(i, chr(trail), 0.0, None, "")
             return found
-        if trail == 0x80 or trail == 0xFF:
-            return found  # cannot be the lead byte of the next character
+        if trail == 0x80:
+            return found  # no GBK character has this lead byte
         pending = trail
-    if i == n and pending != _LOST_BYTE:
-        add(n, "", -_ENDS_AT_TEXT_END, _Lost(pending, _LOST_BYTE), "")
+    if i == n and pending >= 0:
+        add(n, "", -_ENDS_AT_TEXT_END, pending, "")
     return found
 
 
-def _accepts(tables: _Tables, cand: _Candidate, lenient: bool) -> bool:
-    hanzi_etc = [c for c in cand.recovered if not c.isascii()]
-    if not hanzi_etc:
-        return lenient and cand.last is not None and cand.gain >= _MIN_GAIN_NONE
-    mean = sum(_weight(tables, c) for c in hanzi_etc) / len(hanzi_etc)
-    many, one = _MIN_GAIN_LENIENT if lenient else _MIN_GAIN
-    needed = many if len(hanzi_etc) > 1 else one
-    return cand.gain >= needed and mean >= _MIN_MEAN
-
-
-def _best_run(
-    tables: _Tables, text: str, start: int, context: str, lenient: bool
-) -> _Candidate | None:
-    cands = _candidates(tables, text, start)
-    if not cands:
-        return None
-    slack = _WORD_BONUS_CAP + _READING_BONUS
-    ctx = para = ""
-    best: _Candidate | None = None
-    for cand in cands:
-        if cand.gain + slack < _MIN_GAIN_LENIENT[0]:
+def _word_bonus(tables: _Tables, text: str, ctx: str, para: str) -> float:
+    """Evidence from pairs in ``text`` that are listed words or recur in the article."""
+    bonus = 0.0
+    for k in range(len(text) - 1):
+        pair = text[k : k + 2]
+        if not (_is_hanzi(pair[0]) and _is_hanzi(pair[1])):
             continue
-        if not ctx and context:
-            ctx, para = _clean(context), _clean(text)
-        gain = cand.gain
-        gain += _word_bonus(tables, cand.recovered, ctx, para)
-        gain -= _word_bonus(tables, cand.body, ctx, para)
-        reading = _reading_after(text, cand.end)
-        if reading is not None and cand.last is None:
-            last_recovered = cand.recovered[-1:]
-            last_damaged = cand.body[-1:] if cand.body else ""
-            if last_recovered and reading in _readings(last_recovered):
+        if _simplify(tables, pair) in tables.phrases or (
+            ctx and ctx.count(pair) > para.count(pair)
+        ):
+            bonus += _WORD_BONUS
+            if bonus >= _WORD_BONUS_CAP:
+                return _WORD_BONUS_CAP
+    return bonus
+
+
+def _acceptable(tables: _Tables, run: _Run, lenient: bool) -> bool:
+    chars = [c for c in run.recovered if not c.isascii()]
+    if not chars:
+        return lenient and run.last_lead is not None and run.gain >= _MIN_GAIN_NONE
+    mean = sum(_weight(tables, c) for c in chars) / len(chars)
+    many, one = _MIN_GAIN_LENIENT if lenient else _MIN_GAIN
+    return run.gain >= (many if len(chars) > 1 else one) and mean >= _MIN_MEAN
+
+
+def _best_run(tables: _Tables, text: str, start: int, context: str, lenient: bool) -> _Run | None:
+    """The most plausible realignment after the "?" at ``start``, if it is clearly
+    better than the text as it stands."""
+    best: _Run | None = None
+    ctx = para = ""
+    slack = _WORD_BONUS_CAP + _READING_BONUS
+    for run in _runs(tables, text, start):
+        if run.gain + slack < _MIN_GAIN_LENIENT[0]:
+            continue
+        if context and not ctx:
+            ctx, para = _without_annotations(context), _without_annotations(text)
+        gain = run.gain + _word_bonus(tables, run.recovered, ctx, para)
+        gain -= _word_bonus(tables, run.body, ctx, para)
+        reading = _reading_after(text, run.end)
+        if reading is not None and run.last_lead is None:
+            if reading in _readings(run.recovered[-1:]):
                 gain += _READING_BONUS
-            elif last_damaged and reading in _readings(last_damaged):
+            elif reading in _readings(run.body[-1:]):
                 gain -= _READING_BONUS
-        scored = _Candidate(
-            cand.end,
-            cand.body,
-            cand.recovered,
-            cand.first_trail,
-            cand.last,
-            cand.last_before,
-            gain,
-        )
-        if _accepts(tables, scored, lenient) and (best is None or scored.gain > best.gain):
+        scored = replace(run, gain=gain)
+        if _acceptable(tables, scored, lenient) and (best is None or gain > best.gain):
             best = scored
     return best
 
 
-def _simplify(tables: _Tables, text: str) -> str:
-    simplified = tables.simplified
-    return "".join(simplified.get(x, x) for x in text)
+# -- choosing lost characters ------------------------------------------------------
 
 
-def _listed(tables: _Tables, bigram: str) -> bool:
-    return _simplify(tables, bigram) in tables.phrases
+@dataclass(frozen=True)
+class _Scope:
+    """What lost characters are chosen against."""
+
+    ctx: str  # the article without reading annotations
+    traditional: bool  # the paragraph is written in Traditional characters
 
 
 def _infer(
-    tables: _Tables,
-    candidates: str,
-    left: str,
-    right: str,
-    ctx: str,
+    tables: _Tables, candidates: str, left: str, right: str, scope: _Scope
 ) -> tuple[str, str] | None:
     """The one candidate the words around it point to, and the evidence.
 
-    Strong evidence is a word with a neighbour that the article uses elsewhere
-    (twice, or once when it is a listed phrase) or a subject word of the
-    phrase list: one candidate with it wins. Without any, a candidate making
-    general listed words on both sides wins when it is the only one. Anything
-    else leaves the character lost.
+    Strong evidence is a pair with a neighbour that is a listed subject word or
+    that the article uses elsewhere (twice, or once when it is a listed word):
+    a single candidate with it wins. Without any, a single candidate making
+    listed words on both sides wins. Anything else leaves the character lost.
+    In a Traditional paragraph, characters Big5 lacks (员 for 員) are no candidates.
     """
+    ctx = scope.ctx
     strong: dict[str, str] = {}
     both: dict[str, str] = {}
     for c in candidates:
+        if scope.traditional and c in tables.not_traditional:
+            continue
         sides: list[str] = []
-        for bigram in (left + c if left else "", c + right if right else ""):
-            if len(bigram) != 2:
+        for pair in (left + c if left else "", c + right if right else ""):
+            if len(pair) != 2:
                 continue
-            simple = _simplify(tables, bigram)
-            seen = ctx.count(bigram) if ctx else 0
+            simple = _simplify(tables, pair)
+            seen = ctx.count(pair) if ctx else 0
             listed = simple in tables.phrases
-            if simple in tables.domain:
-                strong.setdefault(c, f"{bigram} (a listed subject word)")
-            elif seen >= 2 or (seen and listed):
-                strong.setdefault(c, f"{bigram} (used elsewhere in the article)")
+            if seen >= 2 or (seen and listed):
+                strong.setdefault(c, f"{pair} (used elsewhere in the article)")
+            elif simple in tables.subject:
+                strong.setdefault(c, f"{pair} (a listed subject word)")
             if listed:
-                sides.append(bigram)
+                sides.append(pair)
         if len(sides) == 2:
             both[c] = f"{sides[0]} and {sides[1]} (listed words)"
-    if strong:
-        if len(strong) == 1:
-            (c, evidence), *_ = strong.items()
-            return c, f"the only character allowed by the byte that makes {evidence}"
+    chosen = strong if strong else both
+    if len(chosen) != 1:
         return None
-    if len(both) == 1:
-        (c, evidence), *_ = both.items()
-        return c, f"the only character allowed by the byte that makes {evidence}"
-    return None
+    ((c, evidence),) = chosen.items()
+    return c, f"the only character with that byte that makes {evidence}"
 
 
 def _neighbour_before(text: str) -> str:
-    """The last character of ``text``, skipping a reading annotation."""
+    """The hanzi ending ``text`` (a reading annotation skipped), or ""."""
     stripped = _ANNOTATION.sub("", text[-16:])
-    return stripped[-1:] if stripped and _is_hanzi(stripped[-1]) else ""
+    return stripped[-1:] if _is_hanzi(stripped[-1:]) else ""
 
 
 def _neighbour_after(text: str, pos: int) -> str:
+    """The hanzi at ``pos`` (a reading annotation skipped), or ""."""
     match = _ANNOTATION.match(text, pos)
     if match:
         pos = match.end()
     return text[pos] if pos < len(text) and _is_hanzi(text[pos]) else ""
 
 
-def _fill_first(tables: _Tables, cand: _Candidate, left: str, ctx: str) -> tuple[str, str, str]:
-    """(kind, character, note) for the run's lost first character."""
-    trail = cand.first_trail
-    if trail == 0xA3 and cand.body[:1] in _SENTENCE_START_FOR_STOP:
-        return "mojibake-inferred", "。", "sentence end: trail byte a3 before ！/； realigned"
-    right = cand.recovered[:1] if _is_hanzi(cand.recovered[:1]) else ""
-    options = tables.by_trail.get(trail, "") if trail != _LOST_BYTE else ""
-    inferred = _infer(tables, options, left, right, ctx) if options else None
+def _fill_by_trail(
+    tables: _Tables, trail: int, left: str, right: str, scope: _Scope
+) -> tuple[str, str, str]:
+    """(kind, character, note) for a lost character of which the trail byte survives."""
+    inferred = _infer(tables, tables.by_trail.get(trail, ""), left, right, scope)
     if inferred is not None:
-        ch, how = inferred
-        return "mojibake-inferred", ch, f"trail byte {trail:02x}: {how}"
-    note = f"only the trail byte {trail:02x} survives" if trail != _LOST_BYTE else ""
-    return "unrecoverable", LOST_MARK, note
+        return "mojibake-inferred", inferred[0], f"trail byte {trail:02x}: {inferred[1]}"
+    return "unrecoverable", LOST_MARK, f"only the trail byte {trail:02x} survives"
 
 
-def _fill_last(tables: _Tables, cand: _Candidate, text: str, ctx: str) -> tuple[str, str, str]:
+def _fill_first(tables: _Tables, run: _Run, left: str, scope: _Scope) -> tuple[str, str, str]:
+    """(kind, character, note) for the run's lost first character."""
+    if run.first_trail == 0xA3 and run.body[:1] in _STOP_BEFORE:
+        return "mojibake-inferred", "。", "sentence end: trail byte a3 before a realigned ！/；"
+    right = run.recovered[:1] if _is_hanzi(run.recovered[:1]) else ""
+    return _fill_by_trail(tables, run.first_trail, left, right, scope)
+
+
+def _fill_last(tables: _Tables, run: _Run, text: str, scope: _Scope) -> tuple[str, str, str]:
     """(kind, character, note) for the run's lost last character."""
-    assert cand.last is not None
-    lead = cand.last.lead
+    lead = run.last_lead if run.last_lead is not None else -1
     options = tables.by_lead.get(lead, "")
-    reading = _reading_after(text, cand.end)
+    reading = _reading_after(text, run.end)
     if reading is not None and options:
         fitting = "".join(c for c in options if reading in _readings(c))
         if len(fitting) == 1:
             return (
                 "mojibake-inferred",
                 fitting,
-                f"lead byte {lead:02x}: the only character read {reading}",
+                f"lead byte {lead:02x}: the only one read {reading}",
             )
-        if fitting:
-            options = fitting
-    left = cand.recovered[-1:] if _is_hanzi(cand.recovered[-1:]) else ""
-    right = _neighbour_after(text, cand.end)
-    inferred = _infer(tables, options, left, right, ctx) if options else None
+        options = fitting or options
+    left = run.recovered[-1:] if _is_hanzi(run.recovered[-1:]) else ""
+    inferred = _infer(tables, options, left, _neighbour_after(text, run.end), scope)
     if inferred is not None:
-        ch, how = inferred
-        return "mojibake-inferred", ch, f"lead byte {lead:02x}: {how}"
+        return "mojibake-inferred", inferred[0], f"lead byte {lead:02x}: {inferred[1]}"
     return "unrecoverable", LOST_MARK, f"only the lead byte {lead:02x} survives"
 
 
-def _cannot_be_question(text: str, start: int, before: str) -> bool:
-    """Whether the mark at ``start`` stands where no question ends: mid-clause, or first."""
-    if text[start] == "\ufffd":
+# -- question marks ----------------------------------------------------------------
+
+
+def _asks(head: str) -> bool:
+    """Whether the clause ending ``head`` has an interrogative word."""
+    k = len(head) - 1
+    stop = max(-1, k - _QUESTION_WINDOW)
+    while k > stop and head[k] not in _CLAUSE_END:
+        k -= 1
+    clause = head[k + 1 :]
+    return any(c in _INTERROGATIVE_CHARS for c in clause) or any(
+        w in clause for w in _INTERROGATIVE_WORDS
+    )
+
+
+def _no_question_here(head: str) -> bool:
+    """Whether a "?" after ``head`` cannot end a question: first in the text,
+    after clause-internal or sentence-final punctuation, or after a hanzi in a
+    clause without an interrogative word. A reading annotation is skipped."""
+    head = _TRAILING_ANNOTATION.sub("", head)
+    prev = head[-1:]
+    if not prev or prev in _NO_QUESTION_AFTER:
         return True
-    prev = before[-1:]
-    if not prev or prev in _CLAUSE_INSIDE:
-        return True
-    return _is_hanzi(prev) and not _is_question(list(before), len(before))
+    return _is_hanzi(prev) and not _asks(head)
 
 
 def _lone_trail_byte(text: str, start: int, before: str) -> bool:
-    """Whether ``?X`` at ``start`` is one character of which only the trail byte X is left.
+    """Whether ``?X`` at ``start`` is one character of which the trail byte X is left.
 
-    A misaligned span whose first character has a trail byte below 0x80 shows
-    as "?" and that byte as an ASCII letter, with the text in step after it.
-    ``before`` is the (repaired) text before ``start``.
+    A span whose first character has a trail byte below 0x80 shows as "?" and
+    that byte as an ASCII letter, the text in step after it. ``before`` is the
+    repaired text before ``start``.
     """
     if start + 2 >= len(text):
         return False
-    letter, nxt = text[start + 1], text[start + 2]
-    if not (0x40 <= ord(letter) <= 0x7E and _is_hanzi(nxt)):
+    letter = text[start + 1]
+    if not (0x40 <= ord(letter) <= 0x7E and _is_hanzi(text[start + 2])):
         return False
-    prev = before[-1:]
-    if prev.isascii() and prev.isalnum():
+    if _is_ascii_alnum(before[-1:]):
         return False
-    if text[start] == "?" and prev and _is_hanzi(prev):
-        return not _is_question(list(before), len(before))
-    return True
+    return text[start] == "\ufffd" or _no_question_here(before)
 
 
-def _is_question(chars: list[str], pos: int) -> bool:
-    """Whether the "?" at ``chars[pos]`` ends a question (an interrogative word in its clause)."""
-    k = pos - 1
-    clause: list[str] = []
-    while k >= 0 and pos - k <= 40 and chars[k] not in _CLAUSE_END:
-        clause.append(chars[k])
-        k -= 1
-    if any(c in _INTERROGATIVE_CHARS for c in clause):
-        return True
-    words = "".join(reversed(clause))
-    return any(w in words for w in _INTERROGATIVE_WORDS)
+# -- the passes ----------------------------------------------------------------------
+
+
+class _Output:
+    """The repaired text being built, with the edits and a tail for look-backs."""
+
+    def __init__(self, paragraph: int | None) -> None:
+        self.paragraph = paragraph
+        self.pieces: list[str] = []
+        self.length = 0
+        self.tail = ""
+        self.edits: list[Edit] = []
+
+    def add(self, piece: str, kind: str = "", before: str = "", note: str = "") -> None:
+        if kind:
+            self.edits.append(Edit(kind, before, piece, self.paragraph, self.length, note))
+        self.pieces.append(piece)
+        self.length += len(piece)
+        self.tail = (self.tail + piece)[-_LOOK_BACK:]
+
+
+def _repair_runs(
+    tables: _Tables, text: str, paragraph: int | None, context: str
+) -> tuple[str, list[Edit]]:
+    out = _Output(paragraph)
+    scope: _Scope | None = None
+    last = pos = 0
+    while (match := _TRIGGER.search(text, pos)) is not None:
+        start = match.start()
+        before = (out.tail + text[last:start])[-_LOOK_BACK:]
+        lenient = text[start] == "\ufffd" or _no_question_here(before)
+        run = _best_run(tables, text, start, context, lenient)
+        if run is None and not _lone_trail_byte(text, start, before):
+            pos = start + 1
+            continue
+        if scope is None:
+            traditional = any(tables.simplified.get(c, c) != c for c in text)
+            scope = _Scope(_without_annotations(context) if context else "", traditional)
+        out.add(text[last:start])
+        left = _neighbour_before(out.tail)
+        if run is None:  # "?X": one character, of which the trail byte X is left
+            right = _neighbour_after(text, start + 2)
+            kind, ch, note = _fill_by_trail(tables, ord(text[start + 1]), left, right, scope)
+            out.add(ch, kind, text[start : start + 2], note)
+            last = pos = start + 2
+            continue
+        kind, ch, note = _fill_first(tables, run, left, scope)
+        out.add(ch, kind, text[start], note)
+        out.add(run.recovered, "mojibake", run.body, "GBK decoded one byte late, realigned")
+        if run.last_lead is not None:
+            kind, ch, note = _fill_last(tables, run, text, scope)
+            out.add(ch, kind, run.last_before, note)
+        last = pos = run.end
+    if not out.edits:
+        return text, []
+    out.add(text[last:])
+    return "".join(out.pieces), out.edits
 
 
 def _mark_lost(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     """U+FFFD, and "?" standing where no question mark can, become LOST_MARK.
 
-    That is one to three "?" before a hanzi, after a hanzi whose clause asks
-    nothing (no interrogative word), after clause-internal punctuation or at
-    the start; or a "?" carrying a reading annotation. A "?" after 吗, 什么,
-    是否 and the like, or before a closing quote or the end, is left alone.
+    That is one to three "?" before a hanzi where no question can end (see
+    _no_question_here), or a "?" carrying a reading annotation. A "?" after an
+    interrogative word, before a closing quote or at the end is left alone.
     """
-    if "\ufffd" not in text and "?" not in text:
-        return text, []
     chars = list(text)
     edits: list[Edit] = []
     for k, ch in enumerate(chars):
         if ch == "\ufffd":
             chars[k] = LOST_MARK
-            edits.append(Edit("unrecoverable", ch, LOST_MARK, paragraph, k, "replacement character"))
+            edits.append(
+                Edit("unrecoverable", ch, LOST_MARK, paragraph, k, "replacement character")
+            )
     for match in _QUESTION_MARKS.finditer(text):
         a, b = match.span()
         if b - a > 3:
             continue
-        prev = chars[a - 1] if a > 0 else ""
-        nxt = chars[b] if b < len(chars) else ""
-        if _reading_after(text, b) is not None and not (prev.isascii() and prev.isalnum()):
+        if _reading_after(text, b) is not None and not _is_ascii_alnum(chars[a - 1] if a else ""):
             note = "a character the page could not hold, before its reading"
-        elif _is_hanzi(nxt) and (
-            not prev or prev in _CLAUSE_INSIDE or (_is_hanzi(prev) and not _is_question(chars, a))
+        elif (
+            b < len(chars)
+            and _is_hanzi(chars[b])
+            and _no_question_here("".join(chars[max(0, a - _LOOK_BACK) : a]))
         ):
             note = "a character the page could not hold"
         else:
@@ -693,93 +757,19 @@ def _mark_lost(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     return "".join(chars), edits
 
 
-def _repair_runs(
-    tables: _Tables, text: str, paragraph: int | None, context: str
+def repair_gbk_misalignment(
+    text: str, *, paragraph: int | None, context: str = ""
 ) -> tuple[str, list[Edit]]:
-    pieces: list[str] = []
-    edits: list[Edit] = []
-    out_len = 0
-    last = 0
-    pos = 0
-    while True:
-        match = _TRIGGER.search(text, pos)
-        if match is None:
-            break
-        start = match.start()
-        before = "".join(pieces[-3:]) + text[last:start]
-        cand = _best_run(tables, text, start, context, _cannot_be_question(text, start, before))
-        if cand is None:
-            if _lone_trail_byte(text, start, before):
-                ctx = _clean(context) if context else ""
-                head = text[last:start]
-                pieces.append(head)
-                out_len += len(head)
-                trail = ord(text[start + 1])
-                left = _neighbour_before("".join(pieces[-3:]))
-                right = _neighbour_after(text, start + 2)
-                options = tables.by_trail.get(trail, "")
-                inferred = _infer(tables, options, left, right, ctx) if options else None
-                if inferred is None:
-                    kind, ch, note = "unrecoverable", LOST_MARK, f"only the trail byte {trail:02x} survives"
-                else:
-                    kind, ch = "mojibake-inferred", inferred[0]
-                    note = f"trail byte {trail:02x}: {inferred[1]}"
-                edits.append(Edit(kind, text[start : start + 2], ch, paragraph, out_len, note))
-                pieces.append(ch)
-                out_len += len(ch)
-                last = pos = start + 2
-                continue
-            pos = start + 1
-            continue
-        ctx = _clean(context) if context else ""
-        head = text[last:start]
-        pieces.append(head)
-        out_len += len(head)
-        left = _neighbour_before("".join(pieces[-3:]))
-        kind, first, note = _fill_first(tables, cand, left, ctx)
-        edits.append(Edit(kind, text[start], first, paragraph, out_len, note))
-        pieces.append(first)
-        out_len += len(first)
-        edits.append(
-            Edit(
-                "mojibake",
-                cand.body,
-                cand.recovered,
-                paragraph,
-                out_len,
-                "GBK decoded one byte late, realigned",
-            )
-        )
-        pieces.append(cand.recovered)
-        out_len += len(cand.recovered)
-        if cand.last is not None:
-            kind, ch, note = _fill_last(tables, cand, text, ctx)
-            edits.append(Edit(kind, cand.last_before, ch, paragraph, out_len, note))
-            pieces.append(ch)
-            out_len += len(ch)
-        last = pos = cand.end
-    if not edits:
-        return text, []
-    pieces.append(text[last:])
-    return "".join(pieces), edits
+    """Repair GBK runs decoded one byte late, and mark characters the page lost.
 
-
-def _one_pass(text: str, paragraph: int | None, context: str) -> tuple[str, list[Edit]]:
+    ``context`` is the whole article, for choosing lost characters by the words
+    around them. Returns the repaired text and one Edit per change, each with
+    the offset of its ``after`` in the returned text. Clean text (no "?" and no
+    U+FFFD) is returned at once.
+    """
     if "?" not in text and "\ufffd" not in text:
         return text, []
     tables = _tables()
     text, run_edits = _repair_runs(tables, text, paragraph, context)
     text, lost_edits = _mark_lost(text, paragraph)
     return text, run_edits + lost_edits
-
-
-def repair_gbk_misalignment(
-    text: str, *, paragraph: int | None, context: str = ""
-) -> tuple[str, list[Edit]]:
-    """Repair GBK runs decoded one byte late, and mark characters the page lost.
-
-    ``context`` is the whole article, used to choose lost characters by the
-    words around them. Returns the repaired text and one Edit per change, each
-    with the offset of its ``after`` in the returned text.
-    """
-    return _one_pass(text, paragraph, context)

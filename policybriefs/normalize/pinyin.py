@@ -26,7 +26,9 @@ _ORPHAN = re.compile(rf"(?<=[?？{LOST_MARK}\ufffd])([{_PINYIN_LETTERS}]{{1,7}})
 # A toned syllable in parentheses after a character that is not Chinese: its
 # base was broken by mojibake ("B(yǎng)"). After a Chinese character, the
 # reading check above decides.
-_STRAY = re.compile(rf"(?<![\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}})\s*[)）]")
+_STRAY = re.compile(
+    rf"(?<![\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}})\s*[)）]"
+)
 _TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
 
 
