@@ -73,6 +73,7 @@ def brief_record(brief: Brief) -> dict[str, Any]:
                 "paragraph": e.paragraph,
                 "offset": e.offset,
                 "note": e.note,
+                "context": e.context,
             }
             for e in article.edits
         ],

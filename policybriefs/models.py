@@ -46,6 +46,7 @@ class Edit:
     paragraph: int | None
     offset: int
     note: str = ""
+    context: str = ""  # the text around ``after`` right after the pass, for the report
 
 
 @dataclass(frozen=True)

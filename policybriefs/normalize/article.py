@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..models import Edit, NormalizedArticle, RawArticle
 from ..script import simplifier
@@ -21,6 +22,7 @@ from .punctuation import collapse_doubled_punctuation, full_width_punctuation, p
 from .script_pass import to_simplified
 
 Pass = Callable[[str], tuple[str, list[Edit]]]
+_CONTEXT = 12  # characters of context kept on each side of a repair
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
@@ -44,7 +46,12 @@ def repair_paragraph(
     edits: list[Edit] = []
     for run in passes:
         text, made = run(text)
-        edits.extend(made)
+        edits.extend(
+            replace(
+                e, context=text[max(0, e.offset - _CONTEXT) : e.offset + len(e.after) + _CONTEXT]
+            )
+            for e in made
+        )
     return _tidy(text), edits
 
 

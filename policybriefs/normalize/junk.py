@@ -63,6 +63,8 @@ def is_junk_line(simplified_line: str) -> str | None:
 
 def strip_host_names(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     """Remove a farm's host name pasted into the text (often into the byline)."""
+    if "." not in text:  # the pattern may start anywhere; most paragraphs have no dot
+        return text, []
     return rewrite(
         text, _HOST, lambda m: "", kind="junk-text", paragraph=paragraph, note="host name"
     )

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from importlib import resources
 
@@ -345,7 +346,15 @@ def _damaged_weight(tables: _Tables, text: str, i: int) -> float:
 
 def _simplify(tables: _Tables, text: str) -> str:
     simplified = tables.simplified
+    if len(text) == 2:  # the hot case: a candidate pair
+        return simplified.get(text[0], text[0]) + simplified.get(text[1], text[1])
     return "".join(simplified.get(x, x) for x in text)
+
+
+@functools.lru_cache(maxsize=8)
+def _pair_counts(ctx: str) -> Counter[str]:
+    """How often each two-character pair occurs in the article, counted once."""
+    return Counter(ctx[i : i + 2] for i in range(len(ctx) - 1))
 
 
 @functools.lru_cache(maxsize=8)
@@ -472,7 +481,7 @@ def _word_bonus(tables: _Tables, text: str, ctx: str, para: str) -> float:
         if not (_is_hanzi(pair[0]) and _is_hanzi(pair[1])):
             continue
         if _simplify(tables, pair) in tables.phrases or (
-            ctx and ctx.count(pair) > para.count(pair)
+            ctx and _pair_counts(ctx)[pair] > para.count(pair)
         ):
             bonus += _WORD_BONUS
             if bonus >= _WORD_BONUS_CAP:
@@ -547,7 +556,7 @@ def _infer(
             if len(pair) != 2:
                 continue
             simple = _simplify(tables, pair)
-            seen = ctx.count(pair) if ctx else 0
+            seen = _pair_counts(ctx)[pair] if ctx else 0
             listed = simple in tables.phrases
             if seen >= 2 or (seen and listed):
                 strong.setdefault(c, f"{pair} (used elsewhere in the article)")

@@ -74,6 +74,9 @@ def _all_readings() -> frozenset[str]:
 
 
 def strip_pinyin_annotations(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    if ")" not in text and "）" not in text:
+        return text, []
+
     def keep_base(match: re.Match[str]) -> str:
         char, annotation = match.group(1), match.group(2)
         return char if is_reading_of(annotation, char) else match.group(0)

@@ -19,9 +19,11 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": 
 # The inserted comma: ASCII or full-width, directly before another mark.
 _DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])")
 # An ASCII mark with Chinese on at least one side (ignoring one space).
+# A run of marks (?? or ?!) is taken whole, so one pass widens all of it.
 _ASCII_MARK = re.compile(
-    rf"(?<=[{_CJK}{_CJK_PUNCT}□])\s?[,;:!?]|[,;:!?](?=\s?[{_CJK}{_CJK_PUNCT}□])"
+    rf"(?<=[{_CJK}{_CJK_PUNCT}□])\s?[,;:!?]+|[,;:!?]+(?=\s?[{_CJK}{_CJK_PUNCT}□])"
 )
+_ANY_ASCII_MARK = re.compile(r"[,;:!?()]")
 _PAREN = re.compile(r"\(([^()]{0,200})\)")
 _URL = re.compile(r"(?:https?://|www\.)[\w./%?#=&:+-]+")
 
@@ -31,10 +33,14 @@ def _has_cjk(text: str) -> bool:
 
 
 def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    if "," not in text and "，" not in text:
+        return text, []
     return rewrite(text, _DOUBLED, lambda m: "", kind="doubled-punctuation", paragraph=paragraph)
 
 
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    if not _ANY_ASCII_MARK.search(text):
+        return text, []
     urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
 
     def in_url(pos: int) -> bool:
@@ -47,9 +53,9 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
         # 10:30 and 1,000 are numbers, not Chinese text.
         before = text[match.start() - 1 : match.start()]
         after = text[match.end() : match.end() + 1]
-        if mark in ",:" and before.isdigit() and after.isdigit():
+        if mark in (",", ":") and before.isdigit() and after.isdigit():
             return match.group(0)
-        return _FULL_WIDTH[mark]
+        return "".join(_FULL_WIDTH[c] for c in mark)
 
     text, edits = rewrite(text, _ASCII_MARK, widen, kind="punctuation", paragraph=paragraph)
 
@@ -70,6 +76,9 @@ _ASCII_QUOTES = re.compile(r'"([^"\n]{1,200})"')
 
 def pair_quotes(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     """ASCII double quotes around Chinese become “ ”."""
+
+    if '"' not in text:
+        return text, []
 
     def curl(match: re.Match[str]) -> str:
         inner = match.group(1)

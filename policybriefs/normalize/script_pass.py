@@ -11,15 +11,17 @@ from ..script import simplifier
 def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
     edits: list[Edit] = []
     if len(before) == len(after):
-        start = -1
-        for i, (a, b) in enumerate(zip(before, after, strict=True)):
-            if a != b and start < 0:
+        changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        start = previous = -2
+        for i in [*changed, -2]:  # -2 closes the last run
+            if i != previous + 1:
+                if start >= 0:
+                    end = previous + 1
+                    edits.append(
+                        Edit("script", before[start:end], after[start:end], paragraph, start)
+                    )
                 start = i
-            elif a == b and start >= 0:
-                edits.append(Edit("script", before[start:i], after[start:i], paragraph, start))
-                start = -1
-        if start >= 0:
-            edits.append(Edit("script", before[start:], after[start:], paragraph, start))
+            previous = i
         return edits
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
