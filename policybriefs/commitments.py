@@ -36,7 +36,7 @@ _WITH_PARTNER = re.compile(
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同|共建|联合|携手)"
 )
 # and verbs of doing only make a pledge when nothing stronger is there.
-_WEAK_PLEDGE = re.compile(r"推动|推进|加快|确保|计划|争取|实施|打造|建设")
+_WEAK_PLEDGE = re.compile(r"^[^，。]{0,4}?(?:推动|推进|加快|确保|计划|争取|实施|打造|建设)")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"

@@ -21,7 +21,7 @@ from .models import NormalizedArticle, Official
 from .script import traditional_name
 
 _ORG = (
-    r"(?:(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|人大常委会|人大|政协|政府|管委会|"
+    r"(?:(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
     r"(?:协同|合作|发展|改革)办(?:公室)?)"
 )
 _ROLE = (
@@ -67,8 +67,12 @@ def _is_cjk(text: str) -> bool:
     return bool(text) and all("\u3400" <= c <= "\u9fff" for c in text)
 
 
-def parse_name(text: str, start: int) -> str | None:
-    """The 2–4 character personal name at ``text[start:]``, or None."""
+def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()) -> str | None:
+    """The 2–4 character personal name at ``text[start:]``, or None.
+
+    ``title_starts`` are positions where another title begins: a name may end
+    there even without punctuation (``市长张孝成蚌埠市委书记…``).
+    """
     single, compound = surnames()
     head = text[start : start + 2]
     known = head in compound or head[:1] in single
@@ -78,7 +82,7 @@ def parse_name(text: str, start: int) -> str | None:
         if len(candidate) != length or not _is_cjk(candidate) or TITLE.match(candidate[1:]):
             continue
         rest = text[start + length : start + length + 4]
-        if known and _AFTER_NAME.match(rest):
+        if known and (_AFTER_NAME.match(rest) or start + length in title_starts):
             return candidate
         # A rarer surname: only where punctuation closes the name and it is no verb.
         if not known and _CLOSES_NAME.match(rest) and not _AFTER_NAME.match(candidate):
@@ -101,6 +105,8 @@ def _place_before(
     """A place or zone name that ends right where a title starts."""
     for length in range(min(12, start), 1, -1):
         candidate = text[start - length : start]
+        if not _is_cjk(candidate):
+            continue
         place = gazetteer.lookup(candidate)
         if place is not None:
             return start - length, place, None
@@ -151,6 +157,7 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
     """Every title chain followed by a name in ``text`` (one paragraph)."""
     gazetteer = gazetteer or load_gazetteer()
     titles = find_titles(text, gazetteer)
+    starts = frozenset(t.start for t in titles)
     mentions: list[Mention] = []
     chain: list[_Title] = []
     previous: Mention | None = None
@@ -159,7 +166,7 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
         following = titles[index + 1] if index + 1 < len(titles) else None
         if following is not None and text[title.end : following.start] in _SEPARATORS:
             continue
-        name = parse_name(text, title.end)
+        name = parse_name(text, title.end, starts)
         if name is None:
             chain = []
             continue

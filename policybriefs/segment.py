@@ -22,6 +22,7 @@ SPEECH = (
 )
 # Between the subject and the verb: adverbs and short adverbials, never another clause.
 _GAP = r"[^，。；！？“”]{0,14}?"
+_OPENING_GAP = r"[^。；！？“”]{0,40}?"
 _JOINT = re.compile(r"^(?:[与和同及]|以及)")
 _SENTENCE_END = re.compile(
     r"[。！？!?](?:[”’」）)])*|[；;](?=\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]))"
@@ -61,7 +62,10 @@ def find_speaker(sentence: str, officials: Sequence[Official]) -> Official | Non
         rest = sentence[at + len(official.name) :]
         if _JOINT.match(rest):
             continue
-        if re.match(rf"{_GAP}{SPEECH}", rest) and (best is None or at < best[0]):
+        # The subject opening a sentence may be followed by a long adverbial
+        # (代表…向…表示); anywhere else the verb must follow closely.
+        gap = _OPENING_GAP if at <= 3 else _GAP
+        if re.match(rf"{gap}{SPEECH}", rest) and (best is None or at < best[0]):
             best = (at, official)
     return best[1] if best else None
 

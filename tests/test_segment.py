@@ -71,6 +71,11 @@ def test_provincial_official_speaks_for_the_meeting() -> None:
     assert _cities(["郑建国强调，要加快协同发展。"]) == [(0, None, "郑建国")]
 
 
+def test_opening_subject_with_a_long_adverbial_speaks() -> None:
+    text = "余红胜代表三明市委、市政府向与会嘉宾表示热烈欢迎。他说，三明将深化合作。"
+    assert _cities([text]) == [(0, "三明", "余红胜")]
+
+
 def test_chairing_is_not_a_statement() -> None:
     assert find_speaker("省委副书记、厦门市委书记胡昌升主持会议并讲话。", OFFICIALS) is None
 
