@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
-from .models import Brief, Commitment, Official
+from .models import Brief, Commitment
 from .roster import surnames
 
 
@@ -98,39 +99,52 @@ def _unique_slugs(names: Sequence[str], make: Callable[[str], str] = slugify) ->
     return slugs
 
 
-def _speaking_paragraphs(brief: Brief, official: Official) -> tuple[int, ...]:
-    return tuple(
-        dict.fromkeys(
-            part.paragraph
-            for section in brief.sections
-            for part in section.parts
-            if part.speaker == official.name
-        )
-    )
+def _speaking_paragraphs(brief: Brief) -> dict[str, tuple[int, ...]]:
+    """Each speaker's paragraphs in a brief, in order."""
+    found: dict[str, dict[int, None]] = defaultdict(dict)
+    for section in brief.sections:
+        for part in section.parts:
+            if part.speaker:
+                found[part.speaker][part.paragraph] = None
+    return {name: tuple(sorted(paragraphs)) for name, paragraphs in found.items()}
 
 
-def _same_promise(a: Commitment, b: Commitment) -> bool:
-    """A later commitment repeats an earlier one when they share a concrete anchor."""
-    anchors_a = {e.text for e in a.entities if e.kind in ("project", "document")}
-    anchors_b = {e.text for e in b.entities if e.kind in ("project", "document")}
-    return a.city == b.city and bool(anchors_a & anchors_b)
+def _anchors(c: Commitment) -> list[tuple[str | None, str]]:
+    """What makes two commitments the same promise: the city and a named project or document."""
+    return [(c.city, e.text) for e in c.entities if e.kind in ("project", "document")]
 
 
 def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -> Catalog:
     gazetteer = gazetteer or load_gazetteer()
     chronological = sorted(briefs, key=_chronological_key)
 
-    # A city whose officials attended has a page even when none of them spoke.
-    def attends(brief: Brief, city: str) -> bool:
-        return city in brief.cities or any(o.city == city for o in brief.officials)
+    # One pass over the briefs fills every index, so the catalog stays linear in
+    # the number of briefs (thousands of them).
+    city_briefs: dict[str, list[str]] = defaultdict(list)
+    city_commitments: dict[str, list[tuple[str, Commitment]]] = defaultdict(list)
+    appearances: dict[str, list[Appearance]] = defaultdict(list)
+    names_hant: dict[str, str] = {}
+    series_briefs: dict[str, list[Brief]] = defaultdict(list)
+    for b in chronological:
+        # A city whose officials attended has a page even when none of them spoke.
+        for city in dict.fromkeys([*b.cities, *(o.city for o in b.officials if o.city)]):
+            if city:
+                city_briefs[city].append(b.slug)
+        for c in b.commitments:
+            if c.city:
+                city_commitments[c.city].append((b.slug, c))
+        speaking = _speaking_paragraphs(b)
+        for o in b.officials:
+            names_hant.setdefault(o.name, o.name_hant)
+            appearances[o.name].append(
+                Appearance(b.slug, o.city, o.titles, speaking.get(o.name, ()))
+            )
+        if b.series:
+            series_briefs[b.series].append(b)
 
-    city_names = sorted(
-        {c for b in briefs for c in b.cities}
-        | {o.city for b in briefs for o in b.officials if o.city}
-    )
-    city_slugs = _unique_slugs(city_names)
+    city_slugs = _unique_slugs(sorted(city_briefs))
     cities = []
-    for name in city_names:
+    for name in sorted(city_briefs):
         place = gazetteer.lookup(name)
         cities.append(
             CityEntry(
@@ -138,30 +152,18 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
                 slug=city_slugs[name],
                 full_name=place.name if place else name,
                 province=place.province if place else "",
-                briefs=tuple(b.slug for b in chronological if attends(b, name)),
-                commitments=tuple(
-                    (b.slug, c) for b in chronological for c in b.commitments if c.city == name
-                ),
+                briefs=tuple(city_briefs[name]),
+                commitments=tuple(city_commitments[name]),
             )
         )
 
-    official_names = sorted({o.name for b in briefs for o in b.officials})
-    official_slugs = _unique_slugs(official_names, person_slug)
-    officials = []
-    for name in official_names:
-        appearances = []
-        name_hant = ""
-        for b in chronological:
-            for o in b.officials:
-                if o.name == name:
-                    name_hant = name_hant or o.name_hant
-                    appearances.append(
-                        Appearance(b.slug, o.city, o.titles, _speaking_paragraphs(b, o))
-                    )
-        officials.append(OfficialEntry(name, official_slugs[name], name_hant, tuple(appearances)))
+    official_slugs = _unique_slugs(sorted(appearances), person_slug)
+    officials = [
+        OfficialEntry(name, official_slugs[name], names_hant[name], tuple(appearances[name]))
+        for name in sorted(appearances)
+    ]
 
-    series_names = sorted({b.series for b in briefs if b.series})
-    series_slugs = _unique_slugs(series_names)
+    series_slugs = _unique_slugs(sorted(series_briefs))
     series = tuple(
         SeriesEntry(
             name,
@@ -169,12 +171,12 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
             tuple(
                 b.slug
                 for b in sorted(
-                    (b for b in briefs if b.series == name),
+                    series_briefs[name],
                     key=lambda b: (b.ordinal or 0, b.date or dt.date.max, b.slug),
                 )
             ),
         )
-        for name in series_names
+        for name in sorted(series_briefs)
     )
 
     project_mentions: dict[str, list[tuple[str, Commitment]]] = {}
@@ -189,14 +191,20 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
         for name in sorted(project_mentions)
     )
 
+    # A later commitment repeats an earlier one when the same city names the same
+    # project or document again; it links to the first brief that did.
+    first_seen: dict[tuple[str | None, str], tuple[str, str]] = {}
     first: dict[tuple[str, int], tuple[str, str]] = {}
-    for later_index, later in enumerate(chronological):
-        for i, c in enumerate(later.commitments):
-            for earlier in chronological[:later_index]:
-                hit = next((e for e in earlier.commitments if _same_promise(e, c)), None)
-                if hit is not None:
-                    first[(later.slug, i)] = (earlier.slug, hit.text)
-                    break
+    for brief in chronological:
+        seen_here: dict[tuple[str | None, str], tuple[str, str]] = {}
+        for i, c in enumerate(brief.commitments):
+            earlier = [first_seen[a] for a in _anchors(c) if a in first_seen]
+            if earlier:
+                first[(brief.slug, i)] = earlier[0]
+            for anchor in _anchors(c):
+                seen_here.setdefault(anchor, (brief.slug, c.text))
+        for anchor, origin in seen_here.items():
+            first_seen.setdefault(anchor, origin)
 
     return Catalog(
         briefs=_newest_first(briefs),
