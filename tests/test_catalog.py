@@ -1,0 +1,100 @@
+"""Across meetings: series, role-at-time, projects and repeated promises (three 闽西南 meetings)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, SEED
+from policybriefs.brief import build_brief
+from policybriefs.catalog import Catalog, build_catalog
+from policybriefs.load import load_article
+from policybriefs.normalize.article import normalize_article
+
+ARTICLES = FIXTURES / "articles"
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    folder = tmp_path_factory.mktemp("content")
+    shutil.copy(SEED, folder / "minxinan-2021-meeting-3.txt")
+    (folder / "minxinan-2021-meeting-3.toml").write_text("date = 2021-01-08\n", encoding="utf-8")
+    for name in ["minxinan-2020-meeting-2", "minxinan-2022-meeting-4", "mindongbei-2022"]:
+        for suffix in (".txt", ".toml"):
+            shutil.copy(ARTICLES / f"{name}{suffix}", folder / f"{name}{suffix}")
+    briefs = [
+        build_brief(normalize_article(load_article(path, folder)))
+        for path in sorted(folder.glob("*.txt"))
+    ]
+    return build_catalog(briefs)
+
+
+def test_briefs_newest_first(catalog: Catalog) -> None:
+    assert [b.slug for b in catalog.briefs] == [
+        "mindongbei-2022",
+        "minxinan-2022-meeting-4",
+        "minxinan-2021-meeting-3",
+        "minxinan-2020-meeting-2",
+    ]
+
+
+def test_series_in_meeting_order(catalog: Catalog) -> None:
+    series = {s.name: s for s in catalog.series}
+    minxinan = next(s for name, s in series.items() if name.startswith("闽西南"))
+    assert minxinan.briefs == (
+        "minxinan-2020-meeting-2",
+        "minxinan-2021-meeting-3",
+        "minxinan-2022-meeting-4",
+    )
+    assert [catalog.brief(s).ordinal for s in minxinan.briefs] == [2, 3, 4]
+
+
+def test_official_role_at_the_time(catalog: Catalog) -> None:
+    official = next(o for o in catalog.officials if o.name == "司马文涛")
+    assert official.slug == "sima-wentao"
+    roles = [(a.brief, a.city, a.titles) for a in official.appearances]
+    assert roles == [
+        ("minxinan-2020-meeting-2", "漳州", ("漳州市长",)),
+        ("minxinan-2022-meeting-4", "三明", ("三明市委书记",)),
+    ]
+    assert official.appearances[1].paragraphs  # spoke at the later meeting
+
+
+def test_project_mentioned_across_meetings(catalog: Catalog) -> None:
+    project = next(p for p in catalog.projects if p.name == "龙岩新机场")
+    assert list(dict.fromkeys(slug for slug, _ in project.mentions)) == [
+        "minxinan-2020-meeting-2",  # a resolution of the meeting
+        "minxinan-2021-meeting-3",
+        "minxinan-2022-meeting-4",
+    ]
+
+
+def test_repeated_promise_links_to_the_first(catalog: Catalog) -> None:
+    later = catalog.brief("minxinan-2022-meeting-4")
+    links = {
+        later.commitments[i].text: origin
+        for (slug, i), origin in catalog.first_promised.items()
+        if slug == later.slug
+    }
+    airport = [origin for text, origin in links.items() if "龙岩新机场" in text]
+    assert airport and airport[0][0] == "minxinan-2021-meeting-3"
+
+
+def test_city_timeline_is_chronological(catalog: Catalog) -> None:
+    longyan = next(c for c in catalog.cities if c.name == "龙岩")
+    assert longyan.slug == "longyan"
+    assert longyan.briefs == (
+        "minxinan-2020-meeting-2",
+        "minxinan-2021-meeting-3",
+        "minxinan-2022-meeting-4",
+    )
+    dates = [catalog.brief(slug).date for slug, _ in longyan.commitments]
+    assert dates == sorted(d for d in dates if d is not None)
+
+
+def test_unit_that_is_not_a_city_has_a_page(catalog: Catalog) -> None:
+    pingtan = next(c for c in catalog.cities if c.name == "平潭")
+    assert pingtan.full_name == "平潭综合实验区"
+    assert pingtan.commitments
