@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .catalog import Catalog
+from .matrix import build_matrix
 from .models import EDIT_KINDS, Brief, PageSpec, StaticPage
 
 KIND_LABELS = {
@@ -75,6 +76,7 @@ def gather_pages(catalog: Catalog, static_pages: Sequence[StaticPage]) -> list[P
         ),
         PageSpec("series/index.html", "series_index.html", {**links, "series": catalog.series}),
         PageSpec("projects/index.html", "projects.html", {**links, "projects": catalog.projects}),
+        PageSpec("matrix/index.html", "matrix.html", {**links, "matrix": build_matrix(catalog)}),
     ]
     for brief in catalog.briefs:
         first = {
