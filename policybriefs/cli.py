@@ -1,26 +1,91 @@
-"""Command line: ``python build.py [--content DIR] [--out DIR] [-q] [--strict]``."""
+"""Command line: ``python build.py [options]`` builds the site.
+
+``python build.py serve [--port N]`` builds, serves and rebuilds on changes.
+
+Options: ``--content DIR --out DIR --templates DIR -q --strict --no-search
+--base-url URL`` (the base URL may also come from ``SITE_BASE_URL``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ConfigError
-from .pipeline import build
+from .pipeline import BuildReport, build
+from .search import SearchIndexError
+from .urls import BASE_URL_ENV
+
+Progress = Callable[[str], None]
 
 
-def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> int:
-    project_dir = project_dir or Path.cwd()
+def _parser(project_dir: Path, serve: bool) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the policy-brief site from a content folder."
+        prog="build.py serve" if serve else "build.py",
+        description=(
+            "Serve the site on 127.0.0.1, rebuilding and reloading on changes."
+            if serve
+            else "Build the policy-brief site from a content folder. "
+            "'build.py serve' previews it locally."
+        ),
     )
     parser.add_argument("--content", type=Path, default=project_dir / "content")
     parser.add_argument("--out", type=Path, default=project_dir / "site")
     parser.add_argument("--templates", type=Path, default=project_dir / "templates")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
-    args = parser.parse_args(argv)
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help=f"absolute URL the site is published at (overrides site.toml and ${BASE_URL_ENV})",
+    )
+    if serve:
+        parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1")
+    return parser
+
+
+def _base_url(args: argparse.Namespace) -> str | None:
+    if args.base_url is not None:
+        return str(args.base_url)
+    return os.environ.get(BASE_URL_ENV) or None
+
+
+def run_build(args: argparse.Namespace, progress: Progress) -> tuple[int, BuildReport | None]:
+    """One build as the options say; prints warnings and errors. (exit code, report)."""
+    try:
+        report = build(
+            args.content,
+            args.out,
+            args.templates,
+            progress,
+            search=not args.no_search,
+            base_url=_base_url(args),
+        )
+    except (ConfigError, SearchIndexError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2, None
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    progress(
+        f"built {report.briefs} brief(s), {report.pages} page(s) x 2 scripts, "
+        f"{report.files} file(s) in {args.out}"
+    )
+    if report.errors or (args.strict and report.warnings):
+        return 1, report
+    return 0, report
+
+
+def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> int:
+    project_dir = project_dir or Path.cwd()
+    argv = sys.argv[1:] if argv is None else argv
+    serve = bool(argv) and argv[0] == "serve"
+    args = _parser(project_dir, serve).parse_args(argv[1:] if serve else argv)
 
     def progress(line: str) -> None:
         if not args.quiet:
@@ -32,19 +97,8 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
     if not (args.templates / "base.html").is_file():
         print(f"error: no templates in {args.templates} (base.html is missing)", file=sys.stderr)
         return 2
-    try:
-        report = build(args.content, args.out, args.templates, progress)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    for error in report.errors:
-        print(f"error: {error}", file=sys.stderr)
-    progress(
-        f"built {report.briefs} brief(s), {report.pages} page(s) x 2 scripts, "
-        f"{report.files} file(s) in {args.out}"
-    )
-    if report.errors or (args.strict and report.warnings):
-        return 1
-    return 0
+    if serve:
+        from .serve import serve_site
+
+        return serve_site(args, lambda: run_build(args, progress)[0], progress)
+    return run_build(args, progress)[0]

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from .brief import build_brief
 from .catalog import build_catalog
+from .chart import with_charts
 from .config import load_config
 from .errors import ContentError
 from .export import export_data
+from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_article, load_page
 from .models import Brief, OutputFile, RawArticle, StaticPage
@@ -19,6 +21,8 @@ from .normalize.article import normalize_article
 from .pages import gather_pages
 from .render import make_environment, render_pages
 from .script import traditionalizer
+from .search import search_hook, search_page
+from .urls import with_base_url
 from .write import write_site
 
 Progress = Callable[[str], None]
@@ -84,9 +88,14 @@ def build(
     out_dir: Path,
     templates_dir: Path,
     progress: Progress = lambda _: None,
+    *,
+    search: bool = False,
+    base_url: str | None = None,
 ) -> BuildReport:
+    """``search`` runs Pagefind on the new site (the CLI's default); ``base_url`` overrides
+    the configured one."""
     report = BuildReport()
-    config = load_config(content_dir)
+    config = with_base_url(load_config(content_dir), base_url, "--base-url")
     gazetteer = load_gazetteer()
 
     article_paths, page_paths = discover(content_dir)
@@ -110,7 +119,8 @@ def build(
         report.warnings.extend(f"{article.raw.source}: {w}" for w in brief.warnings)
 
     catalog = build_catalog(briefs, gazetteer)
-    pages = gather_pages(catalog, static_pages)
+    pages = with_charts(gather_pages(catalog, static_pages), catalog)
+    pages += [search_page(), not_found_page()]
     progress(f"render: {len(pages)} page(s) in 2 scripts")
     protected = dict(config.protected_phrases)
     for brief in briefs:
@@ -125,9 +135,12 @@ def build(
     files = render_pages(env, pages, config, traditional)
     files += export_data(catalog)
     files += static_files(templates_dir)
+    files += feed_files(catalog, pages, config)
+    if note := base_url_note(config):
+        progress(note)
 
     progress(f"write: {len(files)} file(s) to {out_dir}")
-    write_site(files, out_dir)
+    write_site(files, out_dir, before_swap=search_hook(progress) if search else None)
     report.briefs = len(briefs)
     report.pages = len(pages)
     report.files = len(files)

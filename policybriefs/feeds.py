@@ -1,0 +1,218 @@
+"""The files every site generator ships: Atom feeds, sitemap.xml, robots.txt, .nojekyll, 404.
+
+Absolute URLs come from ``SiteConfig.base_url``. Without one the feeds still
+ship, with links relative to the feed's own location (Atom resolves them
+against the feed URL) and ``urn:uuid:`` ids; sitemap.xml, which must list
+absolute URLs, is left out and robots.txt names no sitemap.
+
+Timestamps come from the briefs' dates (midnight, China time). An undated
+brief takes ``SOURCE_DATE_EPOCH`` when it is set, else the newest brief
+date, else 1970-01-01: never the wall clock, so two builds are identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+
+from .catalog import Catalog, CityEntry
+from .models import Brief, OutputFile, PageSpec, SiteConfig
+from .urls import absolute_url, page_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+NOT_FOUND_PATH = "404.html"
+NOT_IN_SITEMAP = frozenset({NOT_FOUND_PATH, "search/index.html"})
+NO_BASE_URL_NOTE = (
+    "warning: no base_url (content/site.toml, --base-url or SITE_BASE_URL): "
+    "sitemap.xml, canonical links and og:url are left out; feeds use relative links"
+)
+
+
+def not_found_page() -> PageSpec:
+    """404.html, which GitHub Pages serves for any missing path."""
+    return PageSpec(NOT_FOUND_PATH, "404.html", {})
+
+
+def base_url_note(config: SiteConfig) -> str | None:
+    return None if config.base_url else NO_BASE_URL_NOTE
+
+
+def fallback_time(briefs: Sequence[Brief], environ: Mapping[str, str]) -> dt.datetime:
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    dates = [b.date for b in briefs if b.date]
+    if dates:
+        return _midnight(max(dates))
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA_TIME)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root)
+    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
+
+
+class _Links:
+    """URLs as a feed at ``feed_path`` writes them: absolute with a base URL, else relative."""
+
+    def __init__(self, config: SiteConfig, feed_path: str) -> None:
+        self.config = config
+        self.feed_dir = posixpath.dirname(feed_path)
+
+    def url(self, path: str) -> str:
+        if self.config.base_url:
+            return absolute_url(self.config, path)
+        relative = posixpath.relpath(path, self.feed_dir or ".")
+        return page_url(relative) or "./"
+
+    def id(self, path: str) -> str:
+        if self.config.base_url:
+            return absolute_url(self.config, path)
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'policybriefs:' + page_url(path))}"
+
+
+def _brief_label(brief: Brief) -> str:
+    return brief.meeting or brief.article.title
+
+
+def _entry(
+    feed: ET.Element, links: _Links, brief: Brief, updated: dt.datetime, summary: str, content: str
+) -> None:
+    path = f"briefs/{brief.slug}/index.html"
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", links.id(path))
+    _sub(entry, "title", brief.article.title)
+    _sub(entry, "updated", _stamp(updated))
+    if brief.date:
+        _sub(entry, "published", _stamp(updated))
+    _sub(entry, "link", rel="alternate", type="text/html", href=links.url(path))
+    for city in brief.cities:
+        _sub(entry, "category", term=city)
+    _sub(entry, "summary", summary)
+    _sub(entry, "content", content, type="text")
+
+
+def _feed(
+    config: SiteConfig,
+    feed_path: str,
+    home_path: str,
+    title: str,
+    entries: Sequence[tuple[Brief, str, str]],
+    fallback: dt.datetime,
+) -> OutputFile:
+    links = _Links(config, feed_path)
+    times = [(_midnight(b.date) if b.date else fallback) for b, _, _ in entries]
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "zh-Hans"})
+    _sub(feed, "id", links.id(feed_path))
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", config.description)
+    _sub(feed, "updated", _stamp(max(times, default=fallback)))
+    author = _sub(feed, "author")
+    _sub(author, "name", config.title)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=links.url(feed_path))
+    _sub(feed, "link", rel="alternate", type="text/html", href=links.url(home_path))
+    _sub(feed, "generator", "policybriefs")
+    for (brief, summary, content), moment in zip(entries, times, strict=True):
+        _entry(feed, links, brief, moment, summary, content)
+    return OutputFile(feed_path, _serialize(feed))
+
+
+def _brief_summary(brief: Brief) -> tuple[str, str]:
+    counts = {city: 0 for city in brief.cities}
+    for c in brief.commitments:
+        if c.city in counts:
+            counts[c.city] += 1
+    date = brief.date.isoformat() if brief.date else "日期不详"
+    summary = f"{_brief_label(brief)}（{date}）：{len(brief.commitments)} 项承诺"
+    lines = [f"{city}：{n} 项承诺" for city, n in counts.items()]
+    return summary, "\n".join(lines) or summary
+
+
+def _city_summary(city: CityEntry, brief: Brief) -> tuple[str, str]:
+    texts = [c.text for slug, c in city.commitments if slug == brief.slug]
+    summary = f"{city.name}在{_brief_label(brief)}上的 {len(texts)} 项承诺"
+    return summary, "\n".join(f"· {t}" for t in texts) or summary
+
+
+def feed_files(
+    catalog: Catalog,
+    pages: Sequence[PageSpec],
+    config: SiteConfig,
+    environ: Mapping[str, str] | None = None,
+) -> list[OutputFile]:
+    """feed.xml, cities/<slug>/feed.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll."""
+    fallback = fallback_time(catalog.briefs, os.environ if environ is None else environ)
+    files = [
+        _feed(
+            config,
+            "feed.xml",
+            "index.html",
+            config.title,
+            [(b, *_brief_summary(b)) for b in catalog.briefs],
+            fallback,
+        )
+    ]
+    by_slug = {b.slug: b for b in catalog.briefs}
+    for city in catalog.cities:
+        briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug]
+        files.append(
+            _feed(
+                config,
+                f"cities/{city.slug}/feed.xml",
+                f"cities/{city.slug}/index.html",
+                f"{city.full_name} · {config.title}",
+                [(b, *_city_summary(city, b)) for b in briefs],
+                fallback,
+            )
+        )
+    if config.base_url:
+        files.append(OutputFile("sitemap.xml", sitemap(pages, config)))
+    files.append(OutputFile("robots.txt", robots(config).encode("utf-8")))
+    files.append(OutputFile(".nojekyll", b""))
+    return files
+
+
+def sitemap(pages: Sequence[PageSpec], config: SiteConfig) -> bytes:
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:xhtml": XHTML_NS})
+    for spec in pages:
+        if spec.path in NOT_IN_SITEMAP:
+            continue
+        for script in ("zh-Hans", "zh-Hant"):
+            url = _sub(root, "url")
+            _sub(url, "loc", absolute_url(config, spec.path, script))
+            for lang in ("zh-Hans", "zh-Hant"):
+                href = absolute_url(config, spec.path, lang)
+                _sub(url, "xhtml:link", rel="alternate", hreflang=lang, href=href)
+            default = absolute_url(config, spec.path)
+            _sub(url, "xhtml:link", rel="alternate", hreflang="x-default", href=default)
+    return _serialize(root)
+
+
+def robots(config: SiteConfig) -> str:
+    lines = ["User-agent: *", "Disallow:"]
+    if config.base_url:
+        lines += ["", f"Sitemap: {config.base_url}sitemap.xml"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,114 @@
+"""Full-text search: a Pagefind index of the Simplified pages, built into the staging folder.
+
+Only the zh-Hans tree is indexed (base.html marks its detail pages with
+``data-pagefind-body``); Pagefind's extended binary segments the Chinese
+text. The search page (templates/search.html, static/search.js) converts a
+reader's query to Simplified with OpenCC's JavaScript port before searching,
+so a query in either script finds the page, and links each result to the
+page in the reader's own script.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import PageSpec
+
+BUNDLE_DIR = "pagefind"
+# Pagefind's ready-made UIs; the site has its own (static/search.js).
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+# Chrome around the text that would only clutter excerpts.
+EXCLUDE_SELECTORS = ".pnum, .commitment .details, .chart"
+TIMEOUT_SECONDS = 300
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed; the site is not swapped in."""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    pages: int
+    seconds: float
+    bytes: int
+
+
+def search_page() -> PageSpec:
+    return PageSpec("search/index.html", "search.html", {})
+
+
+def pagefind_executable() -> Path:
+    """The extended binary (the one that segments Chinese), shipped in ``pagefind[extended]``."""
+    try:
+        import pagefind_bin_extended
+    except ImportError as exc:
+        raise SearchIndexError(
+            "Pagefind's extended binary is not installed (pip install 'pagefind[extended]'); "
+            "build with --no-search to skip the search index"
+        ) from exc
+    return Path(pagefind_bin_extended.get_executable())
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def index_site(site_dir: Path, executable: Path | None = None) -> IndexStats:
+    """Write ``<site_dir>/pagefind/``; raises SearchIndexError with Pagefind's output."""
+    command = [
+        str(executable or pagefind_executable()),
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--force-language",
+        "zh",
+        "--keep-index-url",
+        "--exclude-selectors",
+        EXCLUDE_SELECTORS,
+    ]
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
+    seconds = time.perf_counter() - started
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{tail}")
+    bundle = site_dir / BUNDLE_DIR
+    for name in UNUSED_BUNDLE_FILES:
+        (bundle / name).unlink(missing_ok=True)
+    shutil.rmtree(bundle / "playground", ignore_errors=True)
+    found = re.search(r"Indexed (\d+) page", output)
+    return IndexStats(int(found.group(1)) if found else 0, seconds, _size(bundle))
+
+
+def search_hook(progress: Callable[[str], None]) -> Callable[[Path], None]:
+    """A ``write_site`` before-swap hook that indexes the staging folder and reports the time."""
+
+    def run(staging: Path) -> None:
+        stats = index_site(staging)
+        progress(
+            f"search: indexed {stats.pages} page(s) in {stats.seconds:.2f} s, "
+            f"{stats.bytes / 1024:.0f} KiB"
+        )
+
+    return run

@@ -1,0 +1,188 @@
+"""Local preview: ``python build.py serve [--port N]``.
+
+Serves the output folder on 127.0.0.1, rebuilds when content/ or templates/
+change (watchfiles), and reloads open pages: HTML is served with a small
+script that polls ``/__reload`` for the build number. The script is added
+to the response only; the files on disk never contain it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import watchfiles
+
+RELOAD_PATH = "/__reload"
+_RELOAD_SCRIPT = (
+    "<script>/* added by build.py serve */(()=>{{const seen={version};"
+    'const tick=()=>fetch("{path}",{{cache:"no-store"}}).then(r=>r.text()).then('
+    "v=>{{if(v!==String(seen))location.reload();else setTimeout(tick,800)}},"
+    "()=>setTimeout(tick,2000));setTimeout(tick,800)}})();</script>"
+)
+
+
+def reload_script(version: int) -> bytes:
+    return _RELOAD_SCRIPT.format(version=version, path=RELOAD_PATH).encode("utf-8")
+
+
+def inject(html: bytes, script: bytes) -> bytes:
+    """``script`` just before ``</body>`` (or at the end)."""
+    at = html.rfind(b"</body>")
+    return html + script if at < 0 else html[:at] + script + html[at:]
+
+
+class BuildNumber:
+    """Bumped after every rebuild; open pages reload when it changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0
+
+    @property
+    def value(self) -> int:
+        with self._lock:
+            return self._value
+
+    def bump(self) -> None:
+        with self._lock:
+            self._value += 1
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    def __init__(self, *args: Any, number: BuildNumber, directory: str, **kwargs: Any) -> None:
+        self.number = number
+        super().__init__(*args, directory=directory, **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _html(self, path: Path, status: HTTPStatus = HTTPStatus.OK) -> None:
+        body = inject(path.read_bytes(), reload_script(self.number.value))
+        self._send(status, body, "text/html; charset=utf-8")
+
+    def _serve(self) -> bool:
+        """Handle the reload endpoint and HTML; False leaves the rest to the base class."""
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == RELOAD_PATH:
+            self._send(HTTPStatus.OK, str(self.number.value).encode(), "text/plain")
+            return True
+        target = Path(self.translate_path(self.path))
+        if target.is_dir() and route.endswith("/"):
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            self._html(target)
+            return True
+        not_found = Path(self.directory) / "404.html"
+        if not target.exists() and not_found.is_file():
+            self._html(not_found, HTTPStatus.NOT_FOUND)
+            return True
+        return False
+
+    def do_GET(self) -> None:
+        if not self._serve():
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not self._serve():
+            super().do_HEAD()
+
+
+class Preview:
+    """The server and the watcher, started and stopped together (tests use port 0)."""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        watch: Sequence[Path],
+        rebuild: Callable[[], int],
+        port: int = 8000,
+        progress: Callable[[str], None] = lambda _: None,
+    ) -> None:
+        self.site_dir = site_dir.absolute()
+        self.watch = [p for p in watch if p.exists()]
+        self.rebuild = rebuild
+        self.progress = progress
+        self.number = BuildNumber()
+        handler = partial(PreviewHandler, number=self.number, directory=str(self.site_dir))
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def rebuild_now(self) -> None:
+        try:
+            self.rebuild()
+        except Exception:  # a template typo must not stop the preview
+            traceback.print_exc()
+            return
+        self.number.bump()
+
+    def _watch(self) -> None:
+        for changes in watchfiles.watch(
+            *self.watch, stop_event=self.stopping, debounce=300, raise_interrupt=False
+        ):
+            self.progress(f"serve: {len(changes)} change(s), rebuilding")
+            self.rebuild_now()
+
+    def start(self) -> None:
+        self._threads = [
+            threading.Thread(target=self.server.serve_forever, daemon=True),
+            threading.Thread(target=self._watch, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+def serve_site(
+    args: argparse.Namespace, rebuild: Callable[[], int], progress: Callable[[str], None]
+) -> int:
+    """Build once, then serve ``args.out`` until Ctrl-C."""
+    code = rebuild()
+    if not Path(args.out).is_dir():
+        return code or 1
+    try:
+        preview = Preview(
+            Path(args.out), [Path(args.content), Path(args.templates)], rebuild, args.port, progress
+        )
+    except OSError as exc:
+        print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    preview.start()
+    signal.signal(signal.SIGTERM, lambda *_: preview.stopping.set())
+    print(f"serving {args.out} at {preview.url} (Ctrl-C stops)", file=sys.stderr)
+    try:
+        preview.stopping.wait()
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+    finally:
+        preview.stop()
+    return 0
