@@ -3,7 +3,8 @@
 ``python build.py serve [--port N]`` builds, serves and rebuilds on changes.
 
 Options: ``--content DIR --out DIR --templates DIR -q --strict --no-search
---base-url URL`` (the base URL may also come from ``SITE_BASE_URL``).
+--base-url URL --jobs N --cache-dir DIR --no-cache`` (the base URL may also
+come from ``SITE_BASE_URL``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ def _parser(project_dir: Path, serve: bool) -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     parser.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: the number of cores)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=project_dir / ".cache" / "policybriefs",
+        help="where briefs and the last build's page keys are kept between builds",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="build everything from scratch")
+    parser.add_argument(
         "--base-url",
         default=None,
         help=f"absolute URL the site is published at (overrides site.toml and ${BASE_URL_ENV})",
@@ -64,6 +75,8 @@ def run_build(args: argparse.Namespace, progress: Progress) -> tuple[int, BuildR
             progress,
             search=not args.no_search,
             base_url=_base_url(args),
+            jobs=args.jobs,
+            cache_dir=None if args.no_cache else args.cache_dir,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -74,7 +87,7 @@ def run_build(args: argparse.Namespace, progress: Progress) -> tuple[int, BuildR
         print(f"error: {error}", file=sys.stderr)
     progress(
         f"built {report.briefs} brief(s), {report.pages} page(s) x 2 scripts, "
-        f"{report.files} file(s) in {args.out}"
+        f"{report.files} file(s) in {args.out} in {report.seconds:.2f} s"
     )
     if report.errors or (args.strict and report.warnings):
         return 1, report

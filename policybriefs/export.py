@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .cache import BriefCache
 from .catalog import Catalog
 from .models import Brief, OutputFile
+from .render import run_in_forks
+from .write import SiteWriter
 
 
 def brief_record(brief: Brief) -> dict[str, Any]:
@@ -82,11 +85,51 @@ def brief_record(brief: Brief) -> dict[str, Any]:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    # Compact, so the C encoder does the work: these files are for programs.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def export_into(
+    writer: SiteWriter,
+    catalog: Catalog,
+    keys: Mapping[str, str],
+    cache: BriefCache,
+    previous: Mapping[str, str],
+    jobs: int,
+) -> dict[str, str]:
+    """One JSON file per brief, from the full brief in the cache; reused when unchanged."""
+    manifest: dict[str, str] = {}
+    todo: list[tuple[str, str]] = []
+    for brief in catalog.briefs:
+        path = f"data/{brief.slug}.json"
+        writer.claim(path)
+        key = f"json:{keys[brief.slug]}"
+        manifest[path] = key
+        if previous.get(path) == key and writer.reuse(path):
+            continue
+        todo.append((path, keys[brief.slug]))
+
+    def write_slice(part: Sequence[tuple[str, str]]) -> None:
+        for path, key in part:
+            full = cache.get(key)
+            if full is None:
+                raise RuntimeError(f"brief {key} vanished from the cache during the build")
+            writer.write(path, _json(brief_record(full)))
+
+    run_in_forks(write_slice, todo, jobs)
+    return manifest
 
 
 def export_data(catalog: Catalog) -> list[OutputFile]:
+    """Every data file from briefs that still carry their repairs (tests, small sites)."""
     files = [OutputFile(f"data/{b.slug}.json", _json(brief_record(b))) for b in catalog.briefs]
+    return files + export_indexes(catalog)
+
+
+def export_indexes(catalog: Catalog) -> list[OutputFile]:
+    """The site-wide data files: the list of briefs and every commitment as CSV."""
+    files: list[OutputFile] = []
     index = [
         {
             "slug": b.slug,

@@ -111,6 +111,12 @@ class NormalizedArticle:
     # The body paragraphs as they were before script conversion, so a name's
     # Traditional form can be taken from the source instead of guessed.
     source_paragraphs: tuple[str, ...] = ()
+    # Edits per kind, kept when the edits themselves are left in the cache.
+    edit_counts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def edit_total(self) -> int:
+        return sum(n for _, n in self.edit_counts) if self.edit_counts else len(self.edits)
 
 
 @dataclass(frozen=True)
@@ -228,6 +234,12 @@ class PageSpec:
     path: str  # relative to the script root (for example "briefs/x/index.html")
     template: str
     context: dict[str, object]
+    # What the page shows, digested: the page is reused from the last build
+    # when its key is unchanged. Empty: always rendered.
+    key: str = ""
+    # The cache key of a brief whose full record (every repair) the page needs;
+    # the renderer loads it as ``brief``.
+    full_brief: str = ""
 
 
 @dataclass(frozen=True)

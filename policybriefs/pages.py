@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 
-from .catalog import Catalog
+from .cache import digest
+from .catalog import Catalog, CityEntry
 from .matrix import build_matrix
-from .models import EDIT_KINDS, Brief, PageSpec, StaticPage
+from .models import EDIT_KINDS, Brief, Commitment, Edit, PageSpec, StaticPage
 
 KIND_LABELS = {
     "pledge": "承诺",
@@ -37,6 +38,9 @@ EDIT_LABELS = {
 }
 
 
+HOME_PAGE_SIZE = 50
+
+
 def brief_path(slug: str) -> str:
     return f"briefs/{slug}/index.html"
 
@@ -54,36 +58,146 @@ def _links(catalog: Catalog) -> dict[str, object]:
     }
 
 
-def _repair_summary(brief: Brief) -> list[tuple[str, str, int]]:
-    counts = Counter(e.kind for e in brief.article.edits)
-    return [(k, EDIT_LABELS.get(k, k), counts[k]) for k in EDIT_KINDS if counts[k]]
+def repair_summary(brief: Brief) -> list[tuple[str, str, int]]:
+    counts = dict(brief.article.edit_counts) or Counter(e.kind for e in brief.article.edits)
+    return [(k, EDIT_LABELS.get(k, k), counts[k]) for k in EDIT_KINDS if counts.get(k)]
 
 
-def _script_pairs(brief: Brief) -> list[tuple[str, str, int]]:
+ROUTINE_KINDS = ("pinyin", "punctuation", "doubled-punctuation")
+
+
+def reviewable_edits(brief: Brief) -> list[Edit]:
+    """The edits an editor should look at one by one (not script or routine ones)."""
+    return [e for e in brief.article.edits if e.kind != "script" and e.kind not in ROUTINE_KINDS]
+
+
+def routine_groups(brief: Brief) -> list[tuple[str, str, str, int]]:
+    """Routine edits merged: (kind, before, after, how many), most frequent first."""
+    groups = Counter(
+        (e.kind, e.before, e.after) for e in brief.article.edits if e.kind in ROUTINE_KINDS
+    )
+    return [(k, b, a, n) for (k, b, a), n in sorted(groups.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def kind_status_counts(city: CityEntry) -> list[tuple[str, list[int], int]]:
+    """(kind label, count per status, total) for a city's commitments."""
+    counts = Counter((c.kind, c.status) for _, c in city.commitments)
+    return [
+        (
+            label,
+            [counts[(kind, status)] for status in STATUS_LABELS],
+            sum(counts[(kind, status)] for status in STATUS_LABELS),
+        )
+        for kind, label in KIND_LABELS.items()
+    ]
+
+
+def _by_city(brief: Brief) -> dict[str | None, list[tuple[int, Commitment]]]:
+    """A brief's commitments per city, each with its index in the brief."""
+    grouped: dict[str | None, list[tuple[int, Commitment]]] = defaultdict(list)
+    for index, commitment in enumerate(brief.commitments):
+        grouped[commitment.city].append((index, commitment))
+    return dict(grouped)
+
+
+def _by_brief(city: CityEntry) -> dict[str, list[Commitment]]:
+    grouped: dict[str, list[Commitment]] = defaultdict(list)
+    for slug, commitment in city.commitments:
+        grouped[slug].append(commitment)
+    return dict(grouped)
+
+
+def script_pairs(brief: Brief) -> list[tuple[str, str, int]]:
     pairs = Counter((e.before, e.after) for e in brief.article.edits if e.kind == "script")
     return [(b, a, n) for (b, a), n in sorted(pairs.items(), key=lambda x: (-x[1], x[0]))]
 
 
-def gather_pages(catalog: Catalog, static_pages: Sequence[StaticPage]) -> list[PageSpec]:
+def home_path(page: int) -> str:
+    return "index.html" if page == 1 else f"page/{page}/index.html"
+
+
+def gather_pages(
+    catalog: Catalog,
+    static_pages: Sequence[StaticPage],
+    brief_keys: Mapping[str, str] | None = None,
+) -> list[PageSpec]:
+    """Every page of one script. ``brief_keys`` (slug → cache key) lets a page that
+    shows only some briefs be reused while those briefs are unchanged."""
     links = _links(catalog)
+    keys = dict(brief_keys or {})
+    slugs = {
+        **{f"city:{k}": v for k, v in links["city_slugs"].items()},  # type: ignore[attr-defined]
+        **{f"official:{k}": v for k, v in links["official_slugs"].items()},  # type: ignore[attr-defined]
+        **{f"series:{k}": v for k, v in links["series_slugs"].items()},  # type: ignore[attr-defined]
+        **{f"project:{k}": v for k, v in links["project_slugs"].items()},  # type: ignore[attr-defined]
+    }
+    everything = digest(sorted(keys.items()), sorted(slugs.items())) if keys else ""
+
+    def key(*parts: object) -> str:
+        return digest(*parts) if keys else ""
+
+    def brief_keys_of(brief_slugs: Sequence[str]) -> list[str]:
+        return [keys.get(slug, "") for slug in brief_slugs]
+
+    def slugs_of(brief: Brief) -> list[tuple[str, str]]:
+        names = [f"city:{c}" for c in brief.cities]
+        names += [f"city:{o.city}" for o in brief.officials if o.city]
+        names += [f"official:{o.name}" for o in brief.officials]
+        names += [f"series:{brief.series}"] if brief.series else []
+        return sorted((n, slugs.get(n, "")) for n in set(names))
+
+    pages_count = max(1, -(-len(catalog.briefs) // HOME_PAGE_SIZE))
     pages = [
         PageSpec(
-            "index.html", "index.html", {**links, "briefs": catalog.briefs, "catalog": catalog}
-        ),
-        PageSpec("cities/index.html", "cities.html", {**links, "cities": catalog.cities}),
-        PageSpec(
-            "officials/index.html", "officials.html", {**links, "officials": catalog.officials}
-        ),
-        PageSpec("series/index.html", "series_index.html", {**links, "series": catalog.series}),
-        PageSpec("projects/index.html", "projects.html", {**links, "projects": catalog.projects}),
-        PageSpec("matrix/index.html", "matrix.html", {**links, "matrix": build_matrix(catalog)}),
+            home_path(n),
+            "index.html",
+            {
+                **links,
+                "briefs": catalog.briefs[(n - 1) * HOME_PAGE_SIZE : n * HOME_PAGE_SIZE],
+                "page_number": n,
+                "page_count": pages_count,
+                "home_pages": [home_path(i) for i in range(1, pages_count + 1)],
+                "catalog": catalog,
+            },
+            key=everything,
+        )
+        for n in range(1, pages_count + 1)
     ]
+    pages += [
+        PageSpec(
+            "cities/index.html", "cities.html", {**links, "cities": catalog.cities}, everything
+        ),
+        PageSpec(
+            "officials/index.html",
+            "officials.html",
+            {**links, "officials": catalog.officials},
+            everything,
+        ),
+        PageSpec(
+            "series/index.html",
+            "series_index.html",
+            {**links, "series": catalog.series},
+            everything,
+        ),
+        PageSpec(
+            "projects/index.html",
+            "projects.html",
+            {**links, "projects": catalog.projects},
+            everything,
+        ),
+        PageSpec(
+            "matrix/index.html",
+            "matrix.html",
+            {**links, "matrix": build_matrix(catalog)},
+            everything,
+        ),
+    ]
+    first_by_brief: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for (slug, index), found in catalog.first_promised.items():
+        first_by_brief[slug][index] = found
     for brief in catalog.briefs:
-        first = {
-            index: found
-            for (slug, index), found in catalog.first_promised.items()
-            if slug == brief.slug
-        }
+        first = first_by_brief.get(brief.slug, {})
+        shown = sorted(first.items())
         pages.append(
             PageSpec(
                 brief_path(brief.slug),
@@ -92,47 +206,87 @@ def gather_pages(catalog: Catalog, static_pages: Sequence[StaticPage]) -> list[P
                     **links,
                     "brief": brief,
                     "first_promised": first,
-                    "repair_summary": _repair_summary(brief),
+                    "commitments_by_city": _by_city(brief),
+                    "repair_summary": repair_summary(brief),
                 },
+                key(
+                    "brief",
+                    keys.get(brief.slug),
+                    slugs_of(brief),
+                    shown,
+                    [
+                        (s, catalog.brief(s).meeting, catalog.brief(s).article.title)
+                        for _, (s, _) in shown
+                    ],
+                ),
             )
         )
         pages.append(
             PageSpec(
                 f"briefs/{brief.slug}/repairs/index.html",
                 "repairs.html",
-                {
-                    **links,
-                    "brief": brief,
-                    "repair_summary": _repair_summary(brief),
-                    "script_pairs": _script_pairs(brief),
-                    "edit_labels": EDIT_LABELS,
-                },
+                {**links, "edit_labels": EDIT_LABELS},
+                key("repairs", keys.get(brief.slug)),
+                full_brief=keys.get(brief.slug, ""),
             )
         )
     for city in catalog.cities:
         pages.append(
-            PageSpec(f"cities/{city.slug}/index.html", "city.html", {**links, "city": city})
+            PageSpec(
+                f"cities/{city.slug}/index.html",
+                "city.html",
+                {
+                    **links,
+                    "city": city,
+                    "kind_status": kind_status_counts(city),
+                    "by_brief": _by_brief(city),
+                },
+                key("city", city.slug, brief_keys_of(city.briefs)),
+            )
         )
     for official in catalog.officials:
+        shown_briefs = [a.brief for a in official.appearances]
         pages.append(
             PageSpec(
                 f"officials/{official.slug}/index.html",
                 "official.html",
                 {**links, "official": official},
+                key(
+                    "official",
+                    official.slug,
+                    brief_keys_of(shown_briefs),
+                    sorted(
+                        (a.city or "", slugs.get(f"city:{a.city}", ""))
+                        for a in official.appearances
+                    ),
+                ),
             )
         )
     for series in catalog.series:
         pages.append(
-            PageSpec(f"series/{series.slug}/index.html", "series.html", {**links, "series": series})
+            PageSpec(
+                f"series/{series.slug}/index.html",
+                "series.html",
+                {**links, "series": series},
+                key("series", series.slug, brief_keys_of(series.briefs), everything),
+            )
         )
     for project in catalog.projects:
         pages.append(
             PageSpec(
-                f"projects/{project.slug}/index.html", "project.html", {**links, "project": project}
+                f"projects/{project.slug}/index.html",
+                "project.html",
+                {**links, "project": project},
+                key("project", project.slug, brief_keys_of([s for s, _ in project.mentions])),
             )
         )
     for page in static_pages:
         pages.append(
-            PageSpec(f"pages/{page.slug}/index.html", "page.html", {**links, "page": page})
+            PageSpec(
+                f"pages/{page.slug}/index.html",
+                "page.html",
+                {**links, "page": page},
+                key("page", page),
+            )
         )
     return pages

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import tempfile
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .brief import build_brief
+from .articles import ArticleResult, default_jobs, process_articles
+from .cache import (
+    BriefCache,
+    digest,
+    load_manifest,
+    save_manifest,
+    site_id,
+    tool_fingerprint,
+    tree_fingerprint,
+)
 from .catalog import build_catalog
 from .chart import with_charts
 from .config import load_config
 from .errors import ContentError
-from .export import export_data
+from .export import export_indexes, export_into
 from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
-from .load import discover, load_article, load_page
-from .models import Brief, OutputFile, RawArticle, StaticPage
-from .normalize.article import normalize_article
-from .pages import gather_pages
-from .render import make_environment, render_pages
+from .load import discover, load_page
+from .models import Brief, OutputFile, StaticPage
+from .pages import (
+    gather_pages,
+    repair_summary,
+    reviewable_edits,
+    routine_groups,
+    script_pairs,
+)
+from .render import make_environment, render_into
 from .script import traditionalizer
 from .search import search_hook, search_page
 from .urls import with_base_url
-from .write import write_site
+from .write import SiteWriter
 
 Progress = Callable[[str], None]
 
@@ -33,27 +48,9 @@ class BuildReport:
     briefs: int = 0
     pages: int = 0
     files: int = 0
+    seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def _load_all(paths: Sequence[Path], content_dir: Path, report: BuildReport) -> list[RawArticle]:
-    raws: list[RawArticle] = []
-    by_slug: dict[str, RawArticle] = {}
-    for path in paths:
-        try:
-            raw = load_article(path, content_dir)
-        except ContentError as exc:
-            report.errors.append(str(exc))
-            continue
-        if raw.slug in by_slug:
-            report.errors.append(
-                f"{raw.source}: slug {raw.slug!r} is already used by {by_slug[raw.slug].source}"
-            )
-            continue
-        by_slug[raw.slug] = raw
-        raws.append(raw)
-    return raws
 
 
 def _load_pages(paths: Sequence[Path], content_dir: Path, report: BuildReport) -> list[StaticPage]:
@@ -66,10 +63,10 @@ def _load_pages(paths: Sequence[Path], content_dir: Path, report: BuildReport) -
     return pages
 
 
-def _repair_line(brief: Brief) -> str:
-    counts = Counter(e.kind for e in brief.article.edits)
-    parts = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
-    return f"  {brief.article.raw.source}: {parts or 'no repairs'}"
+def _repair_line(source: str, brief: Brief) -> str:
+    counts = brief.article.edit_counts
+    parts = ", ".join(f"{kind} {n}" for kind, n in counts)
+    return f"  {source}: {parts or 'no repairs'}"
 
 
 def static_files(templates_dir: Path) -> list[OutputFile]:
@@ -83,6 +80,24 @@ def static_files(templates_dir: Path) -> list[OutputFile]:
     ]
 
 
+def _unique_slugs(results: Sequence[ArticleResult], report: BuildReport) -> list[ArticleResult]:
+    kept: list[ArticleResult] = []
+    by_slug: dict[str, str] = {}
+    for result in results:
+        if result.error is not None or result.brief is None:
+            report.errors.append(result.error or f"{result.source}: failed")
+            continue
+        slug = result.brief.slug
+        if slug in by_slug:
+            report.errors.append(
+                f"{result.source}: slug {slug!r} is already used by {by_slug[slug]}"
+            )
+            continue
+        by_slug[slug] = result.source
+        kept.append(result)
+    return kept
+
+
 def build(
     content_dir: Path,
     out_dir: Path,
@@ -91,57 +106,120 @@ def build(
     *,
     search: bool = False,
     base_url: str | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildReport:
-    """``search`` runs Pagefind on the new site (the CLI's default); ``base_url`` overrides
-    the configured one."""
+    """Build ``content_dir`` into ``out_dir``.
+
+    ``search`` runs Pagefind on the new site (the CLI's default); ``base_url``
+    overrides the configured one; ``jobs`` worker processes share the
+    per-article stages and the rendering; ``cache_dir`` keeps briefs and the
+    record of the last build's pages between runs (None: a throwaway one).
+    """
+    with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
+        cache = BriefCache(cache_dir or Path(scratch))
+        return _build(
+            content_dir,
+            out_dir,
+            templates_dir,
+            progress,
+            cache,
+            search=search,
+            base_url=base_url,
+            jobs=jobs or default_jobs(),
+        )
+
+
+def _build(
+    content_dir: Path,
+    out_dir: Path,
+    templates_dir: Path,
+    progress: Progress,
+    cache: BriefCache,
+    *,
+    search: bool,
+    base_url: str | None,
+    jobs: int,
+) -> BuildReport:
     report = BuildReport()
+    started = time.perf_counter()
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
     gazetteer = load_gazetteer()
 
     article_paths, page_paths = discover(content_dir)
-    progress(f"load: {len(article_paths)} article file(s), {len(page_paths)} page(s)")
-    raws = _load_all(article_paths, content_dir, report)
+    progress(f"load, normalize, extract: {len(article_paths)} article(s), {jobs} process(es)")
+    results = _unique_slugs(
+        process_articles(article_paths, content_dir, config.traditional_variant, cache, jobs),
+        report,
+    )
     static_pages = _load_pages(page_paths, content_dir, report)
-
-    progress("normalize")
-    articles = [normalize_article(raw) for raw in raws]
-
-    progress("roster, sections, commitments")
     briefs: list[Brief] = []
-    for article in articles:
-        try:
-            brief = build_brief(article, config.traditional_variant, gazetteer)
-        except ContentError as exc:
-            report.errors.append(str(exc))
-            continue
-        briefs.append(brief)
-        progress(_repair_line(brief))
-        report.warnings.extend(f"{article.raw.source}: {w}" for w in brief.warnings)
+    for result in results:
+        assert result.brief is not None
+        briefs.append(result.brief)
+        progress(_repair_line(result.source, result.brief))
+        report.warnings.extend(f"{result.source}: {w}" for w in result.brief.warnings)
+    keys = {r.brief.slug: r.key for r in results if r.brief is not None}
 
     catalog = build_catalog(briefs, gazetteer)
-    pages = with_charts(gather_pages(catalog, static_pages), catalog)
+    pages = with_charts(gather_pages(catalog, static_pages, keys), catalog)
     pages += [search_page(), not_found_page()]
-    progress(f"render: {len(pages)} page(s) in 2 scripts")
     protected = dict(config.protected_phrases)
     for brief in briefs:
         for official in brief.officials:
             protected.setdefault(official.name, official.name_hant)
     traditional = traditionalizer(
-        config.traditional_variant,
-        protected,
-        [p for b in briefs for p in b.article.paragraphs],
+        config.traditional_variant, protected, [p for b in briefs for p in b.article.paragraphs]
     )
     env = make_environment(templates_dir)
-    files = render_pages(env, pages, config, traditional)
-    files += export_data(catalog)
-    files += static_files(templates_dir)
-    files += feed_files(catalog, pages, config)
-    if note := base_url_note(config):
-        progress(note)
+    build_key = digest(
+        tool_fingerprint(), tree_fingerprint(templates_dir), repr(config), sorted(protected.items())
+    )
+    pages = [replace(p, key=digest(build_key, p.key)) if p.key else p for p in pages]
+    previous = load_manifest(cache.root, out_dir)
 
-    progress(f"write: {len(files)} file(s) to {out_dir}")
-    write_site(files, out_dir, before_swap=search_hook(progress) if search else None)
+    def full_brief(key: str) -> dict[str, object]:
+        brief = cache.get(key)
+        if brief is None:
+            raise RuntimeError(f"brief {key} vanished from the cache during the build")
+        return {
+            "brief": brief,
+            "script_pairs": script_pairs(brief),
+            "repair_summary": repair_summary(brief),
+            "reviewable": reviewable_edits(brief),
+            "routine": routine_groups(brief),
+        }
+
+    with SiteWriter(out_dir) as writer:
+        progress(f"render: {len(pages)} page(s) in 2 scripts")
+        manifest, rendered = render_into(
+            writer,
+            env,
+            pages,
+            config,
+            traditional,
+            full_brief=full_brief,
+            previous=previous,
+            jobs=jobs,
+        )
+        manifest.update(export_into(writer, catalog, keys, cache, previous, jobs))
+        small = writer.write_files(
+            [
+                *export_indexes(catalog),
+                *static_files(templates_dir),
+                *feed_files(catalog, pages, config),
+            ]
+        )
+        if note := base_url_note(config):
+            progress(note)
+        progress(
+            f"write: {len(manifest) + small} file(s) to {out_dir} "
+            f"({rendered} page(s) rendered, {len(manifest) - rendered} reused or exported)"
+        )
+        writer.commit(before_swap=search_hook(progress) if search else None, site=site_id(manifest))
+    save_manifest(cache.root, out_dir, manifest)
     report.briefs = len(briefs)
     report.pages = len(pages)
-    report.files = len(files)
+    report.files = len(manifest) + small
+    report.seconds = time.perf_counter() - started
     return report

@@ -1,9 +1,11 @@
 """Write the whole site in one place, atomically.
 
-Pages are gathered first; here the list is checked (no two files may claim
-one path, no path may leave the output folder) and written into a fresh
-folder beside the output, which then replaces it. A build killed at any
-point leaves the previous site as it was.
+Every output path is claimed here first: no two files may claim one path
+(compared case-insensitively, as a Mac or Windows checkout would), and no
+path may leave the output folder. Files are written into a fresh folder
+beside the output, which replaces it in one step at the end. A build killed
+at any point leaves the previous site as it was. A page unchanged since the
+last build is hard-linked from the previous site instead of written again.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 
 from .models import OutputFile
 
@@ -23,18 +26,6 @@ MARKER = ".policybriefs-site"
 
 class DuplicateOutputError(Exception):
     pass
-
-
-def check_paths(files: Sequence[OutputFile]) -> None:
-    seen: set[str] = set()
-    for file in files:
-        path = PurePosixPath(file.path)
-        if path.is_absolute() or ".." in path.parts or not path.parts:
-            raise ValueError(f"unsafe output path {file.path!r}")
-        key = path.as_posix().lower()
-        if key in seen:
-            raise DuplicateOutputError(f"two pages would be written to {file.path!r}")
-        seen.add(key)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -64,40 +55,103 @@ def _looks_like_ours(out_dir: Path) -> bool:
     return not out_dir.exists() or not any(out_dir.iterdir()) or (out_dir / MARKER).exists()
 
 
+class SiteWriter:
+    """The one place output is written: claim paths, write or reuse files, then swap."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.absolute()
+        recover_interrupted(self.out_dir)
+        if not _looks_like_ours(self.out_dir):
+            raise FileExistsError(
+                f"{self.out_dir} exists and was not built by this tool ({MARKER} is missing); "
+                "refusing to replace it"
+            )
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(
+            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent)
+        )
+        self._claimed: set[str] = set()
+        self._dirs: set[Path] = set()
+
+    def claim(self, path: str) -> None:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
+            raise ValueError(f"unsafe output path {path!r}")
+        folded = pure.as_posix().lower()
+        if folded in self._claimed:
+            raise DuplicateOutputError(f"two pages would be written to {path!r}")
+        self._claimed.add(folded)
+
+    def _target(self, path: str) -> Path:
+        target = self.staging / path
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
+
+    def write(self, path: str, content: bytes) -> None:
+        """Write a claimed file (workers call this for the paths they were given)."""
+        self._target(path).write_bytes(content)
+
+    def write_files(self, files: Iterable[OutputFile]) -> int:
+        count = 0
+        for file in files:
+            self.claim(file.path)
+            self.write(file.path, file.content)
+            count += 1
+        return count
+
+    def reuse(self, path: str) -> bool:
+        """Link the previous build's file into the new site; False when there is none."""
+        previous = self.out_dir / path
+        if not previous.is_file():
+            return False
+        target = self._target(path)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copy2(previous, target)
+        return True
+
+    def commit(self, before_swap: Callable[[Path], None] | None = None, site: str = "") -> None:
+        """``before_swap(staging)`` may add to the new site first (the search index);
+        if it raises, the old site stays as it was. ``site`` names the build in the
+        marker file, so the next build knows which pages it may reuse."""
+        if before_swap is not None:
+            before_swap(self.staging)
+        (self.staging / MARKER).write_text(site, encoding="utf-8")
+        os.chmod(self.staging, 0o755)
+        if self.out_dir.exists() and _exchange(self.staging, self.out_dir):
+            retired = self.staging  # after the swap, staging holds the old site
+        else:
+            retired = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
+            if self.out_dir.exists():
+                os.rename(self.out_dir, retired)
+            os.rename(self.staging, self.out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self.abort()
+
+
 def write_site(
-    files: Sequence[OutputFile],
+    files: Iterable[OutputFile],
     out_dir: Path,
     before_swap: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write ``files`` and swap them in; ``before_swap(staging)`` may add to the new site
-    first (the search index): if it raises, the old site stays as it was."""
-    check_paths(files)
-    out_dir = out_dir.absolute()
-    recover_interrupted(out_dir)
-    if out_dir.exists() and not _looks_like_ours(out_dir):
-        raise FileExistsError(
-            f"{out_dir} exists and was not built by this tool ({MARKER} is missing); "
-            "refusing to replace it"
-        )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
-        for file in sorted(files, key=lambda f: f.path):
-            target = staging / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.content)
-        if before_swap is not None:
-            before_swap(staging)
-        (staging / MARKER).write_bytes(b"")
-        os.chmod(staging, 0o755)
-        if out_dir.exists() and _exchange(staging, out_dir):
-            retired = staging  # after the swap, staging holds the old site
-        else:
-            retired = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            if out_dir.exists():
-                os.rename(out_dir, retired)
-            os.rename(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    """Write ``files`` as the whole site and swap it in."""
+    with SiteWriter(out_dir) as writer:
+        writer.write_files(files)
+        writer.commit(before_swap)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 
 from ..models import Edit, NormalizedArticle, RawArticle
 from ..script import simplifier
@@ -47,8 +46,15 @@ def repair_paragraph(
     for run in passes:
         text, made = run(text)
         edits.extend(
-            replace(
-                e, context=text[max(0, e.offset - _CONTEXT) : e.offset + len(e.after) + _CONTEXT]
+            # Built directly: dataclasses.replace costs more than the pass itself.
+            Edit(
+                e.kind,
+                e.before,
+                e.after,
+                e.paragraph,
+                e.offset,
+                e.note,
+                text[max(0, e.offset - _CONTEXT) : e.offset + len(e.after) + _CONTEXT],
             )
             for e in made
         )

@@ -1,0 +1,77 @@
+"""The per-article stages (load, normalize, extract), cached and spread over the cores.
+
+Each article is independent until the catalog, so workers take articles
+from a queue. A worker keeps the full brief (every repair, the scraped
+original) in the cache and hands back a light one: what the site-wide pages
+need. Pages that need the full brief load it from the cache by key.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from .brief import build_brief
+from .cache import BriefCache, article_key
+from .errors import ContentError
+from .load import load_article
+from .models import Brief
+from .normalize.article import normalize_article
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    source: str
+    key: str
+    brief: Brief | None  # light: no edits, no original lines
+    error: str | None
+
+
+def lighten(brief: Brief) -> Brief:
+    """The brief without what only its own repair page and JSON show."""
+    article = brief.article
+    counts = Counter(e.kind for e in article.edits)
+    light = replace(
+        article,
+        edits=(),
+        original_lines=(),
+        source_paragraphs=(),
+        edit_counts=tuple(sorted(counts.items())),
+    )
+    return replace(brief, article=light)
+
+
+def process_article(
+    path: Path, *, content_dir: Path, variant: str, cache: BriefCache
+) -> ArticleResult:
+    source = path.relative_to(content_dir).as_posix()
+    key = article_key(path, content_dir, variant)
+    brief = cache.get(key)
+    if brief is None:
+        try:
+            raw = load_article(path, content_dir)
+            brief = build_brief(normalize_article(raw), variant)
+        except ContentError as exc:
+            return ArticleResult(source, key, None, str(exc))
+        cache.put(key, brief)
+    return ArticleResult(source, key, lighten(brief), None)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def process_articles(
+    paths: Sequence[Path], content_dir: Path, variant: str, cache: BriefCache, jobs: int
+) -> list[ArticleResult]:
+    work = partial(process_article, content_dir=content_dir, variant=variant, cache=cache)
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        return [work(path) for path in paths]
+    # fork: the workers start with the gazetteer and converters already loaded.
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))

@@ -1,0 +1,139 @@
+"""What the build may reuse, and how it knows the reuse is not stale.
+
+Every cached brief is keyed by the SHA-256 of everything that shapes it: the
+article's bytes, its sidecar's bytes, its path, the Traditional variant, and
+the tool's fingerprint (every source and data file of this package and the
+versions of the libraries that change output). Change any of them and the
+key changes, so a stale entry is never looked up, let alone served. A
+damaged entry reads as a miss.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from .models import Brief
+from .write import MARKER
+
+_LIBRARIES = ("opencc", "pypinyin", "jinja2", "markdown", "nh3", "charset-normalizer")
+CACHE_FORMAT = "1"
+
+
+@functools.lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """A digest of this package's code and data and of the libraries it leans on."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest.update(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=absent".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def tree_fingerprint(folder: Path) -> str:
+    """A digest of every file below ``folder`` (the templates), names included."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def article_key(path: Path, content_dir: Path, variant: str) -> str:
+    digest = hashlib.sha256(tool_fingerprint().encode())
+    digest.update(variant.encode())
+    digest.update(path.relative_to(content_dir).as_posix().encode())
+    for part in (path, path.with_suffix(".toml")):
+        digest.update(b"\0")
+        if part.is_file() and (part == path or path.suffix == ".txt"):
+            digest.update(part.read_bytes())
+    return digest.hexdigest()
+
+
+class BriefCache:
+    """Full briefs on disk, one pickle per key, written atomically."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / "briefs" / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Brief | None:
+        try:
+            with self._path(key).open("rb") as handle:
+                brief = pickle.load(handle)
+        except Exception:  # missing, truncated or from another version: a miss
+            return None
+        return brief if isinstance(brief, Brief) else None
+
+    def put(self, key: str, brief: Brief) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(brief, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def digest(*parts: object) -> str:
+    """SHA-256 of the reprs of ``parts`` (strings, numbers, tuples of them)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(repr(part).encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _manifest_path(cache_root: Path, out_dir: Path) -> Path:
+    return cache_root / "manifests" / f"{digest(str(out_dir.absolute()))}.json"
+
+
+def load_manifest(cache_root: Path, out_dir: Path) -> dict[str, str]:
+    """The keys of the pages of the last build into ``out_dir``, if that site is still there.
+
+    The manifest names the site it describes by the digest of its keys, which
+    the site's marker file also holds; a site replaced since is not trusted.
+    """
+    try:
+        data = json.loads(_manifest_path(cache_root, out_dir).read_text(encoding="utf-8"))
+        marker = (out_dir / MARKER).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("site") != marker or not marker:
+        return {}
+    pages = data.get("pages")
+    return dict(pages) if isinstance(pages, dict) else {}
+
+
+def site_id(manifest: dict[str, str]) -> str:
+    return digest(sorted(manifest.items()))
+
+
+def save_manifest(cache_root: Path, out_dir: Path, manifest: dict[str, str]) -> None:
+    target = _manifest_path(cache_root, out_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = {"site": site_id(manifest), "pages": manifest}
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, target)

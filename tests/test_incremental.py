@@ -1,0 +1,175 @@
+"""Caching, reuse of unchanged pages, parallel workers and interrupted builds."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, copy_seed
+from policybriefs import cache as cache_module
+from policybriefs.cache import BriefCache, article_key
+from policybriefs.pipeline import build
+
+ARTICLES = FIXTURES / "articles"
+
+
+def _content(folder: Path) -> Path:
+    copy_seed(folder, "seed.txt")
+    for name in ["minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"]:
+        for suffix in (".txt", ".toml"):
+            (folder / f"{name}{suffix}").write_bytes((ARTICLES / f"{name}{suffix}").read_bytes())
+    return folder
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _inode(site: Path, rel: str) -> int:
+    return (site / rel).stat().st_ino
+
+
+def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=2)
+    untouched = "briefs/mindongbei-2022/index.html"
+    changed = "briefs/seed/index.html"
+    before = _inode(out, untouched), (out / changed).read_bytes()
+
+    seed = content_dir / "seed.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("龍巖新機場", "龍巖新機場二期"), encoding="utf-8"
+    )
+    lines: list[str] = []
+    build(content_dir, out, ROOT / "templates", lines.append, cache_dir=cache, jobs=2)
+    assert _inode(out, untouched) == before[0]  # linked from the last build, not rewritten
+    assert (out / changed).read_bytes() != before[1]
+    assert "龙岩新机场二期" in (out / changed).read_text(encoding="utf-8")
+    data = json.loads((out / "data" / "seed.json").read_text(encoding="utf-8"))
+    assert any("龙岩新机场二期" in p for p in data["paragraphs"])
+    rendered = next(line for line in lines if line.startswith("write:"))
+    assert "reused" in rendered
+
+
+def test_incremental_build_equals_a_clean_build(content_dir: Path, tmp_path: Path) -> None:
+    _content(content_dir)
+    cache = tmp_path / "cache"
+    build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
+    (content_dir / "chengyu-2022.txt").unlink()
+    (content_dir / "chengyu-2022.toml").unlink()
+    copy_seed(content_dir, "extra.txt")
+    build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    inc, clean = _snapshot(tmp_path / "inc"), _snapshot(tmp_path / "clean")
+    inc.pop(".policybriefs-site")
+    clean.pop(".policybriefs-site")
+    assert inc.keys() == clean.keys()
+    assert [k for k in inc if inc[k] != clean[k]] == []
+
+
+def test_parallel_and_serial_builds_are_identical(content_dir: Path, tmp_path: Path) -> None:
+    _content(content_dir)
+    build(content_dir, tmp_path / "one", ROOT / "templates", jobs=1)
+    build(content_dir, tmp_path / "two", ROOT / "templates", jobs=2)
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
+
+
+def test_stale_cache_is_never_served(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = copy_seed(content_dir, "seed.txt")
+    cache = BriefCache(tmp_path / "cache")
+    key = article_key(path, content_dir, "s2tw")
+    # Any change to the article, its sidecar, the variant or the tool gives another key.
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert article_key(path, content_dir, "s2tw") != key
+    (content_dir / "seed.toml").write_text("date = 2021-01-08\n", encoding="utf-8")
+    with_sidecar = article_key(path, content_dir, "s2tw")
+    assert with_sidecar != article_key(path, content_dir, "s2t")
+    monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "another version")
+    assert article_key(path, content_dir, "s2tw") != with_sidecar
+    # A damaged entry is a miss, not an error.
+    target = cache._path(with_sidecar)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not a pickle")
+    assert cache.get(with_sidecar) is None
+
+
+def test_code_change_invalidates_cached_pages(content_dir: Path, tmp_path: Path) -> None:
+    """A build with a different tool fingerprint re-renders every page."""
+    copy_seed(content_dir, "seed.txt")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    script = (
+        "import sys; from pathlib import Path; import policybriefs.cache as c;"
+        "c.tool_fingerprint = lambda: sys.argv[1];"
+        "from policybriefs.pipeline import build;"
+        f"build(Path({str(content_dir)!r}), Path({str(out)!r}), Path({str(ROOT / 'templates')!r}),"
+        f" print, cache_dir=Path({str(cache)!r}), jobs=1)"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script, "v1"], capture_output=True, text=True, check=True
+    )
+    same = subprocess.run(
+        [sys.executable, "-c", script, "v1"], capture_output=True, text=True, check=True
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", script, "v2"], capture_output=True, text=True, check=True
+    )
+
+    def rendered(output: str) -> int:
+        found = re.search(r"\((\d+) page\(s\) rendered", output)
+        assert found, output
+        return int(found.group(1))
+
+    assert rendered(same.stdout) < rendered(first.stdout)
+    assert rendered(other.stdout) == rendered(first.stdout)
+
+
+def test_killed_build_leaves_the_previous_site(content_dir: Path, tmp_path: Path) -> None:
+    _content(content_dir)
+    out = tmp_path / "site"
+    build(content_dir, out, ROOT / "templates", jobs=1)
+    before = _snapshot(out)
+    # Enough articles that the build is still running when it is killed.
+    for n in range(80):
+        copy_seed(content_dir, f"copy-{n:02d}.txt")
+    for delay in (0.5, 2.0, 3.5):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "--content",
+                str(content_dir),
+                "--out",
+                str(out),
+                "--no-cache",
+                "--no-search",
+                "--jobs",
+                "1",
+                "-q",
+            ],
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        assert process.poll() is None, "the build finished before it could be killed"
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert _snapshot(out) == before, f"site changed by a build killed after {delay} s"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+    # Staging folders of killed builds may remain beside the site; the site itself is whole.
+    assert all(".new-" in name for name in leftovers)
