@@ -81,3 +81,9 @@ def test_every_lost_chinese_character_is_recorded(text: str) -> None:
     out = len(_CJK.findall(article.title)) + sum(len(_CJK.findall(p)) for p in article.paragraphs)
     removed = sum(len(_CJK.findall(e.before)) - len(_CJK.findall(e.after)) for e in article.edits)
     assert out == len(_CJK.findall(text)) - removed
+
+
+def test_script_conversion_reaches_a_fixed_point() -> None:
+    """OpenCC alone maps 么麼 to 幺麽 and then 麽 to 么; the normalizer must settle."""
+    once = normalize_text("么麼")
+    assert normalize_text(once) == once

@@ -30,8 +30,19 @@ def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
     return edits
 
 
+_MAX_ROUNDS = 4
+
+
 def to_simplified(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    converted = simplifier().convert(text)
+    convert = simplifier().convert
+    converted = convert(text)
+    # OpenCC is not always idempotent (a phrase entry 么麼 → 幺麽, then 麽 → 么):
+    # convert again until the text no longer changes, so normalizing twice is a no-op.
+    for _ in range(_MAX_ROUNDS):
+        again = convert(converted)
+        if again == converted:
+            break
+        converted = again
     if converted == text:
         return text, []
     return converted, _changed_runs(text, converted, paragraph)
