@@ -134,17 +134,27 @@ def _counts(city: CityEntry) -> Counter[str]:
     return Counter(slug for slug, _ in city.commitments)
 
 
-def overview_chart(catalog: Catalog) -> Chart:
-    """Home page: a bar per city, stacked by brief."""
-    colors = brief_series(catalog)
-    series = [s for s in colors.values() if any(s.slug in c.briefs for c in catalog.cities)]
+OVERVIEW_BRIEFS = 8  # the home chart shows the latest meetings; the matrix page has more
+OVERVIEW_CITIES = 24
+
+
+def overview_chart(catalog: Catalog, colors: dict[str, Series] | None = None) -> Chart:
+    """Home page: a bar per city, stacked by brief, for the latest briefs."""
+    colors = colors if colors is not None else brief_series(catalog)
+    recent = list(colors.values())[-OVERVIEW_BRIEFS:]
+    attending = [(c, set(c.briefs)) for c in catalog.cities]
+    series = [s for s in recent if any(s.slug in briefs for _, briefs in attending)]
+    shown = {s.slug for s in series}
     rows: list[tuple[str, list[tuple[Series, int]]]] = []
     cells: list[tuple[str, tuple[str, ...]]] = []
-    for city in sorted(catalog.cities, key=lambda c: (-len(c.commitments), c.slug)):
-        counts = _counts(city)
-        rows.append((city.name, [(s, counts[s.slug]) for s in series if s.slug in city.briefs]))
-        per_brief = [str(counts[s.slug]) if s.slug in city.briefs else "—" for s in series]
-        cells.append((city.name, (*per_brief, str(len(city.commitments)))))
+    ranked = sorted(
+        ((city, briefs, _counts(city)) for city, briefs in attending if briefs & shown),
+        key=lambda item: (-sum(item[2][s] for s in shown), item[0].slug),
+    )
+    for city, briefs, counts in ranked[:OVERVIEW_CITIES]:
+        rows.append((city.name, [(s, counts[s.slug]) for s in series if s.slug in briefs]))
+        per_brief = [str(counts[s.slug]) if s.slug in briefs else "—" for s in series]
+        cells.append((city.name, (*per_brief, str(sum(counts[s] for s in shown)))))
     summary = "；".join(f"{label}{sum(v for _, v in segs)}项" for label, segs in rows)
     return _layout(
         "chart-cities",
@@ -156,9 +166,9 @@ def overview_chart(catalog: Catalog) -> Chart:
     )
 
 
-def city_chart(catalog: Catalog, city: CityEntry) -> Chart:
+def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | None = None) -> Chart:
     """City page: a bar per brief the city spoke at, oldest first."""
-    colors = brief_series(catalog)
+    colors = colors if colors is not None else brief_series(catalog)
     counts = _counts(city)
     series = [colors[slug] for slug in city.briefs if slug in colors]
     rows = [(s.short, [(s, counts[s.slug])]) for s in series]
@@ -177,12 +187,13 @@ def city_chart(catalog: Catalog, city: CityEntry) -> Chart:
 def with_charts(pages: Sequence[PageSpec], catalog: Catalog) -> list[PageSpec]:
     """The pages, with a ``chart`` in the context of the home page and of each city page."""
     cities = {f"cities/{c.slug}/index.html": c for c in catalog.cities}
+    colors = brief_series(catalog)
     out: list[PageSpec] = []
     for spec in pages:
         if spec.path == "index.html" and catalog.cities:
-            chart: Chart | None = overview_chart(catalog)
+            chart: Chart | None = overview_chart(catalog, colors)
         elif spec.path in cities:
-            chart = city_chart(catalog, cities[spec.path])
+            chart = city_chart(catalog, cities[spec.path], colors)
         else:
             chart = None
         if chart is None:

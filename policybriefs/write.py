@@ -55,6 +55,21 @@ def _looks_like_ours(out_dir: Path) -> bool:
     return not out_dir.exists() or not any(out_dir.iterdir()) or (out_dir / MARKER).exists()
 
 
+def _remove_in_background(folder: Path) -> None:
+    """Delete the retired site without making the build wait for it (thousands of files)."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: detach, delete, leave without running the parent's cleanup
+        try:
+            if os.fork() == 0:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)  # the intermediate child exits at once; the grandchild is orphaned
+
+
 class SiteWriter:
     """The one place output is written: claim paths, write or reuse files, then swap."""
 
@@ -128,7 +143,7 @@ class SiteWriter:
             if self.out_dir.exists():
                 os.rename(self.out_dir, retired)
             os.rename(self.staging, self.out_dir)
-        shutil.rmtree(retired, ignore_errors=True)
+        _remove_in_background(retired)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
