@@ -45,7 +45,7 @@ def brief_path(slug: str) -> str:
     return f"briefs/{slug}/index.html"
 
 
-def _links(catalog: Catalog) -> dict[str, object]:
+def _links(catalog: Catalog, static_pages: Sequence[StaticPage]) -> dict[str, object]:
     """Lookups every template may use to link to other pages."""
     return {
         "city_slugs": {c.name: c.slug for c in catalog.cities},
@@ -55,6 +55,7 @@ def _links(catalog: Catalog) -> dict[str, object]:
         "briefs_by_slug": {b.slug: b for b in catalog.briefs},
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "static_pages": [(p.slug, p.title) for p in static_pages],
     }
 
 
@@ -123,7 +124,7 @@ def gather_pages(
 ) -> list[PageSpec]:
     """Every page of one script. ``brief_keys`` (slug → cache key) lets a page that
     shows only some briefs be reused while those briefs are unchanged."""
-    links = _links(catalog)
+    links = _links(catalog, static_pages)
     keys = dict(brief_keys or {})
     slugs = {
         **{f"city:{k}": v for k, v in links["city_slugs"].items()},  # type: ignore[attr-defined]

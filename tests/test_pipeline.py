@@ -208,6 +208,22 @@ def test_cli_reports_a_bad_file_by_name_and_builds_the_rest(
     assert (out / "briefs" / "good" / "index.html").is_file()
 
 
+def test_strict_fails_on_warnings(content_dir: Path, tmp_path: Path) -> None:
+    (content_dir / "plain.txt").write_text("一次会议\n会议审议通过了工作要点。\n", encoding="utf-8")
+    args = ["--content", str(content_dir), "--out", str(tmp_path / "o"), "-q", "--no-search"]
+    assert _run_cli(*args).returncode == 0
+    strict = _run_cli(*args, "--strict")
+    assert strict.returncode == 1 and "plain.txt" in strict.stderr
+
+
+def test_bad_config_is_a_clear_error(content_dir: Path, tmp_path: Path) -> None:
+    copy_seed(content_dir)
+    (content_dir / "site.toml").write_text('colour = "red"\n', encoding="utf-8")
+    result = _run_cli("--content", str(content_dir), "--out", str(tmp_path / "o"), "-q")
+    assert result.returncode == 2
+    assert "site.toml" in result.stderr and "colour" in result.stderr
+
+
 def test_missing_content_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = _run_cli("--content", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
     assert result.returncode == 2
