@@ -21,6 +21,7 @@ from .punctuation import collapse_doubled_punctuation, full_width_punctuation, p
 from .script_pass import to_simplified
 
 Pass = Callable[[str], tuple[str, list[Edit]]]
+_ROUTINE = frozenset({"pinyin", "punctuation", "doubled-punctuation"})
 _CONTEXT = 12  # characters of context kept on each side of a repair
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -45,6 +46,9 @@ def repair_paragraph(
     edits: list[Edit] = []
     for run in passes:
         text, made = run(text)
+        if made and made[0].kind in _ROUTINE:
+            edits.extend(made)  # shown merged by kind on the report: no context needed
+            continue
         edits.extend(
             # Built directly: dataclasses.replace costs more than the pass itself.
             Edit(

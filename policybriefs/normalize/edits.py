@@ -22,24 +22,20 @@ def rewrite(
     """Like ``pattern.sub(replace, text)`` but returns one Edit per real change.
 
     Offsets are positions in the returned text, so the report can show each
-    edit in the context a reader sees.
+    edit in the context a reader sees. ``re.sub`` builds the text in C; the
+    callback only keeps count of how far earlier changes moved the offsets.
     """
-    pieces: list[str] = []
     edits: list[Edit] = []
-    last = 0
-    out_len = 0
-    for match in pattern.finditer(text):
+    shift = 0
+
+    def record(match: re.Match[str]) -> str:
+        nonlocal shift
         after = replace(match)
         before = match.group(0)
-        head = text[last : match.start()]
-        pieces.append(head)
-        out_len += len(head)
         if after != before:
-            edits.append(Edit(kind, before, after, paragraph, out_len, note))
-        pieces.append(after)
-        out_len += len(after)
-        last = match.end()
-    if not edits:
-        return text, []
-    pieces.append(text[last:])
-    return "".join(pieces), edits
+            edits.append(Edit(kind, before, after, paragraph, match.start() + shift, note))
+            shift += len(after) - len(before)
+        return after
+
+    result = pattern.sub(record, text)
+    return (result, edits) if edits else (text, edits)

@@ -546,17 +546,24 @@ def _infer(
     In a Traditional paragraph, characters Big5 lacks (员 for 員) are no candidates.
     """
     ctx = scope.ctx
+    counts = _pair_counts(ctx) if ctx else None
+    simplified = tables.simplified
+    left_simple = simplified.get(left, left)
+    right_simple = simplified.get(right, right)
     strong: dict[str, str] = {}
     both: dict[str, str] = {}
     for c in candidates:
         if scope.traditional and c in tables.not_traditional:
             continue
         sides: list[str] = []
-        for pair in (left + c if left else "", c + right if right else ""):
-            if len(pair) != 2:
+        c_simple = simplified.get(c, c)
+        for pair, simple in (
+            (left + c, left_simple + c_simple) if left else ("", ""),
+            (c + right, c_simple + right_simple) if right else ("", ""),
+        ):
+            if not pair:
                 continue
-            simple = _simplify(tables, pair)
-            seen = _pair_counts(ctx)[pair] if ctx else 0
+            seen = counts[pair] if counts is not None else 0
             listed = simple in tables.phrases
             if seen >= 2 or (seen and listed):
                 strong.setdefault(c, f"{pair} (used elsewhere in the article)")

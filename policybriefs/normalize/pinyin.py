@@ -52,6 +52,7 @@ def readings_of(char: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_reading_of(annotation: str, char: str) -> bool:
     text = annotation.strip().lower().rstrip("12345")
     readings = readings_of(char)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from itertools import compress, count
+from operator import ne
 
 from ..models import Edit
 from ..script import simplifier
@@ -11,7 +13,8 @@ from ..script import simplifier
 def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
     edits: list[Edit] = []
     if len(before) == len(after):
-        changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        # Compared in C: itertools over operator.ne, not a Python loop per character.
+        changed = list(compress(count(), map(ne, before, after)))
         start = previous = -2
         for i in [*changed, -2]:  # -2 closes the last run
             if i != previous + 1:
