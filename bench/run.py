@@ -190,7 +190,13 @@ class Context:
 def _reset(*paths: Path) -> None:
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
+            # Our build deletes the site it replaced in the background: tolerate files
+            # vanishing under us, then make sure the folder is gone.
+            for _ in range(50):
+                shutil.rmtree(path, ignore_errors=True)
+                if not path.exists():
+                    break
+                time.sleep(0.1)
         elif path.exists() or path.is_symlink():
             path.unlink()
 

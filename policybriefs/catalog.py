@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
@@ -61,9 +61,10 @@ class Catalog:
     series: tuple[SeriesEntry, ...]
     projects: tuple[ProjectEntry, ...]
     first_promised: dict[tuple[str, int], tuple[str, str]]  # (brief, index) → (brief, text)
+    by_slug: dict[str, Brief] = field(default_factory=dict)
 
     def brief(self, slug: str) -> Brief:
-        return next(b for b in self.briefs if b.slug == slug)
+        return self.by_slug[slug]
 
 
 def _newest_first(briefs: Sequence[Brief]) -> tuple[Brief, ...]:
@@ -207,6 +208,7 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
             first_seen.setdefault(anchor, origin)
 
     return Catalog(
+        by_slug={b.slug: b for b in briefs},
         briefs=_newest_first(briefs),
         cities=tuple(cities),
         officials=tuple(officials),

@@ -157,6 +157,9 @@ def _city_summary(city: CityEntry, brief: Brief) -> tuple[str, str]:
     return summary, "\n".join(f"· {t}" for t in texts) or summary
 
 
+FEED_ENTRIES = 50  # the newest; readers subscribe for what is new, the site keeps the rest
+
+
 def feed_files(
     catalog: Catalog,
     pages: Sequence[PageSpec],
@@ -171,13 +174,13 @@ def feed_files(
             "feed.xml",
             "index.html",
             config.title,
-            [(b, *_brief_summary(b)) for b in catalog.briefs],
+            [(b, *_brief_summary(b)) for b in catalog.briefs[:FEED_ENTRIES]],
             fallback,
         )
     ]
     by_slug = {b.slug: b for b in catalog.briefs}
     for city in catalog.cities:
-        briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug]
+        briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug][:FEED_ENTRIES]
         files.append(
             _feed(
                 config,
