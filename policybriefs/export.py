@@ -121,12 +121,6 @@ def export_into(
     return manifest
 
 
-def export_data(catalog: Catalog) -> list[OutputFile]:
-    """Every data file from briefs that still carry their repairs (tests, small sites)."""
-    files = [OutputFile(f"data/{b.slug}.json", _json(brief_record(b))) for b in catalog.briefs]
-    return files + export_indexes(catalog)
-
-
 def export_indexes(catalog: Catalog) -> list[OutputFile]:
     """The site-wide data files: the list of briefs and every commitment as CSV."""
     files: list[OutputFile] = []

@@ -19,7 +19,7 @@ from typing import TypeVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .html import markdown_html, text_with_marks
-from .models import OutputFile, PageSpec, SiteConfig
+from .models import PageSpec, SiteConfig
 from .script import ScriptConverter
 from .write import SiteWriter
 
@@ -82,23 +82,6 @@ def render_page(
     if script == "zh-Hant":
         html = convert_outside_noconv(html, traditional)
     return html.encode("utf-8")
-
-
-def render_pages(
-    env: Environment,
-    specs: Sequence[PageSpec],
-    config: SiteConfig,
-    traditional: ScriptConverter,
-) -> list[OutputFile]:
-    """Every page in both scripts, in memory (for tests and small sites)."""
-    return [
-        OutputFile(
-            script_root(script) + spec.path, render_page(env, spec, script, config, traditional)
-        )
-        for spec in specs
-        for script in SCRIPTS
-        if not spec.full_brief
-    ]
 
 
 FullBriefContext = Callable[[str], Mapping[str, object]]
