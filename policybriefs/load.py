@@ -17,7 +17,6 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from .config import CONFIG_NAME
 from .decode import decode_bytes
 from .errors import ContentError
 from .models import (
@@ -307,7 +306,3 @@ def load_page(path: Path, content_dir: Path) -> StaticPage:
     if not isinstance(slug, str) or not _SLUG.match(slug):
         raise ContentError(source, f"page slug {slug!r} must be lower-case ASCII")
     return StaticPage(slug=slug, title=title, body_markdown=body, source=source)
-
-
-def is_sidecar(path: Path) -> bool:
-    return path.suffix == ".toml" and path.name != CONFIG_NAME

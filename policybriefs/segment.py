@@ -104,9 +104,8 @@ def _merge_runs(
 ) -> None:
     for (start, end), owner in zip(spans, owners, strict=True):
         city = owner.city if owner else None
-        speaker = owner.name if owner and owner.city is not None else None
-        if owner is not None and owner.city is None:
-            speaker = owner.name  # a provincial official speaks for the meeting
+        # A provincial official (no city) speaks for the meeting, still as its speaker.
+        speaker = owner.name if owner else None
         last = runs[-1] if runs else None
         if last and last.paragraph == paragraph and last.city == city:
             runs[-1] = Attribution(paragraph, last.start, end, city, last.speaker or speaker)
