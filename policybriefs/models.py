@@ -49,6 +49,37 @@ class Edit:
     context: str = ""  # the text around ``after`` right after the pass, for the report
 
 
+_new_object = object.__new__
+
+
+def new_edit(
+    kind: str,
+    before: str,
+    after: str,
+    paragraph: int | None,
+    offset: int,
+    note: str = "",
+    context: str = "",
+) -> Edit:
+    """``Edit(...)``, built at half the cost, for the normalizer's hot loops.
+
+    A damaged article yields about one edit per ten characters, and a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``;
+    filling ``__dict__`` directly gives an equal, equally frozen Edit.
+    """
+    edit = _new_object(Edit)
+    edit.__dict__.update(
+        kind=kind,
+        before=before,
+        after=after,
+        paragraph=paragraph,
+        offset=offset,
+        note=note,
+        context=context,
+    )
+    return edit
+
+
 @dataclass(frozen=True)
 class OfficialCorrection:
     name: str

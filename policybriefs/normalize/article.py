@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from ..models import Edit, NormalizedArticle, RawArticle
+from ..models import Edit, NormalizedArticle, RawArticle, new_edit
 from ..script import simplifier
 from .junk import is_junk_line, strip_host_names, strip_invisible
 from .mojibake import repair_gbk_misalignment
@@ -51,7 +51,7 @@ def repair_paragraph(
             continue
         edits.extend(
             # Built directly: dataclasses.replace costs more than the pass itself.
-            Edit(
+            new_edit(
                 e.kind,
                 e.before,
                 e.after,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..models import Edit
+from ..models import Edit, new_edit
 
 Replacement = Callable[[re.Match[str]], str]
 
@@ -22,20 +22,26 @@ def rewrite(
     """Like ``pattern.sub(replace, text)`` but returns one Edit per real change.
 
     Offsets are positions in the returned text, so the report can show each
-    edit in the context a reader sees. ``re.sub`` builds the text in C; the
-    callback only keeps count of how far earlier changes moved the offsets.
+    edit in the context a reader sees. One loop over ``finditer`` rather than
+    ``sub`` with a recording callback: a damaged article has an edit every ten
+    characters or so, and the second Python call per match was a fifth of the
+    normalizer's time.
     """
     edits: list[Edit] = []
-    shift = 0
-
-    def record(match: re.Match[str]) -> str:
-        nonlocal shift
+    pieces: list[str] = []
+    last = shift = 0
+    for match in pattern.finditer(text):
         after = replace(match)
         before = match.group(0)
-        if after != before:
-            edits.append(Edit(kind, before, after, paragraph, match.start() + shift, note))
-            shift += len(after) - len(before)
-        return after
-
-    result = pattern.sub(record, text)
-    return (result, edits) if edits else (text, edits)
+        if after == before:
+            continue
+        start = match.start()
+        pieces.append(text[last:start])
+        pieces.append(after)
+        edits.append(new_edit(kind, before, after, paragraph, start + shift, note))
+        shift += len(after) - len(before)
+        last = start + len(before)
+    if not edits:
+        return text, edits
+    pieces.append(text[last:])
+    return "".join(pieces), edits

@@ -43,6 +43,7 @@ _HOST = re.compile(
     r"\.(?:com|cn|net|org|info|cc|top|xyz|vip)(?:\.cn)?(?:/[\w./-]*)?\s*",
     re.IGNORECASE,
 )
+_TOP_LEVEL_DOMAIN = re.compile(r"\.(?:com|cn|net|org|info|cc|top|xyz|vip)", re.IGNORECASE)
 _LATIN_OR_SYMBOL = re.compile(r"[A-Za-z0-9\s|/\\:_.=&?#%-]")
 
 
@@ -63,7 +64,9 @@ def is_junk_line(simplified_line: str) -> str | None:
 
 def strip_host_names(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     """Remove a farm's host name pasted into the text (often into the byline)."""
-    if "." not in text:  # the pattern may start anywhere; most paragraphs have no dot
+    # _HOST may start at any space, which makes its scan slow; most paragraphs
+    # have no top-level domain at all.
+    if "." not in text or not _TOP_LEVEL_DOMAIN.search(text):
         return text, []
     return rewrite(
         text, _HOST, lambda m: "", kind="junk-text", paragraph=paragraph, note="host name"

@@ -42,12 +42,13 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from operator import add
 from importlib import resources
 
 import opencc
 from pypinyin import Style, pinyin
 
-from ..models import LOST_MARK, Edit
+from ..models import LOST_MARK, Edit, new_edit
 
 # Plausibility weights. A hanzi is weighed by the frequency rank of its
 # Simplified form (_FREQUENT), else by its GB2312 level.
@@ -210,6 +211,8 @@ class _Tables:
     full_width: dict[str, int]  # ASCII character -> GBK code of its full-width form
     phrases: frozenset[str]  # pairs in the listed words, Simplified
     subject: frozenset[str]  # pairs in the listed subject words
+    phrase_after: dict[str, frozenset[str]]  # first character of a listed pair -> the seconds
+    phrase_before: dict[str, frozenset[str]]  # second character of a listed pair -> the firsts
     not_traditional: frozenset[str]  # hanzi Big5 lacks: Simplified forms such as 员
 
 
@@ -303,6 +306,11 @@ def _tables() -> _Tables:
             full_width[chr(o)] = wide
 
     phrases, subject = _read_phrases()
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    for pair in phrases:
+        after.setdefault(pair[0], set()).add(pair[1])
+        before.setdefault(pair[1], set()).add(pair[0])
     return _Tables(
         decode=decode,
         encode=encode,
@@ -313,6 +321,8 @@ def _tables() -> _Tables:
         full_width=full_width,
         phrases=phrases,
         subject=subject,
+        phrase_after={k: frozenset(v) for k, v in after.items()},
+        phrase_before={k: frozenset(v) for k, v in before.items()},
         not_traditional=frozenset(ch for ch in hanzi if not _in_big5(ch)),
     )
 
@@ -354,7 +364,7 @@ def _simplify(tables: _Tables, text: str) -> str:
 @functools.lru_cache(maxsize=8)
 def _pair_counts(ctx: str) -> Counter[str]:
     """How often each two-character pair occurs in the article, counted once."""
-    return Counter(ctx[i : i + 2] for i in range(len(ctx) - 1))
+    return Counter(map(add, ctx, ctx[1:]))  # all in C: a generator of slices cost 10x
 
 
 @functools.lru_cache(maxsize=8)
@@ -534,6 +544,25 @@ class _Scope:
     traditional: bool  # the paragraph is written in Traditional characters
 
 
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _neighbours(ctx: str, left: str, right: str) -> set[str]:
+    """The characters ``ctx`` has right after ``left`` and right before ``right``."""
+    found: set[str] = set()
+    if left:
+        k = ctx.find(left)
+        while k >= 0:
+            found.add(ctx[k + 1 : k + 2])
+            k = ctx.find(left, k + 1)
+    if right:
+        k = ctx.find(right, 1)
+        while k >= 0:
+            found.add(ctx[k - 1])
+            k = ctx.find(right, k + 1)
+    return found
+
+
 def _infer(
     tables: _Tables, candidates: str, left: str, right: str, scope: _Scope
 ) -> tuple[str, str] | None:
@@ -550,13 +579,20 @@ def _infer(
     simplified = tables.simplified
     left_simple = simplified.get(left, left)
     right_simple = simplified.get(right, right)
+    # Only a candidate making a pair the article has, or a listed one, can have
+    # evidence; the check below is costly and a trail byte has ~150 candidates.
+    seen_beside = _neighbours(ctx, left, right)
+    listed_after = tables.phrase_after.get(left_simple, _NOTHING) if left else _NOTHING
+    listed_before = tables.phrase_before.get(right_simple, _NOTHING) if right else _NOTHING
     strong: dict[str, str] = {}
     both: dict[str, str] = {}
     for c in candidates:
+        c_simple = simplified.get(c, c)
+        if c not in seen_beside and c_simple not in listed_after and c_simple not in listed_before:
+            continue
         if scope.traditional and c in tables.not_traditional:
             continue
         sides: list[str] = []
-        c_simple = simplified.get(c, c)
         for pair, simple in (
             (left + c, left_simple + c_simple) if left else ("", ""),
             (c + right, c_simple + right_simple) if right else ("", ""),
@@ -691,7 +727,7 @@ class _Output:
 
     def add(self, piece: str, kind: str = "", before: str = "", note: str = "") -> None:
         if kind:
-            self.edits.append(Edit(kind, before, piece, self.paragraph, self.length, note))
+            self.edits.append(new_edit(kind, before, piece, self.paragraph, self.length, note))
         self.pieces.append(piece)
         self.length += len(piece)
         self.tail = (self.tail + piece)[-_LOOK_BACK:]
@@ -766,7 +802,7 @@ def _mark_lost(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
             continue
         for k in range(a, b):
             chars[k] = LOST_MARK
-            edits.append(Edit("unrecoverable", "?", LOST_MARK, paragraph, k, note))
+            edits.append(new_edit("unrecoverable", "?", LOST_MARK, paragraph, k, note))
     if not edits:
         return text, []
     edits.sort(key=lambda e: e.offset)

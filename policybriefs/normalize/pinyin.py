@@ -13,13 +13,14 @@ import unicodedata
 
 from pypinyin import Style, pinyin
 
-from ..models import LOST_MARK, Edit
+from ..models import LOST_MARK, Edit, new_edit
 from .edits import rewrite
 
 _PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-# A character, "(", a syllable (spaces tolerated before ")"), ")".
+# "(", a syllable (spaces tolerated before ")"), ")", after a character. The
+# character is a look-behind so the scan starts at "(", not at every hanzi.
 _ANNOTATED = re.compile(
-    rf"([\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)\s*[)）]"
+    rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)\s*[)）]"
 )
 # The base character and "(" swallowed by mojibake: "?yún)" or "□yún)".
 _ORPHAN = re.compile(rf"(?<=[?？{LOST_MARK}\ufffd])([{_PINYIN_LETTERS}]{{1,7}})\s?[)）]")
@@ -74,15 +75,35 @@ def _all_readings() -> frozenset[str]:
     return frozenset(found)
 
 
+def _strip_valid_readings(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
+    """協(xié)同 → 協同, recorded as 協(xié) → 協 at the character's offset.
+
+    A loop of its own rather than ``rewrite``: the edit spans the character in
+    front of the match, and this is the normalizer's most frequent edit.
+    """
+    edits: list[Edit] = []
+    pieces: list[str] = []
+    last = shift = 0
+    for match in _ANNOTATED.finditer(text):
+        start, end = match.span()
+        char = text[start - 1]
+        if not is_reading_of(match.group(1), char):
+            continue
+        pieces.append(text[last:start])
+        edits.append(new_edit("pinyin", char + match.group(0), char, paragraph, start - 1 + shift))
+        shift -= end - start
+        last = end
+    if not edits:
+        return text, edits
+    pieces.append(text[last:])
+    return "".join(pieces), edits
+
+
 def strip_pinyin_annotations(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     if ")" not in text and "）" not in text:
         return text, []
 
-    def keep_base(match: re.Match[str]) -> str:
-        char, annotation = match.group(1), match.group(2)
-        return char if is_reading_of(annotation, char) else match.group(0)
-
-    text, edits = rewrite(text, _ANNOTATED, keep_base, kind="pinyin", paragraph=paragraph)
+    text, edits = _strip_valid_readings(text, paragraph)
 
     def drop_orphan(match: re.Match[str]) -> str:
         syllable = match.group(1).lower()

@@ -3,33 +3,30 @@
 from __future__ import annotations
 
 import difflib
-from itertools import compress, count
+import re
 from operator import ne
 
-from ..models import Edit
+from ..models import Edit, new_edit
 from ..script import simplifier
 
 
+_CHANGED = re.compile(rb"\x01+")
+
+
 def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
-    edits: list[Edit] = []
     if len(before) == len(after):
-        # Compared in C: itertools over operator.ne, not a Python loop per character.
-        changed = list(compress(count(), map(ne, before, after)))
-        start = previous = -2
-        for i in [*changed, -2]:  # -2 closes the last run
-            if i != previous + 1:
-                if start >= 0:
-                    end = previous + 1
-                    edits.append(
-                        Edit("script", before[start:end], after[start:end], paragraph, start)
-                    )
-                start = i
-            previous = i
-        return edits
+        # A byte per character, 1 where it changed, compared in C; the runs of
+        # changes are found by a regex rather than a Python loop per character.
+        changed = bytes(map(ne, before, after))
+        return [
+            new_edit("script", before[a:b], after[a:b], paragraph, a)
+            for a, b in (m.span() for m in _CHANGED.finditer(changed))
+        ]
+    edits: list[Edit] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            edits.append(Edit("script", before[i1:i2], after[j1:j2], paragraph, j1))
+            edits.append(new_edit("script", before[i1:i2], after[j1:j2], paragraph, j1))
     return edits
 
 
