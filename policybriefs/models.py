@@ -68,15 +68,14 @@ def new_edit(
     filling ``__dict__`` directly gives an equal, equally frozen Edit.
     """
     edit = _new_object(Edit)
-    edit.__dict__.update(
-        kind=kind,
-        before=before,
-        after=after,
-        paragraph=paragraph,
-        offset=offset,
-        note=note,
-        context=context,
-    )
+    fields = edit.__dict__
+    fields["kind"] = kind
+    fields["before"] = before
+    fields["after"] = after
+    fields["paragraph"] = paragraph
+    fields["offset"] = offset
+    fields["note"] = note
+    fields["context"] = context
     return edit
 
 

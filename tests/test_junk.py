@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from policybriefs.models import ArticleMeta, RawArticle
+from policybriefs.normalize.article import normalize_article, normalize_text
 from policybriefs.normalize.junk import is_junk_line, strip_host_names
 
 JUNK = [
@@ -44,3 +46,15 @@ def test_host_name_pasted_into_byline_is_removed() -> None:
     text, edits = strip_host_names("（记者 张三 www.fake-news.com 李四）", paragraph=5)
     assert text == "（记者 张三李四）"
     assert edits[0].kind == "junk-text" and "fake-news" in edits[0].before
+
+
+def test_long_spam_paragraph_in_traditional_is_removed_with_its_line_number() -> None:
+    # Longer than SHORT_LINE, so its spam check runs on the normalized text.
+    spam = "本站提供免費下(xià)載服務,詳情請加微信諮詢客服,新用戶註冊即送好禮" * 3
+    text = "\n".join(["閩東北協同發展區會議召開", "會議在福州舉行。", spam, "會議強調要加強合作。"])
+    article = normalize_article(RawArticle("s.txt", "s", "txt", "utf-8", text, ArticleMeta()))
+    assert article.paragraphs == ("会议在福州举行。", "会议强调要加强合作。")
+    (junk,) = [e for e in article.edits if e.kind == "junk-line"]
+    assert (junk.offset, junk.before, junk.note) == (3, spam, "line 3: spam")
+    assert not [e for e in article.edits if e.paragraph == 1 and e.kind == "pinyin"]
+    assert normalize_text(text) == "闽东北协同发展区会议召开\n会议在福州举行。\n会议强调要加强合作。"

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policybriefs.normalize.punctuation import (
     collapse_doubled_punctuation,
@@ -49,3 +53,28 @@ def test_collapse_doubled_punctuation(damaged: str, clean: str) -> None:
 def test_ascii_quotes_around_chinese_are_curled() -> None:
     assert pair_quotes('打造"一區兩園"載體', paragraph=0)[0] == "打造“一區兩園”載體"
     assert pair_quotes('say "hi" now', paragraph=0)[0] == 'say "hi" now'
+
+
+# The rule full_width_punctuation implements, as the single regex it once was
+# (a look-behind tried at every character made it the normalizer's slowest scan).
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_SIDE = _CJK + "，。、；：！？（）“”‘’《》〈〉【】…—□"
+_MARK_RULE = re.compile(rf"(?<=[{_SIDE}])\s?[,;:!?]+|[,;:!?]+(?=\s?[{_SIDE}])")
+
+
+@given(st.text(alphabet="中文,;:!? 。，a1(", max_size=40))
+def test_marks_widened_exactly_where_the_regex_rule_says(text: str) -> None:
+    _, edits = full_width_punctuation(text, paragraph=0)
+    widened = [(e.offset, e.before) for e in edits if "(" not in e.before]
+    expected = []
+    shift = 0
+    for match in _MARK_RULE.finditer(text):
+        before = match.group(0)
+        start, end = match.span()
+        mark = before.strip()
+        digits = text[start - 1 : start].isdigit() and text[end : end + 1].isdigit()
+        if mark in (",", ":") and digits:
+            continue
+        expected.append((start + shift, before))
+        shift += len(mark) - len(before)
+    assert widened == expected

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policybriefs.script import simplifier, traditional_name, traditionalizer
+from policybriefs.normalize.script_pass import to_simplified
+from policybriefs.script import (
+    simplifier,
+    traditional_name,
+    traditionalizer,
+    unsettled_simplified,
+)
 
 TO_SIMPLIFIED = [
     ("三明市長余紅勝", "三明市长余红胜"),
@@ -67,3 +75,18 @@ def test_variants_differ_only_in_character_forms() -> None:
     text = "这里台湾"
     assert traditionalizer("s2t", {}).convert(text) == "這裏臺灣"
     assert traditionalizer("s2hk", {}).convert(text) == "這裏台灣"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30))
+def test_converted_text_without_unsettled_characters_is_a_fixed_point(text: str) -> None:
+    convert = simplifier().convert
+    once = convert(text)
+    if not unsettled_simplified().search(once):
+        assert convert(once) == once
+
+
+def test_unsettled_finds_what_openccs_phrases_leave_behind() -> None:
+    once = simplifier().convert("么麼")
+    assert unsettled_simplified().search(once)
+    assert to_simplified("么麼", paragraph=0)[0] == simplifier().convert(once)

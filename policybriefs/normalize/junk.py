@@ -12,7 +12,7 @@ import re
 from ..models import Edit
 from .edits import rewrite
 
-_SHORT = 80  # chrome lines are short; a body paragraph that quotes "上一篇" is not
+SHORT_LINE = 80  # chrome lines are short; a body paragraph that quotes "上一篇" is not
 
 _CHROME = re.compile(
     r"|".join(
@@ -44,7 +44,13 @@ _HOST = re.compile(
     re.IGNORECASE,
 )
 _TOP_LEVEL_DOMAIN = re.compile(r"\.(?:com|cn|net|org|info|cc|top|xyz|vip)", re.IGNORECASE)
+_NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
 _LATIN_OR_SYMBOL = re.compile(r"[A-Za-z0-9\s|/\\:_.=&?#%-]")
+
+
+def _latin_bound(line: str) -> int:
+    """At least the number of _LATIN_OR_SYMBOL characters, counted in C."""
+    return len(line.encode("ascii", "ignore")) + len(_NON_ASCII_SPACE.findall(line))
 
 
 def is_junk_line(simplified_line: str) -> str | None:
@@ -52,12 +58,27 @@ def is_junk_line(simplified_line: str) -> str | None:
     line = simplified_line.strip()
     if not line:
         return None
-    if len(line) <= _SHORT and _CHROME.search(line):
+    if len(line) <= SHORT_LINE and _CHROME.search(line):
         return "page chrome"
-    if len(set(_SPAM_WORDS.findall(line))) >= 3 or (line.count("|") >= 3 and len(line) <= 200):
+    return spam_reason(line) or link_reason(line)
+
+
+def spam_reason(simplified_line: str) -> str | None:
+    """"spam" when the line piles up advertising words; needs the Simplified form."""
+    if len(set(_SPAM_WORDS.findall(simplified_line))) >= 3:
         return "spam"
+    return None
+
+
+def link_reason(line: str) -> str | None:
+    """Why ``line`` is a bar of links or a bare host name; script plays no part."""
+    line = line.strip()
+    if line.count("|") >= 3 and len(line) <= 200:
+        return "spam"
+    if len(line) < 4 or _latin_bound(line) <= 0.8 * len(line):
+        return None  # a body paragraph: mostly Chinese, so no bare link
     latin = len(_LATIN_OR_SYMBOL.findall(line))
-    if len(line) >= 4 and latin / len(line) > 0.8 and _HOST.search(line):
+    if latin / len(line) > 0.8 and _HOST.search(line):
         return "link"
     return None
 

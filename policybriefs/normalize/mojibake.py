@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from operator import add
 from importlib import resources
@@ -361,10 +360,17 @@ def _simplify(tables: _Tables, text: str) -> str:
     return "".join(simplified.get(x, x) for x in text)
 
 
-@functools.lru_cache(maxsize=8)
-def _pair_counts(ctx: str) -> Counter[str]:
-    """How often each two-character pair occurs in the article, counted once."""
-    return Counter(map(add, ctx, ctx[1:]))  # all in C: a generator of slices cost 10x
+def _pair_count(ctx: str, pair: str) -> int:
+    """How often ``pair`` occurs in ``ctx``, overlapping occurrences (ＡＡＡ has ＡＡ twice)
+    included. Counted when asked: an article is asked about a few dozen pairs."""
+    if pair[0] != pair[1]:
+        return ctx.count(pair)
+    found = 0
+    k = ctx.find(pair)
+    while k >= 0:
+        found += 1
+        k = ctx.find(pair, k + 1)
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -378,6 +384,12 @@ def _readings(ch: str) -> frozenset[str]:
     for group in pinyin(ch, heteronym=True, style=Style.TONE, errors="ignore"):
         found.update(r.lower() for r in group)
     return frozenset(found)
+
+
+@functools.cache
+def _read_as(options: str, reading: str) -> str:
+    """The characters of ``options`` (those of one lead byte) with ``reading``."""
+    return "".join(c for c in options if reading in _readings(c))
 
 
 def _reading_after(text: str, end: int) -> str | None:
@@ -491,7 +503,7 @@ def _word_bonus(tables: _Tables, text: str, ctx: str, para: str) -> float:
         if not (_is_hanzi(pair[0]) and _is_hanzi(pair[1])):
             continue
         if _simplify(tables, pair) in tables.phrases or (
-            ctx and _pair_counts(ctx)[pair] > para.count(pair)
+            ctx and _pair_count(ctx, pair) > para.count(pair)
         ):
             bonus += _WORD_BONUS
             if bonus >= _WORD_BONUS_CAP:
@@ -575,7 +587,6 @@ def _infer(
     In a Traditional paragraph, characters Big5 lacks (员 for 員) are no candidates.
     """
     ctx = scope.ctx
-    counts = _pair_counts(ctx) if ctx else None
     simplified = tables.simplified
     left_simple = simplified.get(left, left)
     right_simple = simplified.get(right, right)
@@ -599,7 +610,7 @@ def _infer(
         ):
             if not pair:
                 continue
-            seen = counts[pair] if counts is not None else 0
+            seen = _pair_count(ctx, pair) if ctx else 0
             listed = simple in tables.phrases
             if seen >= 2 or (seen and listed):
                 strong.setdefault(c, f"{pair} (used elsewhere in the article)")
@@ -654,7 +665,7 @@ def _fill_last(tables: _Tables, run: _Run, text: str, scope: _Scope) -> tuple[st
     options = tables.by_lead.get(lead, "")
     reading = _reading_after(text, run.end)
     if reading is not None and options:
-        fitting = "".join(c for c in options if reading in _readings(c))
+        fitting = _read_as(options, reading)
         if len(fitting) == 1:
             return (
                 "mojibake-inferred",

@@ -23,12 +23,16 @@ _ANNOTATED = re.compile(
     rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)\s*[)）]"
 )
 # The base character and "(" swallowed by mojibake: "?yún)" or "□yún)".
-_ORPHAN = re.compile(rf"(?<=[?？{LOST_MARK}\ufffd])([{_PINYIN_LETTERS}]{{1,7}})\s?[)）]")
+# (Look-behinds come after the first character of each pattern so the scan
+# tests one character class per position, not an assertion.)
+_ORPHAN = re.compile(
+    rf"([{_PINYIN_LETTERS}](?<=[?？{LOST_MARK}\ufffd].)[{_PINYIN_LETTERS}]{{0,6}})\s?[)）]"
+)
 # A toned syllable in parentheses after a character that is not Chinese: its
 # base was broken by mojibake ("B(yǎng)"). After a Chinese character, the
 # reading check above decides.
 _STRAY = re.compile(
-    rf"(?<![\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}})\s*[)）]"
+    rf"[(（](?<![\u3400-\u9fff\uf900-\ufaff][(（])\s?([{_PINYIN_LETTERS}]{{1,7}})\s*[)）]"
 )
 _TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
 

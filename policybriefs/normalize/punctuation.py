@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import Edit
+from ..models import Edit, new_edit
 from .edits import rewrite
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -18,11 +18,13 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": 
 
 # The inserted comma: ASCII or full-width, directly before another mark.
 _DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])")
-# An ASCII mark with Chinese on at least one side (ignoring one space).
-# A run of marks (?? or ?!) is taken whole, so one pass widens all of it.
-_ASCII_MARK = re.compile(
-    rf"(?<=[{_CJK}{_CJK_PUNCT}□])\s?[,;:!?]+|[,;:!?]+(?=\s?[{_CJK}{_CJK_PUNCT}□])"
-)
+# A run of ASCII marks (?? or ?!), taken whole so one pass widens all of it.
+# It is widened when Chinese stands on at least one side, ignoring one space
+# (a space before it goes with it); see _chinese_sides. The sides are checked
+# in Python: a look-behind in the pattern is tried at every character and
+# made this the slowest scan of the normalizer.
+_ASCII_MARKS = re.compile(r"[,;:!?]+")
+_CHINESE_SIDE = frozenset(_CJK_PUNCT + "□")
 _ANY_ASCII_MARK = re.compile(r"[,;:!?()]")
 _PAREN = re.compile(r"\(([^()]{0,200})\)")
 _URL = re.compile(r"(?:https?://|www\.)[\w./%?#=&:+-]+")
@@ -38,26 +40,53 @@ def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[s
     return rewrite(text, _DOUBLED, lambda m: "", kind="doubled-punctuation", paragraph=paragraph)
 
 
+def _is_chinese_side(ch: str) -> bool:
+    o = ord(ch) if len(ch) == 1 else 0
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or ch in _CHINESE_SIDE
+
+
+def _chinese_sides(text: str, start: int, end: int) -> int | None:
+    """Where the widened span starts for the marks ``text[start:end]``, or None
+    when no Chinese stands beside them (one space between ignored)."""
+    before = text[start - 1] if start else ""
+    if before and _is_chinese_side(before):
+        return start
+    if before.isspace() and start >= 2 and _is_chinese_side(text[start - 2]):
+        return start - 1
+    after = text[end : end + 1]
+    if after.isspace():
+        after = text[end + 1 : end + 2]
+    if after and _is_chinese_side(after):
+        return start
+    return None
+
+
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     if not _ANY_ASCII_MARK.search(text):
         return text, []
-    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
-
-    def in_url(pos: int) -> bool:
-        return any(start <= pos < end for start, end in urls)
-
-    def widen(match: re.Match[str]) -> str:
-        mark = match.group(0).strip()
-        if in_url(match.start()):
-            return match.group(0)
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)] if "." in text else []
+    edits: list[Edit] = []
+    pieces: list[str] = []
+    last = shift = 0
+    for match in _ASCII_MARKS.finditer(text):
+        mark_start, end = match.span()
+        start = _chinese_sides(text, mark_start, end)
+        if start is None or any(a <= start < b for a, b in urls):
+            continue
+        mark = match.group(0)
         # 10:30 and 1,000 are numbers, not Chinese text.
-        before = text[match.start() - 1 : match.start()]
-        after = text[match.end() : match.end() + 1]
-        if mark in (",", ":") and before.isdigit() and after.isdigit():
-            return match.group(0)
-        return "".join(_FULL_WIDTH[c] for c in mark)
-
-    text, edits = rewrite(text, _ASCII_MARK, widen, kind="punctuation", paragraph=paragraph)
+        if mark in (",", ":") and text[start - 1 : start].isdigit() and text[end : end + 1].isdigit():
+            continue
+        before = text[start:end]
+        after = "".join(_FULL_WIDTH[c] for c in mark)
+        pieces.append(text[last:start])
+        pieces.append(after)
+        edits.append(new_edit("punctuation", before, after, paragraph, start + shift))
+        shift += len(after) - len(before)
+        last = end
+    if edits:
+        pieces.append(text[last:])
+        text = "".join(pieces)
 
     def widen_parens(match: re.Match[str]) -> str:
         inner = match.group(1)
