@@ -57,4 +57,6 @@ def test_long_spam_paragraph_in_traditional_is_removed_with_its_line_number() ->
     (junk,) = [e for e in article.edits if e.kind == "junk-line"]
     assert (junk.offset, junk.before, junk.note) == (3, spam, "line 3: spam")
     assert not [e for e in article.edits if e.paragraph == 1 and e.kind == "pinyin"]
-    assert normalize_text(text) == "闽东北协同发展区会议召开\n会议在福州举行。\n会议强调要加强合作。"
+    assert (
+        normalize_text(text) == "闽东北协同发展区会议召开\n会议在福州举行。\n会议强调要加强合作。"
+    )

@@ -64,7 +64,7 @@ def is_junk_line(simplified_line: str) -> str | None:
 
 
 def spam_reason(simplified_line: str) -> str | None:
-    """"spam" when the line piles up advertising words; needs the Simplified form."""
+    """ "spam" when the line piles up advertising words; needs the Simplified form."""
     if len(set(_SPAM_WORDS.findall(simplified_line))) >= 3:
         return "spam"
     return None

@@ -41,7 +41,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
-from operator import add
 from importlib import resources
 
 import opencc
@@ -495,7 +494,7 @@ def _runs(tables: _Tables, text: str, start: int) -> list[_Run]:
     return found
 
 
-def _word_bonus(tables: _Tables, text: str, ctx: str, para: str) -> float:
+def _word_bonus(tables: _Tables, text: str, ctx: str, paragraph: str) -> float:
     """Evidence from pairs in ``text`` that are listed words or recur in the article."""
     bonus = 0.0
     for k in range(len(text) - 1):
@@ -503,7 +502,10 @@ def _word_bonus(tables: _Tables, text: str, ctx: str, para: str) -> float:
         if not (_is_hanzi(pair[0]) and _is_hanzi(pair[1])):
             continue
         if _simplify(tables, pair) in tables.phrases or (
-            ctx and _pair_count(ctx, pair) > para.count(pair)
+            # The paragraph's own uses do not count; it is stripped of readings only when asked.
+            ctx
+            and (seen := _pair_count(ctx, pair))
+            and seen > _without_annotations(paragraph).count(pair)
         ):
             bonus += _WORD_BONUS
             if bonus >= _WORD_BONUS_CAP:
@@ -524,15 +526,15 @@ def _best_run(tables: _Tables, text: str, start: int, context: str, lenient: boo
     """The most plausible realignment after the "?" at ``start``, if it is clearly
     better than the text as it stands."""
     best: _Run | None = None
-    ctx = para = ""
+    ctx = ""
     slack = _WORD_BONUS_CAP + _READING_BONUS
     for run in _runs(tables, text, start):
         if run.gain + slack < _MIN_GAIN_LENIENT[0]:
             continue
         if context and not ctx:
-            ctx, para = _without_annotations(context), _without_annotations(text)
-        gain = run.gain + _word_bonus(tables, run.recovered, ctx, para)
-        gain -= _word_bonus(tables, run.body, ctx, para)
+            ctx = _without_annotations(context)
+        gain = run.gain + _word_bonus(tables, run.recovered, ctx, text)
+        gain -= _word_bonus(tables, run.body, ctx, text)
         reading = _reading_after(text, run.end)
         if reading is not None and run.last_lead is None:
             if reading in _readings(run.recovered[-1:]):
@@ -575,6 +577,13 @@ def _neighbours(ctx: str, left: str, right: str) -> set[str]:
     return found
 
 
+@functools.lru_cache(maxsize=512)
+def _simple_forms(candidates: str) -> tuple[str, ...]:
+    """The Simplified form of each of ``candidates`` (the hanzi of one byte value)."""
+    simplified = _tables().simplified
+    return tuple(simplified.get(c, c) for c in candidates)
+
+
 def _infer(
     tables: _Tables, candidates: str, left: str, right: str, scope: _Scope
 ) -> tuple[str, str] | None:
@@ -597,8 +606,7 @@ def _infer(
     listed_before = tables.phrase_before.get(right_simple, _NOTHING) if right else _NOTHING
     strong: dict[str, str] = {}
     both: dict[str, str] = {}
-    for c in candidates:
-        c_simple = simplified.get(c, c)
+    for c, c_simple in zip(candidates, _simple_forms(candidates), strict=True):
         if c not in seen_beside and c_simple not in listed_after and c_simple not in listed_before:
             continue
         if scope.traditional and c in tables.not_traditional:

@@ -75,7 +75,11 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
             continue
         mark = match.group(0)
         # 10:30 and 1,000 are numbers, not Chinese text.
-        if mark in (",", ":") and text[start - 1 : start].isdigit() and text[end : end + 1].isdigit():
+        if (
+            mark in (",", ":")
+            and text[start - 1 : start].isdigit()
+            and text[end : end + 1].isdigit()
+        ):
             continue
         before = text[start:end]
         after = "".join(_FULL_WIDTH[c] for c in mark)

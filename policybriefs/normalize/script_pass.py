@@ -9,7 +9,6 @@ from operator import ne
 from ..models import Edit, new_edit
 from ..script import simplifier, unsettled_simplified
 
-
 _CHANGED = re.compile(rb"\x01+")
 
 
