@@ -60,3 +60,22 @@ def test_long_spam_paragraph_in_traditional_is_removed_with_its_line_number() ->
     assert (
         normalize_text(text) == "闽东北协同发展区会议召开\n会议在福州举行。\n会议强调要加强合作。"
     )
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "您現在的位置:首頁 > 新聞中心",
+        "評論(12)",
+        "字號:大 中 小",
+        "上一篇:閩東北會議召開",
+        "掃一掃(sǎo)在手機打開",
+    ],
+)
+def test_traditional_chrome_is_judged_on_its_normalized_text(chrome: str) -> None:
+    text = "\n".join(["閩東北協同發展區會議召開", chrome, "會議在福州舉行。"])
+    article = normalize_article(RawArticle("c.txt", "c", "txt", "utf-8", text, ArticleMeta()))
+    assert article.paragraphs == ("会议在福州举行。",)
+    (junk,) = [e for e in article.edits if e.kind == "junk-line"]
+    assert (junk.offset, junk.before, junk.note) == (2, chrome, "line 2: page chrome")
+    assert all(e.paragraph in (None, 0) for e in article.edits)

@@ -14,14 +14,7 @@ from collections.abc import Callable
 
 from ..models import Edit, NormalizedArticle, RawArticle, new_edit
 from ..script import simplifier
-from .junk import (
-    SHORT_LINE,
-    is_junk_line,
-    link_reason,
-    spam_reason,
-    strip_host_names,
-    strip_invisible,
-)
+from .junk import is_junk_line, link_reason, strip_host_names, strip_invisible
 from .mojibake import repair_gbk_misalignment
 from .pinyin import strip_pinyin_annotations
 from .punctuation import collapse_doubled_punctuation, full_width_punctuation, pair_quotes
@@ -86,17 +79,17 @@ def _junk_line_edit(line: str, number: int, why: str) -> Edit:
 
 
 def _early_junk_reason(line: str, *, is_title: bool) -> str | None:
-    """Why ``line`` is junk, as far as can be told before it is normalized.
+    """Why ``line`` is junk, as far as is judged before it is normalized.
 
-    A long line can only be spam or links, never chrome: its spam check waits
-    for its normalized Simplified text, which the body pass makes anyway,
-    rather than converting every line to Simplified twice (a tenth of the
-    normalizer's time). A title candidate is checked in full at once, since
-    which line is the title depends on it.
+    Links are judged on the raw line (normalizing strips host names). Chrome
+    and spam are judged on the normalized Simplified text, which the body pass
+    makes anyway, rather than converting every line to Simplified twice (a
+    tenth of the normalizer's time); the title candidate is judged in full at
+    once, since which line is the title depends on it.
     """
-    if len(line) > SHORT_LINE and not is_title:
-        return link_reason(line)
-    return is_junk_line(simplifier().convert(line))
+    if is_title:
+        return is_junk_line(simplifier().convert(line))
+    return link_reason(line)
 
 
 def normalize_article(raw: RawArticle) -> NormalizedArticle:
@@ -133,7 +126,7 @@ def normalize_article(raw: RawArticle) -> NormalizedArticle:
         text, repaired, made = normalize_paragraph(line, paragraph=index, context=context)
         if not text:
             continue
-        why = spam_reason(text) if len(line) > SHORT_LINE else None
+        why = is_junk_line(text)
         if why:
             edits.append(_junk_line_edit(line, number, why))
             continue
@@ -175,6 +168,6 @@ def normalize_text(text: str) -> str:
         if not tidy or _early_junk_reason(tidy, is_title=False):
             continue
         normalized, _, _ = normalize_paragraph(tidy, paragraph=None, context=text)
-        if normalized and not (len(tidy) > SHORT_LINE and spam_reason(normalized)):
+        if normalized and not is_junk_line(normalized):
             out.append(normalized)
     return "\n".join(out)
