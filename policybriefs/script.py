@@ -14,6 +14,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,26 +99,36 @@ def simplifier() -> ScriptConverter:
     return ScriptConverter("t2s", read_pairs("t2s_corrections.tsv"))
 
 
-@functools.lru_cache(maxsize=1)
-def unsettled_simplified() -> re.Pattern[str]:
+@dataclass(frozen=True)
+class UnsettledText:
     """What ``simplifier()`` may still change in text it has already converted.
 
     OpenCC is not always idempotent: a phrase entry can leave a character that
     its character table converts (么麼 → 幺麽, then 麽 → 么). Converted text
     can only change again if it holds a character that converts on its own,
-    or one of our own phrase entries made of characters that do not; searching
+    or one of our own phrase entries made of characters that do not; looking
     for those costs a tenth of a second conversion, which is then rarely needed.
     """
+
+    characters: re.Pattern[str]
+    phrases: tuple[str, ...]
+
+    def search(self, text: str) -> bool:
+        return self.characters.search(text) is not None or any(p in text for p in self.phrases)
+
+
+@functools.lru_cache(maxsize=1)
+def unsettled_simplified() -> UnsettledText:
     convert = simplifier().convert
     chars = [chr(o) for o in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
     converted = convert("\n".join(chars)).split("\n")
     changing = {c for c, out in zip(chars, converted, strict=True) if out != c}
-    phrases = [
-        re.escape(key)
-        for key in sorted(read_pairs("t2s_corrections.tsv"), key=len, reverse=True)
-        if not changing.intersection(key)
-    ]
-    return re.compile("|".join([f"[{''.join(sorted(changing))}]", *phrases]))
+    phrases = tuple(
+        key for key in sorted(read_pairs("t2s_corrections.tsv")) if not changing.intersection(key)
+    )
+    # One character class: an alternation with the phrases would defeat the
+    # class's fast scan.
+    return UnsettledText(re.compile(f"[{''.join(sorted(changing))}]"), phrases)
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policybriefs.models import ArticleMeta, RawArticle
 from policybriefs.normalize.article import normalize_article, normalize_text
-from policybriefs.normalize.junk import is_junk_line, strip_host_names
+from policybriefs.normalize.junk import (
+    _LATIN_OR_SYMBOL,
+    _latin_bound,
+    is_junk_line,
+    strip_host_names,
+)
 
 JUNK = [
     "您现在的位置：首页 > 新闻中心 > 要闻",
@@ -79,3 +86,8 @@ def test_traditional_chrome_is_judged_on_its_normalized_text(chrome: str) -> Non
     (junk,) = [e for e in article.edits if e.kind == "junk-line"]
     assert (junk.offset, junk.before, junk.note) == (2, chrome, "line 2: page chrome")
     assert all(e.paragraph in (None, 0) for e in article.edits)
+
+
+@given(st.text(max_size=60))
+def test_latin_bound_never_undercounts(line: str) -> None:
+    assert _latin_bound(line) >= len(_LATIN_OR_SYMBOL.findall(line))

@@ -14,7 +14,13 @@ from collections.abc import Callable
 
 from ..models import Edit, NormalizedArticle, RawArticle, new_edit
 from ..script import simplifier
-from .junk import is_junk_line, link_reason, strip_host_names, strip_invisible
+from .junk import (
+    chrome_or_spam_reason,
+    is_junk_line,
+    link_reason,
+    strip_host_names,
+    strip_invisible,
+)
 from .mojibake import repair_gbk_misalignment
 from .pinyin import strip_pinyin_annotations
 from .punctuation import collapse_doubled_punctuation, full_width_punctuation, pair_quotes
@@ -126,7 +132,7 @@ def normalize_article(raw: RawArticle) -> NormalizedArticle:
         text, repaired, made = normalize_paragraph(line, paragraph=index, context=context)
         if not text:
             continue
-        why = is_junk_line(text)
+        why = chrome_or_spam_reason(text)  # links were judged on the raw line
         if why:
             edits.append(_junk_line_edit(line, number, why))
             continue
@@ -168,6 +174,6 @@ def normalize_text(text: str) -> str:
         if not tidy or _early_junk_reason(tidy, is_title=False):
             continue
         normalized, _, _ = normalize_paragraph(tidy, paragraph=None, context=text)
-        if normalized and not is_junk_line(normalized):
+        if normalized and not chrome_or_spam_reason(normalized):
             out.append(normalized)
     return "\n".join(out)

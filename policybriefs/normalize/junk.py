@@ -49,18 +49,23 @@ _LATIN_OR_SYMBOL = re.compile(r"[A-Za-z0-9\s|/\\:_.=&?#%-]")
 
 
 def _latin_bound(line: str) -> int:
-    """At least the number of _LATIN_OR_SYMBOL characters, counted in C."""
-    return len(line.encode("ascii", "ignore")) + len(_NON_ASCII_SPACE.findall(line))
+    """At least the number of _LATIN_OR_SYMBOL characters, counted in C: every
+    character beyond ASCII takes two to four bytes in UTF-8."""
+    beyond_ascii = -(-(len(line.encode("utf-8")) - len(line)) // 3)
+    return len(line) - beyond_ascii + len(_NON_ASCII_SPACE.findall(line))
 
 
 def is_junk_line(simplified_line: str) -> str | None:
     """Why ``simplified_line`` is page chrome or spam, or None if it is text."""
+    return chrome_or_spam_reason(simplified_line) or link_reason(simplified_line)
+
+
+def chrome_or_spam_reason(simplified_line: str) -> str | None:
+    """The rules that read words, so need the Simplified form: page chrome, spam."""
     line = simplified_line.strip()
-    if not line:
-        return None
     if len(line) <= SHORT_LINE and _CHROME.search(line):
         return "page chrome"
-    return spam_reason(line) or link_reason(line)
+    return spam_reason(line)
 
 
 def spam_reason(simplified_line: str) -> str | None:
