@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from operator import attrgetter
 
 from ..models import Edit, NormalizedArticle, RawArticle, new_edit
 from ..script import simplifier
@@ -68,7 +69,7 @@ def repair_paragraph(
             )
             for e in made
         )
-    return _tidy(text), edits
+    return _tidy(text), edits  # realigned GBK can hold compatibility ideographs
 
 
 def normalize_paragraph(
@@ -150,7 +151,7 @@ def normalize_article(raw: RawArticle) -> NormalizedArticle:
         if not found:
             warnings.append(f"text correction {wrong!r} matched nothing")
 
-    lost = sum(1 for e in edits if e.kind == "unrecoverable")
+    lost = list(map(attrgetter("kind"), edits)).count("unrecoverable")
     if lost:
         warnings.append(f"{lost} span(s) could not be recovered and are marked □")
     if not paragraphs:

@@ -372,9 +372,13 @@ def _pair_count(ctx: str, pair: str) -> int:
     return found
 
 
-@functools.lru_cache(maxsize=8)
 def _without_annotations(text: str) -> str:
     return _ANNOTATION.sub("", text)
+
+
+# The article is asked for once per "?" in it: cached apart from the paragraphs,
+# which would push it out of a shared cache.
+_article_without_annotations = functools.lru_cache(maxsize=2)(_without_annotations)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -532,7 +536,7 @@ def _best_run(tables: _Tables, text: str, start: int, context: str, lenient: boo
         if run.gain + slack < _MIN_GAIN_LENIENT[0]:
             continue
         if context and not ctx:
-            ctx = _without_annotations(context)
+            ctx = _article_without_annotations(context)
         gain = run.gain + _word_bonus(tables, run.recovered, ctx, text)
         gain -= _word_bonus(tables, run.body, ctx, text)
         reading = _reading_after(text, run.end)
@@ -768,7 +772,7 @@ def _repair_runs(
             continue
         if scope is None:
             traditional = any(tables.simplified.get(c, c) != c for c in text)
-            scope = _Scope(_without_annotations(context) if context else "", traditional)
+            scope = _Scope(_article_without_annotations(context) if context else "", traditional)
         out.add(text[last:start])
         left = _neighbour_before(out.tail)
         if run is None:  # "?X": one character, of which the trail byte X is left
