@@ -45,6 +45,7 @@ def without_annotations(text: str) -> str:
 # The article is asked for once per "?" in it: cached apart from the paragraphs,
 # which would push it out of a shared cache.
 article_without_annotations = functools.lru_cache(maxsize=2)(without_annotations)
+paragraph_without_annotations = functools.lru_cache(maxsize=4)(without_annotations)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -60,10 +60,10 @@ from .lost_characters import (
     neighbour_after,
     neighbour_before,
     pair_count,
+    paragraph_without_annotations,
     read_as,
     reading_after,
     readings_of,
-    without_annotations,
 )
 
 _WORD_BONUS = 0.5  # per pair that is a listed word or recurs in the article
@@ -199,7 +199,7 @@ def _word_bonus(tables: Tables, text: str, ctx: str, paragraph: str) -> float:
             # The paragraph's own uses do not count; it is stripped of readings only when asked.
             ctx
             and (seen := pair_count(ctx, pair))
-            and seen > without_annotations(paragraph).count(pair)
+            and seen > paragraph_without_annotations(paragraph).count(pair)
         ):
             bonus += _WORD_BONUS
             if bonus >= _WORD_BONUS_CAP:
