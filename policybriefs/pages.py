@@ -72,6 +72,11 @@ def reviewable_edits(brief: Brief) -> list[Edit]:
     return [e for e in brief.article.edits if e.kind != "script" and e.kind not in ROUTINE_KINDS]
 
 
+def lost_edits(brief: Brief) -> list[Edit]:
+    """The spans the bytes could not give back."""
+    return [e for e in brief.article.edits if e.kind == "unrecoverable"]
+
+
 def routine_groups(brief: Brief) -> list[tuple[str, str, str, int]]:
     """Routine edits merged: (kind, before, after, how many), most frequent first."""
     groups = Counter(

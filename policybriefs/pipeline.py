@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from .load import discover, load_page
 from .models import Brief, OutputFile, StaticPage
 from .pages import (
     gather_pages,
+    lost_edits,
     repair_summary,
     reviewable_edits,
     routine_groups,
@@ -178,6 +180,9 @@ def _build(
     pages = [replace(p, key=digest(build_key, p.key)) if p.key else p for p in pages]
     previous = load_manifest(cache.root, out_dir)
 
+    # A brief's page and its repair report come one after the other in a
+    # worker's share: the brief is read from the cache and digested once.
+    @functools.lru_cache(maxsize=2)
     def full_brief(key: str) -> dict[str, object]:
         brief = cache.get(key)
         if brief is None:
@@ -188,6 +193,7 @@ def _build(
             "repair_summary": repair_summary(brief),
             "reviewable": reviewable_edits(brief),
             "routine": routine_groups(brief),
+            "lost": lost_edits(brief),
         }
 
     with SiteWriter(out_dir) as writer:
