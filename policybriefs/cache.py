@@ -19,6 +19,7 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .models import Brief
 from .write import MARKER
@@ -45,13 +46,19 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def tree_fingerprint(folder: Path) -> str:
-    """A digest of every file below ``folder`` (the templates), names included."""
+def tree_fingerprint(folder: Path, *, skip_hidden: bool = False) -> str:
+    """A digest of every file below ``folder``, names included (``skip_hidden``:
+    leave out names starting with a dot, which content discovery ignores too)."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if skip_hidden and any(part.startswith(".") for part in rel.parts):
+            continue
         if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(rel.as_posix().encode())
+            digest.update(b"\0")
             digest.update(path.read_bytes())
+            digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -109,11 +116,11 @@ def _manifest_path(cache_root: Path, out_dir: Path) -> Path:
     return cache_root / "manifests" / f"{digest(str(out_dir.absolute()))}.json"
 
 
-def load_manifest(cache_root: Path, out_dir: Path) -> dict[str, str]:
-    """The keys of the pages of the last build into ``out_dir``, if that site is still there.
+def _last_build(cache_root: Path, out_dir: Path) -> dict[str, Any]:
+    """The record of the last build into ``out_dir``, if that site is still there.
 
-    The manifest names the site it describes by the digest of its keys, which
-    the site's marker file also holds; a site replaced since is not trusted.
+    The record names the site it describes by the digest of its page keys,
+    which the site's marker file also holds; a site replaced since is not trusted.
     """
     try:
         data = json.loads(_manifest_path(cache_root, out_dir).read_text(encoding="utf-8"))
@@ -122,18 +129,41 @@ def load_manifest(cache_root: Path, out_dir: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict) or data.get("site") != marker or not marker:
         return {}
-    pages = data.get("pages")
+    return data
+
+
+def load_manifest(cache_root: Path, out_dir: Path) -> dict[str, str]:
+    """The keys of the pages of the last build into ``out_dir`` (empty if none can be trusted)."""
+    pages = _last_build(cache_root, out_dir).get("pages")
     return dict(pages) if isinstance(pages, dict) else {}
+
+
+def unchanged_build(cache_root: Path, out_dir: Path, inputs: str) -> dict[str, Any] | None:
+    """The last build's report, when it was made from exactly ``inputs`` into the
+    site that is still in ``out_dir``; None when anything differs."""
+    data = _last_build(cache_root, out_dir)
+    report = data.get("report")
+    if data.get("inputs") != inputs or not isinstance(report, dict):
+        return None
+    return report
 
 
 def site_id(manifest: dict[str, str]) -> str:
     return digest(sorted(manifest.items()))
 
 
-def save_manifest(cache_root: Path, out_dir: Path, manifest: dict[str, str]) -> None:
+def save_manifest(
+    cache_root: Path,
+    out_dir: Path,
+    manifest: dict[str, str],
+    *,
+    inputs: str = "",
+    report: dict[str, Any] | None = None,
+) -> None:
+    """Record the build: its pages' keys, and what it was made from and reported."""
     target = _manifest_path(cache_root, out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = {"site": site_id(manifest), "pages": manifest}
+    data = {"site": site_id(manifest), "pages": manifest, "inputs": inputs, "report": report}
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, target)

@@ -6,8 +6,9 @@ import functools
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .articles import ArticleResult, default_jobs, process_articles
 from .cache import (
@@ -18,6 +19,7 @@ from .cache import (
     site_id,
     tool_fingerprint,
     tree_fingerprint,
+    unchanged_build,
 )
 from .catalog import build_catalog
 from .chart import with_charts
@@ -53,6 +55,18 @@ class BuildReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def replace_report(saved: dict[str, Any], *, seconds: float) -> BuildReport:
+    """The report of an earlier build, read back from its record."""
+    return BuildReport(
+        briefs=int(saved.get("briefs", 0)),
+        pages=int(saved.get("pages", 0)),
+        files=int(saved.get("files", 0)),
+        seconds=seconds,
+        errors=[str(e) for e in saved.get("errors", [])],
+        warnings=[str(w) for w in saved.get("warnings", [])],
+    )
 
 
 def _load_pages(paths: Sequence[Path], content_dir: Path, report: BuildReport) -> list[StaticPage]:
@@ -145,6 +159,18 @@ def _build(
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
+    # Everything the site is made from. When none of it changed and the last
+    # site is still in place, there is nothing to do but say so.
+    inputs = digest(
+        tool_fingerprint(),
+        tree_fingerprint(templates_dir),
+        tree_fingerprint(content_dir, skip_hidden=True),
+        base_url,
+        search,
+    )
+    if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
+        progress(f"nothing changed since the last build of {out_dir}: it is up to date")
+        return replace_report(last, seconds=time.perf_counter() - started)
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
     gazetteer = load_gazetteer()
 
@@ -223,9 +249,9 @@ def _build(
             f"({rendered} page(s) rendered, {len(manifest) - rendered} reused or exported)"
         )
         writer.commit(before_swap=search_hook(progress) if search else None, site=site_id(manifest))
-    save_manifest(cache.root, out_dir, manifest)
     report.briefs = len(briefs)
     report.pages = len(pages)
     report.files = len(manifest) + small
+    save_manifest(cache.root, out_dir, manifest, inputs=inputs, report=asdict(report))
     report.seconds = time.perf_counter() - started
     return report

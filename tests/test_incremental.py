@@ -17,6 +17,7 @@ from conftest import FIXTURES, ROOT, copy_seed
 from policybriefs import cache as cache_module
 from policybriefs.cache import BriefCache, article_key
 from policybriefs.pipeline import build
+from policybriefs.write import MARKER
 
 ARTICLES = FIXTURES / "articles"
 
@@ -124,6 +125,12 @@ def test_code_change_invalidates_cached_pages(content_dir: Path, tmp_path: Path)
     first = subprocess.run(
         [sys.executable, "-c", script, "v1"], capture_output=True, text=True, check=True
     )
+    unchanged = subprocess.run(
+        [sys.executable, "-c", script, "v1"], capture_output=True, text=True, check=True
+    )
+    assert "up to date" in unchanged.stdout
+    # A file no page is made from: the inputs differ, every page can be reused.
+    (content_dir / "notes.csv").write_text("a,b\n", encoding="utf-8")
     same = subprocess.run(
         [sys.executable, "-c", script, "v1"], capture_output=True, text=True, check=True
     )
@@ -138,6 +145,48 @@ def test_code_change_invalidates_cached_pages(content_dir: Path, tmp_path: Path)
 
     assert rendered(same.stdout) < rendered(first.stdout)
     assert rendered(other.stdout) == rendered(first.stdout)
+
+
+def test_unchanged_inputs_skip_the_build_and_replay_its_report(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    copy_seed(content_dir, "seed.txt")
+    (content_dir / "broken.txt").write_bytes(b"")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    templates = ROOT / "templates"
+    first = build(content_dir, out, templates, cache_dir=cache, jobs=1)
+    assert first.errors and first.briefs == 1
+    lines: list[str] = []
+    again = build(content_dir, out, templates, lines.append, cache_dir=cache, jobs=1)
+    assert any("up to date" in line for line in lines)
+    assert (again.briefs, again.pages, again.files) == (first.briefs, first.pages, first.files)
+    assert (again.errors, again.warnings) == (first.errors, first.warnings)
+    # A hidden file is no input (discover skips it); a changed template, the base URL,
+    # the search flag, a replaced site or a changed article each are.
+    (content_dir / ".seed.txt.swp").write_bytes(b"editor state")
+    assert _up_to_date(content_dir, out, cache)
+    assert not _up_to_date(content_dir, out, cache, base_url="https://example.org/briefs/")
+    assert not _up_to_date(content_dir, out, cache)  # the build with a base URL replaced it
+    assert _up_to_date(content_dir, out, cache)
+    (out / MARKER).write_text("someone else's site", encoding="utf-8")
+    assert not _up_to_date(content_dir, out, cache)
+    with (content_dir / "seed.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\n会议还通报了合作事项的进展情况。\n")
+    assert not _up_to_date(content_dir, out, cache)
+
+
+def _up_to_date(content_dir: Path, out: Path, cache: Path, base_url: str | None = None) -> bool:
+    lines: list[str] = []
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        lines.append,
+        cache_dir=cache,
+        jobs=1,
+        base_url=base_url,
+    )
+    return any("up to date" in line for line in lines)
 
 
 def test_killed_build_leaves_the_previous_site(content_dir: Path, tmp_path: Path) -> None:
