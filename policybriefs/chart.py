@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .cache import digest
 from .catalog import Catalog, CityEntry
 from .models import Brief, PageSpec
 
@@ -199,5 +200,8 @@ def with_charts(pages: Sequence[PageSpec], catalog: Catalog) -> list[PageSpec]:
         if chart is None:
             out.append(spec)
         else:
-            out.append(dataclasses.replace(spec, context={**spec.context, "chart": chart}))
+            # A chart colours briefs by their place in time across the whole site,
+            # so it can change when the page's own briefs have not: it is part of the key.
+            key = digest(spec.key, chart) if spec.key else ""
+            out.append(dataclasses.replace(spec, context={**spec.context, "chart": chart}, key=key))
     return out

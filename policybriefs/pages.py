@@ -137,13 +137,21 @@ def gather_pages(
         **{f"series:{k}": v for k, v in links["series_slugs"].items()},  # type: ignore[attr-defined]
         **{f"project:{k}": v for k, v in links["project_slugs"].items()},  # type: ignore[attr-defined]
     }
-    everything = digest(sorted(keys.items()), sorted(slugs.items())) if keys else ""
+    # Every page's footer links the static pages.
+    common = links["static_pages"]
+    everything = digest(common, sorted(keys.items()), sorted(slugs.items())) if keys else ""
 
     def key(*parts: object) -> str:
-        return digest(*parts) if keys else ""
+        return digest(common, *parts) if keys else ""
 
     def brief_keys_of(brief_slugs: Sequence[str]) -> list[str]:
         return [keys.get(slug, "") for slug in brief_slugs]
+
+    def cards_of(shown: Sequence[Brief]) -> list[tuple[str, list[str]]]:
+        """What brief cards show: each brief, and the slugs its city links use."""
+        return [
+            (keys.get(b.slug, ""), [slugs.get(f"city:{c}", "") for c in b.cities]) for b in shown
+        ]
 
     def slugs_of(brief: Brief) -> list[tuple[str, str]]:
         names = [f"city:{c}" for c in brief.cities]
@@ -159,15 +167,16 @@ def gather_pages(
             "index.html",
             {
                 **links,
-                "briefs": catalog.briefs[(n - 1) * HOME_PAGE_SIZE : n * HOME_PAGE_SIZE],
+                "briefs": shown,
                 "page_number": n,
                 "page_count": pages_count,
                 "home_pages": [home_path(i) for i in range(1, pages_count + 1)],
                 "catalog": catalog,
             },
-            key=everything,
+            key=key("home", n, pages_count, cards_of(shown)),
         )
         for n in range(1, pages_count + 1)
+        for shown in [catalog.briefs[(n - 1) * HOME_PAGE_SIZE : n * HOME_PAGE_SIZE]]
     ]
     pages += [
         PageSpec(
@@ -274,7 +283,12 @@ def gather_pages(
                 f"series/{series.slug}/index.html",
                 "series.html",
                 {**links, "series": series},
-                key("series", series.slug, brief_keys_of(series.briefs), everything),
+                key(
+                    "series",
+                    series.slug,
+                    series.name,
+                    cards_of([catalog.brief(slug) for slug in series.briefs]),
+                ),
             )
         )
     for project in catalog.projects:

@@ -222,3 +222,32 @@ def test_killed_build_leaves_the_previous_site(content_dir: Path, tmp_path: Path
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")]
     # Staging folders of killed builds may remain beside the site; the site itself is whole.
     assert all(".new-" in name for name in leftovers)
+
+
+def test_an_older_brief_added_later_rebuilds_what_it_shifts(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """Charts colour briefs by their place in time, and the home pages list them in
+    order: an older brief arriving changes pages of cities it never mentions."""
+    _content(content_dir)
+    cache = tmp_path / "cache"
+    build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
+    # An earlier meeting of the 成渝 cities (its officials already known, so the
+    # names protected in the Traditional edition stay the same), dated first of all.
+    (content_dir / "chengyu-2019.txt").write_bytes((ARTICLES / "chengyu-2022.txt").read_bytes())
+    sidecar = (ARTICLES / "chengyu-2022.toml").read_text(encoding="utf-8")
+    (content_dir / "chengyu-2019.toml").write_text(
+        re.sub(r"(?m)^date = .*$", "date = 2019-01-02", sidecar), encoding="utf-8"
+    )
+    # And a static page, which every page's footer links.
+    (content_dir / "pages").mkdir(exist_ok=True)
+    (content_dir / "pages" / "about.md").write_text(
+        '+++\ntitle = "关于本站"\n+++\n本站整理区域合作会议的公开报道。\n', encoding="utf-8"
+    )
+    build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    inc, clean = _snapshot(tmp_path / "inc"), _snapshot(tmp_path / "clean")
+    inc.pop(".policybriefs-site")
+    clean.pop(".policybriefs-site")
+    assert inc.keys() == clean.keys()
+    assert [k for k in inc if inc[k] != clean[k]] == []
