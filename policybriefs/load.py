@@ -10,6 +10,7 @@ editor's notes, which are Markdown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -39,6 +40,7 @@ _CORRECTION_KEYS = {"officials", "paragraphs", "commitments", "text"}
 _STATUSES = ("pledged", "in progress", "done", "stalled", "no follow-up found")
 
 
+@functools.lru_cache(maxsize=65536)  # pypinyin is slow, and names recur across briefs
 def slugify(text: str) -> str:
     """An ASCII slug: pinyin for Chinese (厦门 → xiamen), other words joined by hyphens."""
     words = lazy_pinyin(text, errors=lambda s: f" {s} ")

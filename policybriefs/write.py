@@ -87,6 +87,7 @@ class SiteWriter:
         )
         self._claimed: set[str] = set()
         self._dirs: set[Path] = set()
+        self._out, self._staging = str(self.out_dir), str(self.staging)
 
     def claim(self, path: str) -> None:
         pure = PurePosixPath(path)
@@ -117,16 +118,32 @@ class SiteWriter:
         return count
 
     def reuse(self, path: str) -> bool:
-        """Link the previous build's file into the new site; False when there is none."""
-        previous = self.out_dir / path
-        if not previous.is_file():
-            return False
-        target = self._target(path)
+        """Link the previous build's file into the new site; False when there is none.
+
+        A rebuild links every unchanged file: plain strings and one ``link``
+        call in the common case, the folder made only when the link finds none.
+        """
+        previous = os.path.join(self._out, path)
+        target = os.path.join(self._staging, path)
         try:
             os.link(previous, target)
+        except FileNotFoundError:
+            if not os.path.isfile(previous):
+                return False
+            folder = os.path.dirname(target)
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(Path(folder))
+            self._link_or_copy(previous, target)
         except OSError:
             shutil.copy2(previous, target)
         return True
+
+    @staticmethod
+    def _link_or_copy(previous: str, target: str) -> None:
+        try:
+            os.link(previous, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copy2(previous, target)
 
     def commit(self, before_swap: Callable[[Path], None] | None = None, site: str = "") -> None:
         """``before_swap(staging)`` may add to the new site first (the search index);
