@@ -460,6 +460,7 @@ def normalizer_child(corpus: Path, max_mb: float, repeats: int) -> int:
     measure the neighbours as much as the code (timeit's advice).
     """
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    sys.path.insert(0, str(ROOT))  # this checkout's package, as build.py uses
     from policybriefs.load import load_article
     from policybriefs.normalize.article import normalize_article
 
