@@ -4,6 +4,11 @@ decode (done by load) → strip junk → repair mojibake → strip annotations �
 punctuation → script. Mojibake comes before annotations because a farm
 annotated first and broke the bytes after: the annotation of a recovered
 character sits right behind the run.
+
+Junk lines are dropped in two places: bars of links before anything else,
+page chrome and spam once the line is normalized, since those rules read
+Simplified words and the script pass makes that text anyway. A dropped
+line's edits go with it; only its removal is recorded.
 """
 
 from __future__ import annotations
