@@ -111,10 +111,15 @@ class UnsettledText:
     """
 
     characters: re.Pattern[str]
-    phrases: tuple[str, ...]
+    phrases: re.Pattern[str] | None
+    gate: str  # characters every such phrase has (著): without them, no phrase is there
 
     def search(self, text: str) -> bool:
-        return self.characters.search(text) is not None or any(p in text for p in self.phrases)
+        if self.characters.search(text) is not None:
+            return True
+        if self.phrases is None or (self.gate and not any(c in text for c in self.gate)):
+            return False
+        return self.phrases.search(text) is not None
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,12 +128,16 @@ def unsettled_simplified() -> UnsettledText:
     chars = [chr(o) for o in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
     converted = convert("\n".join(chars)).split("\n")
     changing = {c for c, out in zip(chars, converted, strict=True) if out != c}
-    phrases = tuple(
+    phrases = [
         key for key in sorted(read_pairs("t2s_corrections.tsv")) if not changing.intersection(key)
+    ]
+    shared = set.intersection(*(set(p) for p in phrases)) if phrases else set()
+    # Kept apart: an alternation in the character class's pattern would defeat its fast scan.
+    return UnsettledText(
+        re.compile(f"[{''.join(sorted(changing))}]"),
+        re.compile("|".join(map(re.escape, phrases))) if phrases else None,
+        "".join(sorted(shared)),
     )
-    # One character class: an alternation with the phrases would defeat the
-    # class's fast scan.
-    return UnsettledText(re.compile(f"[{''.join(sorted(changing))}]"), phrases)
 
 
 @functools.lru_cache(maxsize=4)

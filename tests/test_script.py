@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policybriefs.normalize.script_pass import to_simplified
+from policybriefs.normalize.script_pass import _changed_runs, to_simplified
 from policybriefs.script import (
     simplifier,
     traditional_name,
@@ -90,3 +90,26 @@ def test_unsettled_finds_what_openccs_phrases_leave_behind() -> None:
     once = simplifier().convert("么麼")
     assert unsettled_simplified().search(once)
     assert to_simplified("么麼", paragraph=0)[0] == simplifier().convert(once)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("后後发發干乾幹里裡a1𠀀"), max_size=40), st.data())
+def test_changed_runs_are_the_maximal_runs_of_changed_characters(
+    chars: list[str], data: st.DataObject
+) -> None:
+    before = "".join(chars)
+    after = "".join(
+        data.draw(st.sampled_from([c, "后", "干", "𠀁"]), label=f"at {i}")
+        for i, c in enumerate(before)
+    )
+    changed = [i for i, (x, y) in enumerate(zip(before, after, strict=True)) if x != y]
+    expected: list[tuple[int, int]] = []
+    for i in changed:
+        if expected and expected[-1][1] == i:
+            expected[-1] = (expected[-1][0], i + 1)
+        else:
+            expected.append((i, i + 1))
+    edits = _changed_runs(before, after, 3)
+    assert [(e.offset, e.offset + len(e.before)) for e in edits] == expected
+    assert [(e.before, e.after) for e in edits] == [(before[a:b], after[a:b]) for a, b in expected]
+    assert all(e.kind == "script" and e.paragraph == 3 for e in edits)

@@ -4,23 +4,44 @@ from __future__ import annotations
 
 import difflib
 import re
-from operator import ne
+from itertools import accumulate, islice
 
 from ..models import Edit, new_edit
 from ..script import simplifier, unsettled_simplified
 
-_CHANGED = re.compile(rb"\x01+")
+_NONZERO_TO_ONE = bytes([0, *[1] * 255])
+_UNCHANGED = re.compile(rb"(\x00+)")
+
+
+def _changed_mask(before: str, after: str) -> bytes:
+    """A byte per character, 1 where ``after`` differs from ``before`` (same length).
+
+    Done on whole strings in C: the UTF-32 code units are XORed as one big
+    integer, every non-zero byte becomes 1, and a character's four bytes are
+    ORed together. Comparing character by character cost four times as much.
+    """
+    n = len(before)
+    code_units = int.from_bytes(before.encode("utf-32-le"), "little") ^ int.from_bytes(
+        after.encode("utf-32-le"), "little"
+    )
+    lanes = code_units.to_bytes(4 * n, "little").translate(_NONZERO_TO_ONE)
+    merged = 0
+    for lane in range(4):
+        merged |= int.from_bytes(lanes[lane::4], "little")
+    return merged.to_bytes(n, "little")
 
 
 def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
     if len(before) == len(after):
-        # A byte per character, 1 where it changed, compared in C; the runs of
-        # changes are found by a regex rather than a Python loop per character.
-        changed = bytes(map(ne, before, after))
+        # The mask cut into runs of changes and of unchanged characters, the
+        # offset of each part summed up in C: Python only visits the changes.
+        parts = _UNCHANGED.split(_changed_mask(before, after))
+        offsets = accumulate(map(len, parts), initial=0)
         runs: list[Edit] = []
-        for match in _CHANGED.finditer(changed):
-            a, b = match.span()
-            runs.append(new_edit("script", before[a:b], after[a:b], paragraph, a))
+        for a, changed in zip(islice(offsets, 0, None, 2), parts[0::2], strict=True):
+            if changed:
+                b = a + len(changed)
+                runs.append(new_edit("script", before[a:b], after[a:b], paragraph, a))
         return runs
     edits: list[Edit] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
