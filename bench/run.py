@@ -461,6 +461,7 @@ def normalizer_child(corpus: Path, max_mb: float, repeats: int) -> int:
     """
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     sys.path.insert(0, str(ROOT))  # this checkout's package, as build.py uses
+    from policybriefs.articles import prepare_workers
     from policybriefs.load import load_article
     from policybriefs.normalize.article import normalize_article
 
@@ -474,14 +475,26 @@ def normalizer_child(corpus: Path, max_mb: float, repeats: int) -> int:
         total += len(article.text.encode("utf-8"))
         if total >= max_mb * 1e6:
             break
+    import opencc
+
     normalize_article(articles[0])  # warm up: tables, OpenCC, caches
+    prepare_workers()  # as the build does before forking its workers
+    # OpenCC alone on the same text in the same pass: the issue's yardstick, and a
+    # gauge of how fast the machine is running at that moment.
+    plain = opencc.OpenCC("t2s")
+    lines = [line for a in articles for line in a.text.split("\n")]
     passes = []
+    opencc_passes = []
     for _ in range(repeats):
         start = time.process_time()
         wall_start = time.perf_counter()
         for article in articles:
             normalize_article(article)
         passes.append((time.process_time() - start, time.perf_counter() - wall_start))
+        start = time.process_time()
+        for line in lines:
+            plain.convert(line)
+        opencc_passes.append(time.process_time() - start)
     cpu, wall = min(passes)
     chars = sum(len(a.text) for a in articles)
     print(
@@ -493,6 +506,7 @@ def normalizer_child(corpus: Path, max_mb: float, repeats: int) -> int:
                 "cpu": cpu,
                 "wall": wall,
                 "cpu_passes": [p[0] for p in passes],
+                "opencc_cpu": min(opencc_passes),
             }
         )
     )
@@ -506,6 +520,11 @@ class Throughput:
     mbytes: float
     chars: int
     cpu: float
+    opencc_cpu: float = 0.0
+
+    @property
+    def opencc_mchars(self) -> float:
+        return self.chars / 1e6 / self.opencc_cpu if self.opencc_cpu else float("inf")
 
     @property
     def mb_per_s(self) -> float:
@@ -534,9 +553,19 @@ def bench_normalizer(ctx: Context, max_mb: float, repeats: int = 3) -> Throughpu
         ctx.log(f"  normalizer failed: {result.stderr.strip().splitlines()[-1:]}")
         return None
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    t = Throughput(ctx.size, data["files"], data["bytes"] / 1e6, data["chars"], data["cpu"])
+    t = Throughput(
+        ctx.size,
+        data["files"],
+        data["bytes"] / 1e6,
+        data["chars"],
+        data["cpu"],
+        data.get("opencc_cpu", 0.0),
+    )
     passes = ", ".join(f"{data['bytes'] / 1e6 / c:.2f}" for c in data["cpu_passes"] if c)
-    ctx.log(f"  normalizer {t.mbytes:.2f} MB in {t.cpu:.2f} s: {t.mb_per_s:.2f} MB/s ({passes})")
+    ctx.log(
+        f"  normalizer {t.mbytes:.2f} MB in {t.cpu:.2f} s: {t.mb_per_s:.2f} MB/s ({passes}); "
+        f"OpenCC alone {t.opencc_mchars:.1f} M chars/s"
+    )
     return t
 
 
@@ -679,13 +708,14 @@ def report(
             "## Normalizer throughput (one core, `normalize_article` on the damaged corpus, "
             "best of the passes)",
             "",
-            "| N | files | MB (UTF-8) | chars | CPU s | MB/s (target ≥ 2) |",
-            "|---:|---:|---:|---:|---:|---:|",
+            "| N | files | MB (UTF-8) | chars | CPU s | MB/s (target ≥ 2) "
+            "| OpenCC alone, M chars/s (issue: 13-26) |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for t in throughputs:
             lines.append(
                 f"| {t.size:,} | {t.files:,} | {t.mbytes:.2f} | {t.chars:,} | {t.cpu:.2f} | "
-                f"{t.mb_per_s:.2f} |"
+                f"{t.mb_per_s:.2f} | {t.opencc_mchars:.1f} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -8,6 +8,7 @@ need. Pages that need the full brief load it from the cache by key.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import Counter
@@ -22,6 +23,8 @@ from .errors import ContentError
 from .load import load_article
 from .models import Brief
 from .normalize.article import normalize_article
+from .normalize.gbk_tables import gbk_tables
+from .script import unsettled_simplified
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,16 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def prepare_workers() -> None:
+    """Load the normalizer's tables here, once, for forked workers to inherit, then
+    freeze the heap: the collector stops walking the long-lived tables (pypinyin's
+    alone hold hundreds of thousands of lists) on every full collection, which
+    was 5% of the normalizer's time, and stops dirtying the pages workers share."""
+    gbk_tables()
+    unsettled_simplified()
+    gc.freeze()
+
+
 def process_articles(
     paths: Sequence[Path], content_dir: Path, variant: str, cache: BriefCache, jobs: int
 ) -> list[ArticleResult]:
@@ -73,5 +86,6 @@ def process_articles(
     if jobs <= 1 or len(paths) < 2 * jobs:
         return [work(path) for path in paths]
     # fork: the workers start with the gazetteer and converters already loaded.
+    prepare_workers()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         return pool.map(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))

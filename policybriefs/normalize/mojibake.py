@@ -289,7 +289,8 @@ def _no_question_here(head: str) -> bool:
     """Whether a "?" after ``head`` cannot end a question: first in the text,
     after clause-internal or sentence-final punctuation, or after a hanzi in a
     clause without an interrogative word. A reading annotation is skipped."""
-    head = TRAILING_ANNOTATION.sub("", head)
+    if head.endswith((")", "）")):  # the pattern would be tried at every position
+        head = TRAILING_ANNOTATION.sub("", head)
     prev = head[-1:]
     if not prev or prev in _NO_QUESTION_AFTER:
         return True
@@ -381,12 +382,13 @@ def _mark_lost(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     """
     chars = list(text)
     edits: list[Edit] = []
-    for k, ch in enumerate(chars):
-        if ch == "\ufffd":
-            chars[k] = LOST_MARK
-            edits.append(
-                Edit("unrecoverable", ch, LOST_MARK, paragraph, k, "replacement character")
-            )
+    k = text.find("\ufffd")
+    while k >= 0:
+        chars[k] = LOST_MARK
+        edits.append(
+            Edit("unrecoverable", "\ufffd", LOST_MARK, paragraph, k, "replacement character")
+        )
+        k = text.find("\ufffd", k + 1)
     for match in _QUESTION_MARKS.finditer(text):
         a, b = match.span()
         if b - a > 3:
