@@ -34,6 +34,7 @@ from .script_pass import to_simplified
 
 Pass = Callable[[str], tuple[str, list[Edit]]]
 _ROUTINE = frozenset({"pinyin", "punctuation", "doubled-punctuation"})
+_FROM_GBK = frozenset({"mojibake", "mojibake-inferred"})  # edits that insert GBK characters
 _CONTEXT = 12  # characters of context kept on each side of a repair
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
@@ -56,11 +57,15 @@ def repair_paragraph(
         lambda t: pair_quotes(t, paragraph=paragraph),
     ]
     edits: list[Edit] = []
+    realigned = False
     for run in passes:
         text, made = run(text)
-        if made and made[0].kind in _ROUTINE:
+        if not made:
+            continue
+        if made[0].kind in _ROUTINE:
             edits.extend(made)  # shown merged by kind on the report: no context needed
             continue
+        realigned = realigned or any(e.kind in _FROM_GBK for e in made)
         edits.extend(
             # Built directly: dataclasses.replace costs more than the pass itself.
             new_edit(
@@ -74,7 +79,9 @@ def repair_paragraph(
             )
             for e in made
         )
-    return _tidy(text), edits  # realigned GBK can hold compatibility ideographs
+    if realigned:  # GBK holds compatibility ideographs, which NFC replaces
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text).strip(), edits
 
 
 def normalize_paragraph(

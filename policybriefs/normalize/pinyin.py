@@ -25,6 +25,7 @@ _ANNOTATED = re.compile(
 # The base character and "(" swallowed by mojibake: "?yún)" or "□yún)".
 # (Look-behinds come after the first character of each pattern so the scan
 # tests one character class per position, not an assertion.)
+_ORPHAN_AFTER = ("?", "？", LOST_MARK, "\ufffd")
 _ORPHAN = re.compile(
     rf"([{_PINYIN_LETTERS}](?<=[?？{LOST_MARK}\ufffd].)[{_PINYIN_LETTERS}]{{0,6}})\s?[)）]"
 )
@@ -116,15 +117,20 @@ def strip_pinyin_annotations(text: str, *, paragraph: int | None) -> tuple[str, 
             return ""
         return match.group(0)
 
-    text, orphans = rewrite(
-        text, _ORPHAN, drop_orphan, kind="pinyin", paragraph=paragraph, note="orphan annotation"
-    )
-    text, strays = rewrite(
-        text,
-        _STRAY,
-        drop_orphan,
-        kind="pinyin",
-        paragraph=paragraph,
-        note="annotation on a damaged character",
-    )
+    orphans: list[Edit] = []
+    strays: list[Edit] = []
+    # Each scan only where what it needs is there: most paragraphs have neither.
+    if any(mark in text for mark in _ORPHAN_AFTER):
+        text, orphans = rewrite(
+            text, _ORPHAN, drop_orphan, kind="pinyin", paragraph=paragraph, note="orphan annotation"
+        )
+    if "(" in text or "（" in text:
+        text, strays = rewrite(
+            text,
+            _STRAY,
+            drop_orphan,
+            kind="pinyin",
+            paragraph=paragraph,
+            note="annotation on a damaged character",
+        )
     return text, edits + orphans + strays

@@ -99,6 +99,8 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
             return f"（{inner}）"
         return match.group(0)
 
+    if "(" not in text:
+        return text, edits
     text_now = text
     text, paren_edits = rewrite(text, _PAREN, widen_parens, kind="punctuation", paragraph=paragraph)
     return text, edits + paren_edits
