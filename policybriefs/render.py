@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
 from .script import ScriptConverter
+from .search import SEARCH_KINDS
 from .write import SiteWriter
 
 SCRIPTS = ("zh-Hans", "zh-Hant")
@@ -39,6 +40,7 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters["marked"] = text_with_marks
     env.filters["markdown"] = markdown_html
+    env.globals["search_kinds"] = SEARCH_KINDS
     return env
 
 

@@ -108,3 +108,15 @@ def test_two_indexed_builds_are_byte_identical(tmp_path: Path) -> None:
     assert files == sorted(p.relative_to(b) for p in (b / "pagefind").rglob("*") if p.is_file())
     for rel in files:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_pagefind_reads_every_searchable_page(indexed: tuple[Path, str]) -> None:
+    """Pagefind is told to read only some sections: none of the pages marked for
+    the index may fall outside them."""
+    out, _ = indexed
+    marked = [
+        p for p in out.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")
+    ]
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert len(marked) > 5
+    assert entry["languages"]["zh"]["page_count"] == len(marked)
