@@ -90,7 +90,8 @@ def normalize_paragraph(
     """(Simplified text, the repaired text before script conversion, edits)."""
     repaired, edits = repair_paragraph(text, paragraph=paragraph, context=context)
     simplified, script_edits = to_simplified(repaired, paragraph=paragraph)
-    return simplified, repaired, edits + script_edits
+    edits.extend(script_edits)
+    return simplified, repaired, edits
 
 
 def _junk_line_edit(line: str, number: int, why: str) -> Edit:
