@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from operator import attrgetter
 
 from ..models import Edit, NormalizedArticle, RawArticle, new_edit
@@ -32,7 +31,6 @@ from .pinyin import strip_pinyin_annotations
 from .punctuation import collapse_doubled_punctuation, full_width_punctuation, pair_quotes
 from .script_pass import to_simplified
 
-Pass = Callable[[str], tuple[str, list[Edit]]]
 _ROUTINE = frozenset({"pinyin", "punctuation", "doubled-punctuation"})
 _FROM_GBK = frozenset({"mojibake", "mojibake-inferred"})  # edits that insert GBK characters
 _CONTEXT = 12  # characters of context kept on each side of a repair
@@ -47,24 +45,16 @@ def repair_paragraph(
     text: str, *, paragraph: int | None, context: str = ""
 ) -> tuple[str, list[Edit]]:
     """Every pass but the script one, in order, with the edits they made."""
-    passes: list[Pass] = [
-        lambda t: strip_invisible(t, paragraph=paragraph),
-        lambda t: strip_host_names(t, paragraph=paragraph),
-        lambda t: repair_gbk_misalignment(t, paragraph=paragraph, context=context),
-        lambda t: strip_pinyin_annotations(t, paragraph=paragraph),
-        lambda t: collapse_doubled_punctuation(t, paragraph=paragraph),
-        lambda t: full_width_punctuation(t, paragraph=paragraph),
-        lambda t: pair_quotes(t, paragraph=paragraph),
-    ]
     edits: list[Edit] = []
     realigned = False
-    for run in passes:
-        text, made = run(text)
+
+    def take(made: list[Edit]) -> None:
+        nonlocal realigned
         if not made:
-            continue
+            return
         if made[0].kind in _ROUTINE:
             edits.extend(made)  # shown merged by kind on the report: no context needed
-            continue
+            return
         realigned = realigned or any(e.kind in _FROM_GBK for e in made)
         edits.extend(
             # Built directly: dataclasses.replace costs more than the pass itself.
@@ -79,6 +69,22 @@ def repair_paragraph(
             )
             for e in made
         )
+
+    # Called in turn rather than from a list of closures: this runs for every paragraph.
+    text, made = strip_invisible(text, paragraph=paragraph)
+    take(made)
+    text, made = strip_host_names(text, paragraph=paragraph)
+    take(made)
+    text, made = repair_gbk_misalignment(text, paragraph=paragraph, context=context)
+    take(made)
+    text, made = strip_pinyin_annotations(text, paragraph=paragraph)
+    take(made)
+    text, made = collapse_doubled_punctuation(text, paragraph=paragraph)
+    take(made)
+    text, made = full_width_punctuation(text, paragraph=paragraph)
+    take(made)
+    text, made = pair_quotes(text, paragraph=paragraph)
+    take(made)
     if realigned:  # GBK holds compatibility ideographs, which NFC replaces
         text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip(), edits

@@ -45,3 +45,24 @@ def rewrite(
         return text, edits
     pieces.append(text[last:])
     return "".join(pieces), edits
+
+
+def delete(
+    text: str, pattern: re.Pattern[str], *, kind: str, paragraph: int | None, note: str = ""
+) -> tuple[str, list[Edit]]:
+    """``rewrite`` with every match removed, without a callback per match."""
+    edits: list[Edit] = []
+    pieces: list[str] = []
+    last = shift = 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if start == end:
+            continue
+        pieces.append(text[last:start])
+        edits.append(new_edit(kind, text[start:end], "", paragraph, start + shift, note))
+        shift -= end - start
+        last = end
+    if not edits:
+        return text, edits
+    pieces.append(text[last:])
+    return "".join(pieces), edits

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..models import Edit
-from .edits import rewrite
+from .edits import delete
 
 SHORT_LINE = 80  # chrome lines are short; a body paragraph that quotes "上一篇" is not
 
@@ -94,20 +94,13 @@ def strip_host_names(text: str, *, paragraph: int | None) -> tuple[str, list[Edi
     # have no top-level domain at all.
     if "." not in text or not _TOP_LEVEL_DOMAIN.search(text):
         return text, []
-    return rewrite(
-        text, _HOST, lambda m: "", kind="junk-text", paragraph=paragraph, note="host name"
-    )
+    return delete(text, _HOST, kind="junk-text", paragraph=paragraph, note="host name")
 
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]+")
 
 
 def strip_invisible(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    return rewrite(
-        text,
-        _INVISIBLE,
-        lambda m: "",
-        kind="junk-text",
-        paragraph=paragraph,
-        note="invisible characters",
+    return delete(
+        text, _INVISIBLE, kind="junk-text", paragraph=paragraph, note="invisible characters"
     )

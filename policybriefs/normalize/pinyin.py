@@ -95,7 +95,7 @@ def _strip_valid_readings(text: str, paragraph: int | None) -> tuple[str, list[E
         if not is_reading_of(match.group(1), char):
             continue
         pieces.append(text[last:start])
-        edits.append(new_edit("pinyin", char + match.group(0), char, paragraph, start - 1 + shift))
+        edits.append(new_edit("pinyin", text[start - 1 : end], char, paragraph, start - 1 + shift))
         shift -= end - start
         last = end
     if not edits:

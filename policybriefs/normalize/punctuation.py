@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..models import Edit, new_edit
-from .edits import rewrite
+from .edits import delete, rewrite
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉【】…—"
@@ -37,7 +37,7 @@ def _has_cjk(text: str) -> bool:
 def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     if "," not in text and "，" not in text:
         return text, []
-    return rewrite(text, _DOUBLED, lambda m: "", kind="doubled-punctuation", paragraph=paragraph)
+    return delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
 
 
 def _is_chinese_side(ch: str) -> bool:
