@@ -85,10 +85,17 @@ def run_build(args: argparse.Namespace, progress: Progress) -> tuple[int, BuildR
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
-    progress(
-        f"built {report.briefs} brief(s), {report.pages} page(s) x 2 scripts, "
-        f"{report.files} file(s) in {args.out} in {report.seconds:.2f} s"
-    )
+    if report.unchanged:
+        progress(
+            f"up to date: nothing changed since the last build of {args.out} "
+            f"({report.briefs} brief(s), {report.pages} page(s) x 2 scripts; "
+            f"checked in {report.seconds:.2f} s; --no-cache rebuilds everything)"
+        )
+    else:
+        progress(
+            f"built {report.briefs} brief(s), {report.pages} page(s) x 2 scripts, "
+            f"{report.files} file(s) in {args.out} in {report.seconds:.2f} s"
+        )
     if report.errors or (args.strict and report.warnings):
         return 1, report
     return 0, report

@@ -55,6 +55,7 @@ class BuildReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False  # nothing was built: the inputs and the site were as last time
 
 
 def replace_report(saved: dict[str, Any], *, seconds: float) -> BuildReport:
@@ -66,6 +67,7 @@ def replace_report(saved: dict[str, Any], *, seconds: float) -> BuildReport:
         seconds=seconds,
         errors=[str(e) for e in saved.get("errors", [])],
         warnings=[str(w) for w in saved.get("warnings", [])],
+        unchanged=True,
     )
 
 

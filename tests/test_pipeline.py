@@ -305,3 +305,14 @@ def test_two_builds_are_byte_identical(content_dir: Path, tmp_path: Path) -> Non
     assert files_a == files_b
     for rel in files_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_cli_says_an_unchanged_site_is_up_to_date(content_dir: Path, tmp_path: Path) -> None:
+    copy_seed(content_dir)
+    args = ["--content", str(content_dir), "--out", str(tmp_path / "site"), "--no-search"]
+    args += ["--cache-dir", str(tmp_path / "cache")]
+    first = _run_cli(*args)
+    again = _run_cli(*args)
+    assert first.returncode == again.returncode == 0
+    assert "built 1 brief(s)" in first.stderr
+    assert "up to date" in again.stderr and "built " not in again.stderr
