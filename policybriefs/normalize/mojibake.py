@@ -34,6 +34,9 @@ A lone ``?`` or U+FFFD standing for a character the page could not hold
 (``王?明``) becomes LOST_MARK; a ``?`` that can end a question (an
 interrogative word in its clause, or before a closing quote or the end) is
 left for the punctuation pass.
+
+The code table and the weights are in ``gbk_tables``; how a lost character is
+chosen from the words around it, in ``lost_characters``.
 """
 
 from __future__ import annotations
