@@ -80,8 +80,8 @@ def link_reason(line: str) -> str | None:
     line = line.strip()
     if line.count("|") >= 3 and len(line) <= 200:
         return "spam"
-    if len(line) < 4 or _latin_bound(line) <= 0.8 * len(line):
-        return None  # a body paragraph: mostly Chinese, so no bare link
+    if len(line) < 4 or "." not in line or _latin_bound(line) <= 0.8 * len(line):
+        return None  # no host name, or a body paragraph: mostly Chinese, so no bare link
     latin = len(_LATIN_OR_SYMBOL.findall(line))
     if latin / len(line) > 0.8 and _HOST.search(line):
         return "link"
