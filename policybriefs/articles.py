@@ -54,6 +54,9 @@ def process_article(
 ) -> ArticleResult:
     source = path.relative_to(content_dir).as_posix()
     key = article_key(path, content_dir, variant)
+    light = cache.get_light(key)
+    if light is not None:
+        return ArticleResult(source, key, light, None)
     brief = cache.get(key)
     if brief is None:
         try:
@@ -62,7 +65,9 @@ def process_article(
         except ContentError as exc:
             return ArticleResult(source, key, None, str(exc))
         cache.put(key, brief)
-    return ArticleResult(source, key, lighten(brief), None)
+    light = lighten(brief)
+    cache.put_light(key, light)
+    return ArticleResult(source, key, light, None)
 
 
 def default_jobs() -> int:

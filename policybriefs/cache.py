@@ -74,24 +74,42 @@ def article_key(path: Path, content_dir: Path, variant: str) -> str:
 
 
 class BriefCache:
-    """Full briefs on disk, one pickle per key, written atomically."""
+    """Briefs on disk, one pickle per key, written atomically: the full brief, and a
+    light one (what the site-wide pages need) that a rebuild can read without
+    unpickling every repair of every unchanged article."""
 
     def __init__(self, root: Path):
         self.root = root
 
-    def _path(self, key: str) -> Path:
-        return self.root / "briefs" / key[:2] / f"{key}.pickle"
+    def _path(self, key: str, kind: str = "") -> Path:
+        return self.root / "briefs" / key[:2] / f"{key}{kind}.pickle"
 
     def get(self, key: str) -> Brief | None:
+        return self._read(self._path(key))
+
+    def get_light(self, key: str) -> Brief | None:
+        """The light brief, if the full one is there too (pages may need it)."""
+        if not self._path(key).is_file():
+            return None
+        return self._read(self._path(key, ".light"))
+
+    def put(self, key: str, brief: Brief) -> None:
+        self._write(self._path(key), brief)
+
+    def put_light(self, key: str, brief: Brief) -> None:
+        self._write(self._path(key, ".light"), brief)
+
+    @staticmethod
+    def _read(path: Path) -> Brief | None:
         try:
-            with self._path(key).open("rb") as handle:
+            with path.open("rb") as handle:
                 brief = pickle.load(handle)
         except Exception:  # missing, truncated or from another version: a miss
             return None
         return brief if isinstance(brief, Brief) else None
 
-    def put(self, key: str, brief: Brief) -> None:
-        target = self._path(key)
+    @staticmethod
+    def _write(target: Path, brief: Brief) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:

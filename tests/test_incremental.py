@@ -251,3 +251,32 @@ def test_an_older_brief_added_later_rebuilds_what_it_shifts(
     clean.pop(".policybriefs-site")
     assert inc.keys() == clean.keys()
     assert [k for k in inc if inc[k] != clean[k]] == []
+
+
+def test_light_briefs_are_cached_beside_their_full_briefs(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """A rebuild reads the small light brief of an unchanged article; one whose full
+    brief is gone is built again rather than trusted."""
+    _content(content_dir)
+    out, cache_dir = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=1)
+    full = sorted(p for p in (cache_dir / "briefs").rglob("*.pickle") if ".light" not in p.name)
+    light = sorted((cache_dir / "briefs").rglob("*.light.pickle"))
+    assert len(full) == len(light) == 4
+    key = article_key(content_dir / "seed.txt", content_dir, "s2tw")
+    cache = BriefCache(cache_dir)
+    light_seed = cache.get_light(key)
+    assert light_seed is not None and light_seed.article.edits == ()
+    cache._path(key).unlink()
+    assert cache.get_light(key) is None
+    (content_dir / "notes.csv").write_text("a,b\n", encoding="utf-8")  # not up to date
+    build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=1)
+    rebuilt = cache.get(key)
+    assert rebuilt is not None and rebuilt.article.edits
+    snapshot = _snapshot(out)
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    clean = _snapshot(tmp_path / "clean")
+    snapshot.pop(".policybriefs-site")
+    clean.pop(".policybriefs-site")
+    assert snapshot == clean
