@@ -92,5 +92,8 @@ def process_articles(
         return [work(path) for path in paths]
     # fork: the workers start with the gazetteer and converters already loaded.
     prepare_workers()
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))
+    finally:
+        gc.unfreeze()  # collectable again: `serve` builds over and over in one process

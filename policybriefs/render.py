@@ -145,10 +145,13 @@ def run_in_forks(work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: 
     children = [
         context.Process(target=work, args=(items[i::jobs],), daemon=True) for i in range(jobs)
     ]
-    for child in children:
-        child.start()
-    for child in children:
-        child.join()
+    try:
+        for child in children:
+            child.start()
+        for child in children:
+            child.join()
+    finally:
+        gc.unfreeze()  # collectable again: `serve` builds over and over in one process
     failed = [child.exitcode for child in children if child.exitcode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} rendering process(es) failed (exit codes {failed})")
