@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
@@ -37,6 +38,7 @@ def make_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_keep_stand_ins_ours,
     )
     env.filters["marked"] = text_with_marks
     env.filters["markdown"] = markdown_html
@@ -60,6 +62,92 @@ def convert_outside_noconv(html: str, converter: ScriptConverter) -> str:
     return "".join(p if p.startswith("<!--noconv-->") else converter.convert(p) for p in pieces)
 
 
+class _StandIn(str):
+    """A character standing for a value that differs between the scripts."""
+
+
+# Rendering a page twice, once per script, was a third of a build. A page is
+# rendered once with stand-ins (private-use characters) for what differs between
+# the scripts; each script's page is then made by putting its values in. The
+# templates say what differs only through these variables, and wrap markup for
+# the Simplified page alone in simplified_only … end_simplified_only.
+_STAND_INS = {
+    name: _StandIn(chr(0xE000 + k))
+    for k, name in enumerate(
+        (
+            "script",
+            "other_script",
+            "other_script_url",
+            "site_root",
+            "script_prefix",
+            "og_locale",
+            "switch_label",
+            "simplified_only",
+            "end_simplified_only",
+        )
+    )
+}
+_STAND_IN = re.compile("[\ue000-\ue006]")
+_ANY_STAND_IN = re.compile("[\ue000-\ue008]")
+_SIMPLIFIED_ONLY = re.compile("\ue007(.*?)\ue008", re.DOTALL)
+
+
+def _keep_stand_ins_ours(value: object) -> object:
+    """Jinja's ``finalize``: text from content that happens to hold one of the
+    stand-in characters (GBK's user-defined area decodes to them) gets U+FFFD
+    instead, so only the template's own stand-ins are replaced later."""
+    if isinstance(value, str) and not isinstance(value, _StandIn) and _ANY_STAND_IN.search(value):
+        return type(value)(_ANY_STAND_IN.sub("\ufffd", value))
+    return value
+
+
+def _script_values(spec: PageSpec, script: str) -> dict[str, str]:
+    site_root = relative_prefix(spec.path) + ("../" if script == "zh-Hant" else "")
+    other = "zh-Hant" if script == "zh-Hans" else "zh-Hans"
+    values = {
+        "script": script,
+        "other_script": other,
+        "other_script_url": site_root + script_root(other) + spec.path,
+        "site_root": site_root,
+        "script_prefix": script_root(script),
+        "og_locale": "zh_CN" if script == "zh-Hans" else "zh_TW",
+        "switch_label": "繁體" if other == "zh-Hant" else "简体",
+    }
+    return {_STAND_INS[name]: str(escape(value)) for name, value in values.items()}
+
+
+def _filled_in(values: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+    return lambda match: values[match.group(0)]
+
+
+def render_scripts(
+    env: Environment,
+    spec: PageSpec,
+    scripts: Sequence[str],
+    config: SiteConfig,
+    traditional: ScriptConverter,
+    extra: Mapping[str, object] | None = None,
+) -> list[bytes]:
+    """The page in each of ``scripts``, from one rendering of its template."""
+    html = env.get_template(spec.template).render(
+        **spec.context,
+        **(extra or {}),
+        **_STAND_INS,
+        site=config,
+        root=relative_prefix(spec.path),
+        page_path=spec.path,
+    )
+    pages: list[bytes] = []
+    for script in scripts:
+        values = _script_values(spec, script)
+        page = _STAND_IN.sub(_filled_in(values), html)
+        page = _SIMPLIFIED_ONLY.sub(r"\1" if script == "zh-Hans" else "", page)
+        if script == "zh-Hant":
+            page = convert_outside_noconv(page, traditional)
+        pages.append(page.encode("utf-8"))
+    return pages
+
+
 def render_page(
     env: Environment,
     spec: PageSpec,
@@ -68,23 +156,8 @@ def render_page(
     traditional: ScriptConverter,
     extra: Mapping[str, object] | None = None,
 ) -> bytes:
-    root = relative_prefix(spec.path)
-    site_root = root + ("../" if script == "zh-Hant" else "")
-    other = "zh-Hant" if script == "zh-Hans" else "zh-Hans"
-    html = env.get_template(spec.template).render(
-        **spec.context,
-        **(extra or {}),
-        site=config,
-        script=script,
-        other_script=other,
-        other_script_url=site_root + script_root(other) + spec.path,
-        root=root,
-        site_root=site_root,
-        page_path=spec.path,
-    )
-    if script == "zh-Hant":
-        html = convert_outside_noconv(html, traditional)
-    return html.encode("utf-8")
+    (page,) = render_scripts(env, spec, [script], config, traditional, extra)
+    return page
 
 
 FullBriefContext = Callable[[str], Mapping[str, object]]
@@ -109,8 +182,9 @@ def render_into(
     manifest (path → key) and how many pages were rendered.
     """
     manifest: dict[str, str] = {}
-    todo: list[tuple[PageSpec, str, str]] = []
+    todo: list[tuple[PageSpec, list[tuple[str, str]]]] = []
     for spec in specs:
+        needed: list[tuple[str, str]] = []
         for script in SCRIPTS:
             path = script_root(script) + spec.path
             writer.claim(path)
@@ -118,15 +192,20 @@ def render_into(
             manifest[path] = key
             if key and previous.get(path) == key and writer.reuse(path):
                 continue
-            todo.append((spec, script, path))
+            needed.append((script, path))
+        if needed:
+            todo.append((spec, needed))
 
-    def render_slice(part: Sequence[tuple[PageSpec, str, str]]) -> None:
-        for spec, script, path in part:
+    def render_slice(part: Sequence[tuple[PageSpec, list[tuple[str, str]]]]) -> None:
+        for spec, needed in part:
             extra = full_brief(spec.full_brief) if spec.full_brief else None
-            writer.write(path, render_page(env, spec, script, config, traditional, extra))
+            scripts = [script for script, _ in needed]
+            pages = render_scripts(env, spec, scripts, config, traditional, extra)
+            for (_, path), page in zip(needed, pages, strict=True):
+                writer.write(path, page)
 
     run_in_forks(render_slice, todo, jobs)
-    return manifest, len(todo)
+    return manifest, sum(len(needed) for _, needed in todo)
 
 
 T = TypeVar("T")

@@ -316,3 +316,26 @@ def test_cli_says_an_unchanged_site_is_up_to_date(content_dir: Path, tmp_path: P
     assert first.returncode == again.returncode == 0
     assert "built 1 brief(s)" in first.stderr
     assert "up to date" in again.stderr and "built " not in again.stderr
+
+
+def test_text_holding_a_renderers_stand_in_character_is_not_taken_for_one(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """Pages are rendered once, with private-use characters standing for what differs
+    between the scripts; GBK's user-defined area decodes to such characters, and text
+    holding them must not be filled in with a script's values."""
+    from policybriefs.pipeline import build
+
+    (content_dir / "pua.txt").write_text(
+        "厦门召开协作会议\n厦门市委书记张三表示，厦门将加快发展\ue003\ue007新材料\ue008产业。\n",
+        encoding="utf-8",
+    )
+    report = build(content_dir, tmp_path / "site", ROOT / "templates")
+    assert not report.errors
+    for script_dir in ("", "zh-Hant/"):
+        html = (tmp_path / "site" / script_dir / "briefs" / "pua" / "index.html").read_text(
+            encoding="utf-8"
+        )
+        assert not any(chr(c) in html for c in range(0xE000, 0xE009))
+        assert "\ufffd\ufffd" in html
+        assert "新材料" in html
