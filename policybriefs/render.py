@@ -1,7 +1,8 @@
 """Jinja rendering, and the Traditional edition made from the Simplified one.
 
-Every page is rendered once per script from the same Simplified context;
-the zh-Hant page is then converted by OpenCC with the build's protected
+Every page is rendered once from the Simplified context, with stand-ins for
+what differs between the scripts, and each script's page is filled in from
+that; the zh-Hant page is then converted by OpenCC with the build's protected
 names. Regions between ``<!--noconv-->`` and ``<!--/noconv-->`` (the scraped
 original, the other script's label) are left exactly as they are.
 """
