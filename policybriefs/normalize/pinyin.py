@@ -83,7 +83,7 @@ def _all_readings() -> frozenset[str]:
 def _strip_valid_readings(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     """協(xié)同 → 協同, recorded as 協(xié) → 協 at the character's offset.
 
-    A loop of its own rather than ``rewrite``: the edit spans the character in
+    ``edits.splice``'s loop, inline: the edit spans the character in
     front of the match, and this is the normalizer's most frequent edit.
     """
     edits: list[Edit] = []
