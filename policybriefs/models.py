@@ -27,6 +27,10 @@ EDIT_KINDS: tuple[str, ...] = (
     "correction",  # an editor's correction from front matter
 )
 
+# Edits made by the thousand and shown merged by kind on the repair report,
+# without context: an editor reviews the others one by one.
+ROUTINE_EDIT_KINDS = frozenset({"pinyin", "punctuation", "doubled-punctuation"})
+
 LOST_MARK = "□"
 """Stands in the canonical text for a character that could not be recovered."""
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from .cache import digest
 from .catalog import Catalog, CityEntry
 from .matrix import build_matrix
-from .models import EDIT_KINDS, Brief, Commitment, Edit, PageSpec, StaticPage
+from .models import EDIT_KINDS, ROUTINE_EDIT_KINDS, Brief, Commitment, Edit, PageSpec, StaticPage
 
 KIND_LABELS = {
     "pledge": "承诺",
@@ -64,12 +64,11 @@ def repair_summary(brief: Brief) -> list[tuple[str, str, int]]:
     return [(k, EDIT_LABELS.get(k, k), counts[k]) for k in EDIT_KINDS if counts.get(k)]
 
 
-ROUTINE_KINDS = ("pinyin", "punctuation", "doubled-punctuation")
-
-
 def reviewable_edits(brief: Brief) -> list[Edit]:
     """The edits an editor should look at one by one (not script or routine ones)."""
-    return [e for e in brief.article.edits if e.kind != "script" and e.kind not in ROUTINE_KINDS]
+    return [
+        e for e in brief.article.edits if e.kind != "script" and e.kind not in ROUTINE_EDIT_KINDS
+    ]
 
 
 def lost_edits(brief: Brief) -> list[Edit]:
@@ -80,7 +79,7 @@ def lost_edits(brief: Brief) -> list[Edit]:
 def routine_groups(brief: Brief) -> list[tuple[str, str, str, int]]:
     """Routine edits merged: (kind, before, after, how many), most frequent first."""
     groups = Counter(
-        (e.kind, e.before, e.after) for e in brief.article.edits if e.kind in ROUTINE_KINDS
+        (e.kind, e.before, e.after) for e in brief.article.edits if e.kind in ROUTINE_EDIT_KINDS
     )
     return [(k, b, a, n) for (k, b, a), n in sorted(groups.items(), key=lambda x: (-x[1], x[0]))]
 

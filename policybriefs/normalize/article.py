@@ -17,7 +17,7 @@ import re
 import unicodedata
 from operator import attrgetter
 
-from ..models import Edit, NormalizedArticle, RawArticle, new_edit
+from ..models import ROUTINE_EDIT_KINDS, Edit, NormalizedArticle, RawArticle, new_edit
 from ..script import simplifier
 from .junk import (
     chrome_or_spam_reason,
@@ -31,7 +31,6 @@ from .pinyin import strip_pinyin_annotations
 from .punctuation import collapse_doubled_punctuation, full_width_punctuation, pair_quotes
 from .script_pass import to_simplified
 
-_ROUTINE = frozenset({"pinyin", "punctuation", "doubled-punctuation"})
 _FROM_GBK = frozenset({"mojibake", "mojibake-inferred"})  # edits that insert GBK characters
 _CONTEXT = 12  # characters of context kept on each side of a repair
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
@@ -52,7 +51,7 @@ def repair_paragraph(
         nonlocal realigned
         if not made:
             return
-        if made[0].kind in _ROUTINE:
+        if made[0].kind in ROUTINE_EDIT_KINDS:
             edits.extend(made)  # shown merged by kind on the report: no context needed
             return
         realigned = realigned or any(e.kind in _FROM_GBK for e in made)

@@ -13,15 +13,14 @@ from pypinyin import Style, pinyin
 
 from ..models import LOST_MARK
 from .gbk_tables import Tables, gbk_tables, is_hanzi
+from .pinyin import PINYIN_LETTERS, TONE_MARKS
 
-_PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-ANNOTATION = re.compile(rf"[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]")
-TRAILING_ANNOTATION = re.compile(rf"[(（]\s?[{_PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]$")
+ANNOTATION = re.compile(rf"[(（]\s?[{PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]")
+TRAILING_ANNOTATION = re.compile(rf"[(（]\s?[{PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]$")
 # An annotation starting right after a run: "(yǎng)", or "yǎng)" with "(" swallowed.
 _ANNOTATION_AFTER = re.compile(
-    rf"[(（]\s?([{_PINYIN_LETTERS}]{{1,7}})[1-5]?\s*[)）]"
-    rf"|([{_PINYIN_LETTERS}]{{0,6}}[{_TONED}][{_PINYIN_LETTERS}]{{0,6}})\s?[)）]"
+    rf"[(（]\s?([{PINYIN_LETTERS}]{{1,7}})[1-5]?\s*[)）]"
+    rf"|([{PINYIN_LETTERS}]{{0,6}}[{TONE_MARKS}][{PINYIN_LETTERS}]{{0,6}})\s?[)）]"
 )
 
 
@@ -49,7 +48,9 @@ paragraph_without_annotations = functools.lru_cache(maxsize=4)(without_annotatio
 
 
 @functools.lru_cache(maxsize=4096)
-def readings_of(ch: str) -> frozenset[str]:
+def toned_readings(ch: str) -> frozenset[str]:
+    """The readings pypinyin knows for ``ch``, with tone marks (``pinyin.readings_of``
+    adds their toneless forms too)."""
     found: set[str] = set()
     for group in pinyin(ch, heteronym=True, style=Style.TONE, errors="ignore"):
         found.update(r.lower() for r in group)
@@ -59,7 +60,7 @@ def readings_of(ch: str) -> frozenset[str]:
 @functools.cache
 def read_as(options: str, reading: str) -> str:
     """The characters of ``options`` (those of one lead byte) with ``reading``."""
-    return "".join(c for c in options if reading in readings_of(c))
+    return "".join(c for c in options if reading in toned_readings(c))
 
 
 def reading_after(text: str, end: int) -> str | None:

@@ -66,7 +66,7 @@ from .lost_characters import (
     paragraph_without_annotations,
     read_as,
     reading_after,
-    readings_of,
+    toned_readings,
 )
 
 _WORD_BONUS = 0.5  # per pair that is a listed word or recurs in the article
@@ -234,9 +234,9 @@ def _best_run(tables: Tables, text: str, start: int, context: str, lenient: bool
         gain -= _word_bonus(tables, run.body, ctx, text)
         reading = reading_after(text, run.end)
         if reading is not None and run.last_lead is None:
-            if reading in readings_of(run.recovered[-1:]):
+            if reading in toned_readings(run.recovered[-1:]):
                 gain += _READING_BONUS
-            elif reading in readings_of(run.body[-1:]):
+            elif reading in toned_readings(run.body[-1:]):
                 gain -= _READING_BONUS
         scored = replace(run, gain=gain)
         if _acceptable(tables, scored, lenient) and (best is None or gain > best.gain):

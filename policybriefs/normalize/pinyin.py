@@ -16,26 +16,28 @@ from pypinyin import Style, pinyin
 from ..models import LOST_MARK, Edit, new_edit
 from .edits import rewrite
 
-_PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# Regex class contents: the letters a reading is written in, and its tone marks.
+PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # "(", a syllable (spaces tolerated before ")"), ")", after a character. The
 # character is a look-behind so the scan starts at "(", not at every hanzi.
 _ANNOTATED = re.compile(
-    rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)\s*[)）]"
+    rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s?([{PINYIN_LETTERS}]{{1,7}}[1-5]?)\s*[)）]"
 )
 # The base character and "(" swallowed by mojibake: "?yún)" or "□yún)".
 # (Look-behinds come after the first character of each pattern so the scan
 # tests one character class per position, not an assertion.)
 _ORPHAN_AFTER = ("?", "？", LOST_MARK, "\ufffd")
 _ORPHAN = re.compile(
-    rf"([{_PINYIN_LETTERS}](?<=[?？{LOST_MARK}\ufffd].)[{_PINYIN_LETTERS}]{{0,6}})\s?[)）]"
+    rf"([{PINYIN_LETTERS}](?<=[?？{LOST_MARK}\ufffd].)[{PINYIN_LETTERS}]{{0,6}})\s?[)）]"
 )
 # A toned syllable in parentheses after a character that is not Chinese: its
 # base was broken by mojibake ("B(yǎng)"). After a Chinese character, the
 # reading check above decides.
 _STRAY = re.compile(
-    rf"[(（](?<![\u3400-\u9fff\uf900-\ufaff][(（])\s?([{_PINYIN_LETTERS}]{{1,7}})\s*[)）]"
+    rf"[(（](?<![\u3400-\u9fff\uf900-\ufaff][(（])\s?([{PINYIN_LETTERS}]{{1,7}})\s*[)）]"
 )
-_TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+_TONE_MARKS = set(TONE_MARKS)
 
 
 def _fold(reading: str) -> str:
