@@ -58,7 +58,7 @@ class BuildReport:
     unchanged: bool = False  # nothing was built: the inputs and the site were as last time
 
 
-def replace_report(saved: dict[str, Any], *, seconds: float) -> BuildReport:
+def saved_report(saved: dict[str, Any], *, seconds: float) -> BuildReport:
     """The report of an earlier build, read back from its record."""
     return BuildReport(
         briefs=int(saved.get("briefs", 0)),
@@ -163,16 +163,17 @@ def _build(
     started = time.perf_counter()
     # Everything the site is made from. When none of it changed and the last
     # site is still in place, there is nothing to do but say so.
+    templates = tree_fingerprint(templates_dir)
     inputs = digest(
         tool_fingerprint(),
-        tree_fingerprint(templates_dir),
+        templates,
         tree_fingerprint(content_dir, skip_hidden=True),
         base_url,
         search,
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
-        return replace_report(last, seconds=time.perf_counter() - started)
+        return saved_report(last, seconds=time.perf_counter() - started)
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
     gazetteer = load_gazetteer()
 
@@ -202,9 +203,7 @@ def _build(
         config.traditional_variant, protected, [p for b in briefs for p in b.article.paragraphs]
     )
     env = make_environment(templates_dir)
-    build_key = digest(
-        tool_fingerprint(), tree_fingerprint(templates_dir), repr(config), sorted(protected.items())
-    )
+    build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
     pages = [replace(p, key=digest(build_key, p.key)) if p.key else p for p in pages]
     previous = load_manifest(cache.root, out_dir)
 

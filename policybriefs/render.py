@@ -72,25 +72,24 @@ class _StandIn(str):
 # the scripts; each script's page is then made by putting its values in. The
 # templates say what differs only through these variables, and wrap markup for
 # the Simplified page alone in simplified_only … end_simplified_only.
+_FILLED = (
+    "script",
+    "other_script",
+    "other_script_url",
+    "site_root",
+    "script_prefix",
+    "og_locale",
+    "switch_label",
+)
 _STAND_INS = {
     name: _StandIn(chr(0xE000 + k))
-    for k, name in enumerate(
-        (
-            "script",
-            "other_script",
-            "other_script_url",
-            "site_root",
-            "script_prefix",
-            "og_locale",
-            "switch_label",
-            "simplified_only",
-            "end_simplified_only",
-        )
-    )
+    for k, name in enumerate((*_FILLED, "simplified_only", "end_simplified_only"))
 }
-_STAND_IN = re.compile("[\ue000-\ue006]")
-_ANY_STAND_IN = re.compile("[\ue000-\ue008]")
-_SIMPLIFIED_ONLY = re.compile("\ue007(.*?)\ue008", re.DOTALL)
+_STAND_IN = re.compile(f"[{''.join(_STAND_INS[name] for name in _FILLED)}]")
+_ANY_STAND_IN = re.compile(f"[{''.join(_STAND_INS.values())}]")
+_SIMPLIFIED_ONLY = re.compile(
+    f"{_STAND_INS['simplified_only']}(.*?){_STAND_INS['end_simplified_only']}", re.DOTALL
+)
 
 
 def _keep_stand_ins_ours(value: object) -> object:

@@ -70,6 +70,15 @@ def _remove_in_background(folder: Path) -> None:
     os.waitpid(pid, 0)  # the intermediate child exits at once; the grandchild is orphaned
 
 
+def _link_or_copy(previous: str, target: str) -> None:
+    try:
+        os.link(previous, target)
+    except FileNotFoundError:
+        raise  # no such file, or no such folder yet: the caller decides
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(previous, target)
+
+
 class SiteWriter:
     """The one place output is written: claim paths, write or reuse files, then swap."""
 
@@ -126,24 +135,15 @@ class SiteWriter:
         previous = os.path.join(self._out, path)
         target = os.path.join(self._staging, path)
         try:
-            os.link(previous, target)
+            _link_or_copy(previous, target)
         except FileNotFoundError:
             if not os.path.isfile(previous):
                 return False
             folder = os.path.dirname(target)
             os.makedirs(folder, exist_ok=True)
             self._dirs.add(Path(folder))
-            self._link_or_copy(previous, target)
-        except OSError:
-            shutil.copy2(previous, target)
+            _link_or_copy(previous, target)
         return True
-
-    @staticmethod
-    def _link_or_copy(previous: str, target: str) -> None:
-        try:
-            os.link(previous, target)
-        except OSError:  # another file system, or links not allowed
-            shutil.copy2(previous, target)
 
     def commit(self, before_swap: Callable[[Path], None] | None = None, site: str = "") -> None:
         """``before_swap(staging)`` may add to the new site first (the search index);
