@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
@@ -61,7 +61,7 @@ class Catalog:
     series: tuple[SeriesEntry, ...]
     projects: tuple[ProjectEntry, ...]
     first_promised: dict[tuple[str, int], tuple[str, str]]  # (brief, index) → (brief, text)
-    by_slug: dict[str, Brief] = field(default_factory=dict)
+    by_slug: dict[str, Brief]
 
     def brief(self, slug: str) -> Brief:
         return self.by_slug[slug]

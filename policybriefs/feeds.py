@@ -178,7 +178,7 @@ def feed_files(
             fallback,
         )
     ]
-    by_slug = {b.slug: b for b in catalog.briefs}
+    by_slug = catalog.by_slug
     for city in catalog.cities:
         briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug][:FEED_ENTRIES]
         files.append(

@@ -52,7 +52,7 @@ def _links(catalog: Catalog, static_pages: Sequence[StaticPage]) -> dict[str, ob
         "official_slugs": {o.name: o.slug for o in catalog.officials},
         "series_slugs": {s.name: s.slug for s in catalog.series},
         "project_slugs": {p.name: p.slug for p in catalog.projects},
-        "briefs_by_slug": {b.slug: b for b in catalog.briefs},
+        "briefs_by_slug": catalog.by_slug,
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
         "static_pages": [(p.slug, p.title) for p in static_pages],
