@@ -194,8 +194,9 @@ def test_killed_build_leaves_the_previous_site(content_dir: Path, tmp_path: Path
     out = tmp_path / "site"
     build(content_dir, out, ROOT / "templates", jobs=1)
     before = _snapshot(out)
-    # Enough articles that the build is still running when it is killed.
-    for n in range(80):
+    # Enough articles that the build has not reached its swap when it is killed
+    # (80 were once enough; a faster build swapped within 3.5 s now and then).
+    for n in range(240):
         copy_seed(content_dir, f"copy-{n:02d}.txt")
     for delay in (0.5, 2.0, 3.5):
         process = subprocess.Popen(
