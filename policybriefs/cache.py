@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Brief
-from .write import MARKER
+from .write import manifest_bytes, read_manifest_bytes, read_marker, spare_path
 
 _LIBRARIES = ("opencc", "pypinyin", "jinja2", "markdown", "nh3", "charset-normalizer")
 CACHE_FORMAT = "1"
@@ -130,30 +130,53 @@ def digest(*parts: object) -> str:
     return hasher.hexdigest()
 
 
-def _manifest_path(cache_root: Path, out_dir: Path) -> Path:
+def _record_path(cache_root: Path, out_dir: Path) -> Path:
     return cache_root / "manifests" / f"{digest(str(out_dir.absolute()))}.json"
+
+
+def _pages_path(cache_root: Path, out_dir: Path, site: str) -> Path:
+    return _record_path(cache_root, out_dir).with_suffix(f".{site}.pages")
+
+
+def _read_record(cache_root: Path, out_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_record_path(cache_root, out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _last_build(cache_root: Path, out_dir: Path) -> dict[str, Any]:
     """The record of the last build into ``out_dir``, if that site is still there.
 
-    The record names the site it describes by the digest of its page keys,
+    The record names the site it describes by the digest of its files' keys,
     which the site's marker file also holds; a site replaced since is not trusted.
     """
+    data = _read_record(cache_root, out_dir)
+    marker = read_marker(out_dir)
+    return data if marker and data.get("site") == marker else {}
+
+
+def _site_pages(cache_root: Path, out_dir: Path, site: object, folder: Path) -> dict[str, str]:
+    """The manifest of the site in ``folder``, if it is the one named ``site``."""
+    if not isinstance(site, str) or not site or read_marker(folder) != site:
+        return {}
     try:
-        data = json.loads(_manifest_path(cache_root, out_dir).read_text(encoding="utf-8"))
-        marker = (out_dir / MARKER).read_text(encoding="utf-8").strip()
-    except (OSError, ValueError):
+        data = _pages_path(cache_root, out_dir, site).read_bytes()
+    except OSError:
         return {}
-    if not isinstance(data, dict) or data.get("site") != marker or not marker:
+    if hashlib.sha256(data).hexdigest() != site:  # damaged: trust none of it
         return {}
-    return data
+    return read_manifest_bytes(data)
 
 
-def load_manifest(cache_root: Path, out_dir: Path) -> dict[str, str]:
-    """The keys of the pages of the last build into ``out_dir`` (empty if none can be trusted)."""
-    pages = _last_build(cache_root, out_dir).get("pages")
-    return dict(pages) if isinstance(pages, dict) else {}
+def load_manifests(cache_root: Path, out_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The keys of the files of the live site in ``out_dir`` and of its spare (the
+    site before it), each empty when it cannot be trusted."""
+    data = _read_record(cache_root, out_dir)
+    live = _site_pages(cache_root, out_dir, data.get("site"), out_dir)
+    spare = _site_pages(cache_root, out_dir, data.get("spare"), spare_path(out_dir))
+    return live, spare
 
 
 def unchanged_build(cache_root: Path, out_dir: Path, inputs: str) -> dict[str, Any] | None:
@@ -166,8 +189,10 @@ def unchanged_build(cache_root: Path, out_dir: Path, inputs: str) -> dict[str, A
     return report
 
 
-def site_id(manifest: dict[str, str]) -> str:
-    return digest(sorted(manifest.items()))
+def _write_atomically(target: Path, data: bytes) -> None:
+    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 def save_manifest(
@@ -175,13 +200,18 @@ def save_manifest(
     out_dir: Path,
     manifest: dict[str, str],
     *,
+    site: str,
     inputs: str = "",
     report: dict[str, Any] | None = None,
 ) -> None:
-    """Record the build: its pages' keys, and what it was made from and reported."""
-    target = _manifest_path(cache_root, out_dir)
+    """Record the build of site ``site``: its files' keys, what it was made from and
+    what it reported. The site it replaced is now the spare: its record is kept."""
+    target = _record_path(cache_root, out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = {"site": site_id(manifest), "pages": manifest, "inputs": inputs, "report": report}
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, target)
+    spare = _read_record(cache_root, out_dir).get("site", "")
+    _write_atomically(_pages_path(cache_root, out_dir, site), manifest_bytes(manifest))
+    data = {"site": site, "spare": spare, "inputs": inputs, "report": report}
+    _write_atomically(target, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    for old in target.parent.glob(f"{target.stem}.*.pages"):
+        if old.name.split(".")[1] not in (site, spare):
+            old.unlink(missing_ok=True)

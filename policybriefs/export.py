@@ -95,20 +95,15 @@ def export_into(
     catalog: Catalog,
     keys: Mapping[str, str],
     cache: BriefCache,
-    previous: Mapping[str, str],
     jobs: int,
-) -> dict[str, str]:
+) -> None:
     """One JSON file per brief, from the full brief in the cache; reused when unchanged."""
-    manifest: dict[str, str] = {}
     todo: list[tuple[str, str]] = []
     for brief in catalog.briefs:
         path = f"data/{brief.slug}.json"
-        writer.claim(path)
-        key = f"json:{keys[brief.slug]}"
-        manifest[path] = key
-        if previous.get(path) == key and writer.reuse(path):
-            continue
-        todo.append((path, keys[brief.slug]))
+        writer.claim(path, f"json:{keys[brief.slug]}")
+        if not writer.place(path):
+            todo.append((path, keys[brief.slug]))
 
     def write_slice(part: Sequence[tuple[str, str]]) -> None:
         for path, key in part:
@@ -118,7 +113,6 @@ def export_into(
             writer.write(path, _json(brief_record(full)))
 
     run_in_forks(write_slice, todo, jobs)
-    return manifest
 
 
 def export_indexes(catalog: Catalog) -> list[OutputFile]:

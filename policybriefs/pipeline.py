@@ -14,9 +14,8 @@ from .articles import ArticleResult, default_jobs, process_articles
 from .cache import (
     BriefCache,
     digest,
-    load_manifest,
+    load_manifests,
     save_manifest,
-    site_id,
     tool_fingerprint,
     tree_fingerprint,
     unchanged_build,
@@ -145,6 +144,7 @@ def build(
             search=search,
             base_url=base_url,
             jobs=jobs or default_jobs(),
+            keep_spare=cache_dir is not None,
         )
 
 
@@ -158,6 +158,7 @@ def _build(
     search: bool,
     base_url: str | None,
     jobs: int,
+    keep_spare: bool,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -204,8 +205,9 @@ def _build(
     )
     env = make_environment(templates_dir)
     build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
-    pages = [replace(p, key=digest(build_key, p.key)) if p.key else p for p in pages]
-    previous = load_manifest(cache.root, out_dir)
+    # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
+    pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
+    previous, spare = load_manifests(cache.root, out_dir)
 
     # A brief's page and its repair report come one after the other in a
     # worker's share: the brief is read from the cache and digested once.
@@ -223,20 +225,14 @@ def _build(
             "lost": lost_edits(brief),
         }
 
-    with SiteWriter(out_dir) as writer:
+    with SiteWriter(out_dir, previous=previous, spare=spare, keep_spare=keep_spare) as writer:
         progress(f"render: {len(pages)} page(s) in 2 scripts")
-        manifest, rendered = render_into(
-            writer,
-            env,
-            pages,
-            config,
-            traditional,
-            full_brief=full_brief,
-            previous=previous,
-            jobs=jobs,
+        rendered = render_into(
+            writer, env, pages, config, traditional, full_brief=full_brief, jobs=jobs
         )
-        manifest.update(export_into(writer, catalog, keys, cache, previous, jobs))
-        small = writer.write_files(
+        export_into(writer, catalog, keys, cache, jobs)
+        placed = len(writer.manifest) - rendered
+        writer.write_files(
             [
                 *export_indexes(catalog),
                 *static_files(templates_dir),
@@ -246,13 +242,15 @@ def _build(
         if note := base_url_note(config):
             progress(note)
         progress(
-            f"write: {len(manifest) + small} file(s) to {out_dir} "
-            f"({rendered} page(s) rendered, {len(manifest) - rendered} reused or exported)"
+            f"write: {len(writer.manifest)} file(s) to {out_dir} "
+            f"({rendered} page(s) rendered, {placed} reused or exported)"
         )
-        writer.commit(before_swap=search_hook(progress) if search else None, site=site_id(manifest))
+        site = writer.commit(before_swap=search_hook(progress) if search else None)
     report.briefs = len(briefs)
     report.pages = len(pages)
-    report.files = len(manifest) + small
-    save_manifest(cache.root, out_dir, manifest, inputs=inputs, report=asdict(report))
+    report.files = len(writer.manifest)
+    save_manifest(
+        cache.root, out_dir, writer.manifest, site=site, inputs=inputs, report=asdict(report)
+    )
     report.seconds = time.perf_counter() - started
     return report

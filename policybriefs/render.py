@@ -171,28 +171,23 @@ def render_into(
     traditional: ScriptConverter,
     *,
     full_brief: FullBriefContext,
-    previous: Mapping[str, str],
     jobs: int,
-) -> tuple[dict[str, str], int]:
+) -> int:
     """Render every page in both scripts into the writer's staging folder.
 
-    A page whose key equals the one recorded for the same path in ``previous``
-    is linked from the last build instead. Pages to render are split among
-    ``jobs`` forked processes, which write their own files. Returns the new
-    manifest (path → key) and how many pages were rendered.
+    Each page is claimed with its key per script; one the writer can put in
+    place from an earlier build is not rendered. Pages to render are split among
+    ``jobs`` forked processes, which write their own files. Returns how many
+    pages were rendered.
     """
-    manifest: dict[str, str] = {}
     todo: list[tuple[PageSpec, list[tuple[str, str]]]] = []
     for spec in specs:
         needed: list[tuple[str, str]] = []
         for script in SCRIPTS:
             path = script_root(script) + spec.path
-            writer.claim(path)
-            key = f"{script}:{spec.key}" if spec.key else ""
-            manifest[path] = key
-            if key and previous.get(path) == key and writer.reuse(path):
-                continue
-            needed.append((script, path))
+            writer.claim(path, f"{script}:{spec.key}" if spec.key else "")
+            if not writer.place(path):
+                needed.append((script, path))
         if needed:
             todo.append((spec, needed))
 
@@ -205,7 +200,7 @@ def render_into(
                 writer.write(path, page)
 
     run_in_forks(render_slice, todo, jobs)
-    return manifest, sum(len(needed) for _, needed in todo)
+    return sum(len(needed) for _, needed in todo)
 
 
 T = TypeVar("T")

@@ -2,20 +2,30 @@
 
 Every output path is claimed here first: no two files may claim one path
 (compared case-insensitively, as a Mac or Windows checkout would), and no
-path may leave the output folder. Files are written into a fresh folder
+path may leave the output folder. Files are written into a staging folder
 beside the output, which replaces it in one step at the end. A build killed
-at any point leaves the previous site as it was. A page unchanged since the
-last build is hard-linked from the previous site instead of written again.
+at any point leaves the previous site as it was.
+
+A rebuild should cost what changed, not what the site holds. The site that a
+swap retires is kept beside the output as the *spare*; the next build takes
+it as its staging folder and only brings it up to date: a file whose key is
+the one the spare was built with stays where it is, a file unchanged since
+the last build is hard-linked from it, and only the rest is rendered. Making
+the tens of thousands of folders of a fresh staging tree was half of a
+one-article rebuild. Files are never changed in place (unchanged ones are
+hard links shared with the live site): a file to replace is unlinked first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import hashlib
 import os
 import shutil
 import sys
-import tempfile
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -26,6 +36,32 @@ MARKER = ".policybriefs-site"
 
 class DuplicateOutputError(Exception):
     pass
+
+
+def spare_path(out_dir: Path) -> Path:
+    """Where the site retired by the last swap is kept for the next build."""
+    return out_dir.absolute().parent / f".{out_dir.absolute().name}.spare"
+
+
+def manifest_bytes(manifest: Mapping[str, str]) -> bytes:
+    """A site's manifest (path → key, one per line) as stored in the cache."""
+    return "".join(f"{path}\t{key}\n" for path, key in manifest.items()).encode("utf-8")
+
+
+def read_manifest_bytes(data: bytes) -> dict[str, str]:
+    return dict(line.split("\t", 1) for line in data.decode("utf-8").splitlines())
+
+
+def site_id(manifest: Mapping[str, str]) -> str:
+    """Names a site by its files and their keys; its marker file holds it."""
+    return hashlib.sha256(manifest_bytes(manifest)).hexdigest()
+
+
+def read_marker(folder: Path) -> str:
+    try:
+        return (folder / MARKER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -55,34 +91,78 @@ def _looks_like_ours(out_dir: Path) -> bool:
     return not out_dir.exists() or not any(out_dir.iterdir()) or (out_dir / MARKER).exists()
 
 
-def _remove_in_background(folder: Path) -> None:
-    """Delete the retired site without making the build wait for it (thousands of files)."""
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def _remove_in_background(folder: Path, *, rename: bool = True) -> None:
+    """Delete a retired tree without making the build wait for it (thousands of files)."""
+    if not folder.exists():
+        return
+    doomed = folder
+    if rename:  # first, so the name is free at once and nothing mistakes it for a site
+        doomed = folder.parent / f"{folder.name}.doomed-{os.getpid()}-{time.monotonic_ns()}"
+        os.rename(folder, doomed)
     if not hasattr(os, "fork"):
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(doomed, ignore_errors=True)
         return
     pid = os.fork()
     if pid == 0:  # the child: detach, delete, leave without running the parent's cleanup
         try:
             if os.fork() == 0:
-                shutil.rmtree(folder, ignore_errors=True)
+                shutil.rmtree(doomed, ignore_errors=True)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)  # the intermediate child exits at once; the grandchild is orphaned
 
 
+def _remove_abandoned(out_dir: Path) -> None:
+    """What killed builds left beside the site: staging folders and retired sites
+    (named with the build's process id, so a live build's are left alone), and
+    trees whose deletion may not have finished (deleted again, in the background)."""
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
+        if not leftover.is_dir():
+            continue
+        if ".doomed-" in leftover.name:
+            _remove_in_background(leftover, rename=False)
+            continue
+        kind, _, pid = leftover.name.rpartition("-")
+        if kind.endswith((".new", ".old")) and pid.isdigit() and not _pid_alive(int(pid)):
+            _remove_in_background(leftover)
+
+
 def _link_or_copy(previous: str, target: str) -> None:
     try:
         os.link(previous, target)
-    except FileNotFoundError:
-        raise  # no such file, or no such folder yet: the caller decides
+    except (FileNotFoundError, FileExistsError):
+        raise  # no such file or folder yet: the caller decides; never copy over a file
     except OSError:  # another file system, or links not allowed
         shutil.copy2(previous, target)
 
 
 class SiteWriter:
-    """The one place output is written: claim paths, write or reuse files, then swap."""
+    """The one place output is written: claim paths with their keys, place or write
+    files, then swap. The claimed paths and keys are the new site's ``manifest``.
 
-    def __init__(self, out_dir: Path):
+    ``previous`` holds the keys of the live site's files and ``spare`` those of the
+    spare's (empty when unknown); ``keep_spare`` keeps the retired site as the next
+    build's spare, which is only worth it when the manifests are kept too.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        previous: Mapping[str, str] | None = None,
+        spare: Mapping[str, str] | None = None,
+        keep_spare: bool = False,
+    ):
         self.out_dir = out_dir.absolute()
         recover_interrupted(self.out_dir)
         if not _looks_like_ours(self.out_dir):
@@ -91,32 +171,79 @@ class SiteWriter:
                 "refusing to replace it"
             )
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent)
-        )
+        _remove_abandoned(self.out_dir)
+        self.keep_spare = keep_spare
+        self.manifest: dict[str, str] = {}
+        self._previous = previous or {}
         self._claimed: set[str] = set()
         self._dirs: set[Path] = set()
+        self.staging = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
+        if self.staging.exists():  # this process's own, from an earlier build that failed
+            shutil.rmtree(self.staging)
+        self._spare = self._adopt_spare(spare or {})
+        if not self._spare:
+            self.staging.mkdir()
         self._out, self._staging = str(self.out_dir), str(self.staging)
 
-    def claim(self, path: str) -> None:
+    def _adopt_spare(self, spare: Mapping[str, str]) -> Mapping[str, str]:
+        """Take the spare as the staging folder if its manifest is known; else drop it."""
+        folder = spare_path(self.out_dir)
+        if not folder.is_dir():
+            return {}
+        if not spare or read_marker(folder) != site_id(spare) or not self.keep_spare:
+            _remove_in_background(folder)
+            return {}
+        os.rename(folder, self.staging)
+        (self.staging / MARKER).unlink()  # no longer the site it named
+        # Whatever the spare's manifest does not account for (a search index) goes.
+        tops = {path.split("/", 1)[0] for path in spare}
+        for entry in os.scandir(self.staging):
+            if entry.name not in tops:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+        return spare
+
+    def claim(self, path: str, key: str = "") -> None:
+        """Claim ``path`` for the new site; ``key`` names its content ("" : none, never reused)."""
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
             raise ValueError(f"unsafe output path {path!r}")
-        folded = pure.as_posix().lower()
+        folded = path.lower()
         if folded in self._claimed:
             raise DuplicateOutputError(f"two pages would be written to {path!r}")
-        self._claimed.add(folded)
+        self._claimed.add(path if folded == path else folded)
+        self.manifest[path] = key
+
+    def place(self, path: str) -> bool:
+        """Put a claimed file in place without making it: True when the spare already
+        holds it with the same key, or the live site does and it is linked from
+        there; False when it must be written."""
+        key = self.manifest[path]
+        if not key:
+            return False
+        if self._spare.get(path) == key:
+            return True
+        return self._previous.get(path) == key and self._reuse(path)
 
     def _target(self, path: str) -> Path:
         target = self.staging / path
-        if target.parent not in self._dirs:
+        if path in self._spare:
+            target.unlink(missing_ok=True)  # may be a link shared with the live site
+        elif target.parent not in self._dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
         return target
 
     def write(self, path: str, content: bytes) -> None:
         """Write a claimed file (workers call this for the paths they were given)."""
-        self._target(path).write_bytes(content)
+        try:
+            self._target(path).write_bytes(content)
+        except FileNotFoundError:  # a folder the spare no longer had
+            target = self.staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
     def write_files(self, files: Iterable[OutputFile]) -> int:
         count = 0
@@ -126,14 +253,17 @@ class SiteWriter:
             count += 1
         return count
 
-    def reuse(self, path: str) -> bool:
-        """Link the previous build's file into the new site; False when there is none.
+    def _reuse(self, path: str) -> bool:
+        """Link the live site's file into the new site; False when there is none.
 
-        A rebuild links every unchanged file: plain strings and one ``link``
-        call in the common case, the folder made only when the link finds none.
+        Plain strings and one ``link`` call in the common case; the folder is
+        made only when the link finds none.
         """
         previous = os.path.join(self._out, path)
         target = os.path.join(self._staging, path)
+        if path in self._spare:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
         try:
             _link_or_copy(previous, target)
         except FileNotFoundError:
@@ -145,22 +275,47 @@ class SiteWriter:
             _link_or_copy(previous, target)
         return True
 
-    def commit(self, before_swap: Callable[[Path], None] | None = None, site: str = "") -> None:
+    def _remove_unclaimed(self) -> None:
+        """Files of the spare the new site does not have, and folders left empty."""
+        for path in self._spare:
+            if path in self.manifest:
+                continue
+            target = self.staging / path
+            target.unlink(missing_ok=True)
+            for folder in target.parents:
+                if folder == self.staging:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty (or already gone): its parents are not either
+                    break
+
+    def commit(self, before_swap: Callable[[Path], None] | None = None) -> str:
         """``before_swap(staging)`` may add to the new site first (the search index);
-        if it raises, the old site stays as it was. ``site`` names the build in the
-        marker file, so the next build knows which pages it may reuse."""
+        if it raises, the old site stays as it was. Returns the new site's id, which
+        its marker file holds, so the next build knows which files it may reuse."""
+        self._remove_unclaimed()
         if before_swap is not None:
             before_swap(self.staging)
+        site = site_id(self.manifest)
         (self.staging / MARKER).write_text(site, encoding="utf-8")
         os.chmod(self.staging, 0o755)
         if self.out_dir.exists() and _exchange(self.staging, self.out_dir):
-            retired = self.staging  # after the swap, staging holds the old site
-        else:
+            retired: Path | None = self.staging  # after the swap, staging holds the old site
+        elif self.out_dir.exists():
             retired = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
-            if self.out_dir.exists():
-                os.rename(self.out_dir, retired)
+            os.rename(self.out_dir, retired)
             os.rename(self.staging, self.out_dir)
-        _remove_in_background(retired)
+        else:
+            retired = None
+            os.rename(self.staging, self.out_dir)
+        if retired is not None:
+            if self.keep_spare and (retired / MARKER).exists():
+                _remove_in_background(spare_path(self.out_dir))
+                os.rename(retired, spare_path(self.out_dir))
+            else:
+                _remove_in_background(retired)
+        return site
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -281,3 +281,42 @@ def test_light_briefs_are_cached_beside_their_full_briefs(
     snapshot.pop(".policybriefs-site")
     clean.pop(".policybriefs-site")
     assert snapshot == clean
+
+
+def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """From the third build on, the staging folder is the site retired two builds
+    ago, updated in place; each result must still be exactly a clean build."""
+    _content(content_dir)
+    out, cache = tmp_path / "inc", tmp_path / "cache"
+    seed = content_dir / "seed.txt"
+    original = seed.read_bytes()
+
+    def edit_seed() -> None:
+        text = seed.read_text(encoding="utf-8")
+        seed.write_text(text.replace("龍巖新機場", "龍巖新機場二期", 1), encoding="utf-8")
+
+    def drop_chengyu() -> None:
+        (content_dir / "chengyu-2022.txt").unlink()
+        (content_dir / "chengyu-2022.toml").unlink()
+
+    steps = [
+        lambda: None,
+        edit_seed,
+        drop_chengyu,
+        lambda: seed.write_bytes(original),
+        lambda: copy_seed(content_dir, "extra.txt"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        lines: list[str] = []
+        build(content_dir, out, ROOT / "templates", lines.append, cache_dir=cache, jobs=2)
+        if n >= 2:
+            assert (tmp_path / ".inc.spare").is_dir()
+        clean = tmp_path / f"clean-{n}"
+        build(content_dir, clean, ROOT / "templates", jobs=1)
+        inc_files, clean_files = _snapshot(out), _snapshot(clean)
+        assert inc_files.pop(".policybriefs-site") and clean_files.pop(".policybriefs-site")
+        assert inc_files.keys() == clean_files.keys(), f"after step {n}"
+        assert [k for k in inc_files if inc_files[k] != clean_files[k]] == [], f"after step {n}"

@@ -1,0 +1,151 @@
+"""The site writer: claims, atomic swaps, and the spare kept for the next build."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from policybriefs.write import (
+    MARKER,
+    DuplicateOutputError,
+    SiteWriter,
+    read_marker,
+    site_id,
+    spare_path,
+)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
+
+
+def _build(
+    out: Path,
+    files: dict[str, tuple[str, bytes]],
+    previous: dict[str, str],
+    spare: dict[str, str],
+) -> tuple[dict[str, str], list[str]]:
+    """One build of ``files`` (path → (key, content)); returns its manifest and what it wrote."""
+    written: list[str] = []
+    with SiteWriter(out, previous=previous, spare=spare, keep_spare=True) as writer:
+        for path, (key, content) in files.items():
+            writer.claim(path, key)
+            if not writer.place(path):
+                writer.write(path, content)
+                written.append(path)
+        writer.commit()
+    return dict(writer.manifest), written
+
+
+def test_claims_refuse_unsafe_and_duplicate_paths(tmp_path: Path) -> None:
+    with SiteWriter(tmp_path / "site") as writer:
+        for unsafe in ("../x.html", "/etc/passwd", "a\\b.html", ""):
+            with pytest.raises(ValueError, match="unsafe"):
+                writer.claim(unsafe)
+        writer.claim("Cities/index.html")
+        with pytest.raises(DuplicateOutputError):
+            writer.claim("cities/INDEX.html")
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [
+        # (key, content) per path, one dict per build
+        [
+            {"a/index.html": ("1", b"a1"), "b/index.html": ("1", b"b1")},
+            {"a/index.html": ("2", b"a2"), "b/index.html": ("1", b"b1")},
+            {"a/index.html": ("2", b"a2"), "b/index.html": ("2", b"b2")},
+            {"a/index.html": ("3", b"a3"), "c/d/index.html": ("1", b"c1")},
+        ],
+        [
+            {"x.html": ("1", b"x1"), "gone/deep/page.html": ("1", b"g")},
+            {"x.html": ("1", b"x1")},
+            {"x.html": ("2", b"x2"), "gone/deep/page.html": ("1", b"g")},
+            {"x.html": ("", b"unkeyed"), "new/index.html": ("1", b"n")},
+        ],
+    ],
+)
+def test_every_build_through_the_spare_equals_its_files(
+    tmp_path: Path, sequence: list[dict[str, tuple[str, bytes]]]
+) -> None:
+    out = tmp_path / "site"
+    previous: dict[str, str] = {}
+    spare: dict[str, str] = {}
+    for files in sequence:
+        manifest, _ = _build(out, files, previous, spare)
+        assert _tree(out) == {path: content for path, (_, content) in files.items()}
+        assert read_marker(out) == site_id(manifest)
+        previous, spare = manifest, previous
+    # Folders emptied by a removed page go too.
+    assert (out / "gone").exists() == any(path.startswith("gone/") for path in sequence[-1])
+
+
+def test_a_file_kept_by_key_is_not_written_and_live_files_are_never_changed(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "site"
+    first = {"same/index.html": ("1", b"same"), "page/index.html": ("1", b"v1")}
+    m1, _ = _build(out, first, {}, {})
+    second = {"same/index.html": ("1", b"same"), "page/index.html": ("2", b"v2")}
+    m2, written = _build(out, second, m1, {})
+    assert written == ["page/index.html"]
+    assert spare_path(out).is_dir()  # the first site, kept for the next build
+    live_inode = (out / "same/index.html").stat().st_ino
+    # Third build: the spare (first site) is brought up to date in place.
+    third = {"same/index.html": ("1", b"same"), "page/index.html": ("3", b"v3")}
+    _, written = _build(out, third, m2, m1)
+    assert written == ["page/index.html"]
+    assert (out / "same/index.html").stat().st_ino == live_inode  # kept, shared, untouched
+    assert (out / "page/index.html").read_bytes() == b"v3"
+    # The site retired by that swap (the second) is the new spare, and still whole:
+    # writing v3 unlinked the spare's file rather than writing into a shared one.
+    assert (spare_path(out) / "page/index.html").read_bytes() == b"v2"
+    assert (spare_path(out) / "same/index.html").read_bytes() == b"same"
+
+
+def test_a_spare_that_does_not_match_its_manifest_is_dropped(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    m1, _ = _build(out, {"p.html": ("1", b"one"), "q.html": ("1", b"q")}, {}, {})
+    m2, _ = _build(out, {"p.html": ("2", b"two"), "q.html": ("1", b"q")}, m1, {})
+    (spare_path(out) / "p.html").write_bytes(b"tampered")
+    (spare_path(out) / MARKER).write_text("another site", encoding="utf-8")
+    _, written = _build(out, {"p.html": ("1", b"one"), "q.html": ("1", b"q")}, m2, m1)
+    assert sorted(written) == ["p.html"]  # rendered again, not taken from the spare
+    assert _tree(out) == {"p.html": b"one", "q.html": b"q"}
+
+
+def test_what_the_spare_holds_beyond_its_manifest_is_removed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    m1, _ = _build(out, {"p.html": ("1", b"one")}, {}, {})
+    m2, _ = _build(out, {"p.html": ("2", b"two")}, m1, {})
+    (spare_path(out) / "pagefind").mkdir()
+    (spare_path(out) / "pagefind" / "index.js").write_bytes(b"old index")
+    _build(out, {"p.html": ("3", b"three")}, m2, m1)
+    assert _tree(out) == {"p.html": b"three"}
+
+
+def test_leftovers_of_killed_builds_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _build(out, {"p.html": ("1", b"one")}, {}, {})
+    dead = os.fork()
+    if dead == 0:
+        os._exit(0)
+    os.waitpid(dead, 0)
+    abandoned = tmp_path / f".site.new-{dead}"
+    (abandoned / "briefs").mkdir(parents=True)
+    mine = tmp_path / f".site.new-{os.getppid()}"  # a live process's: left alone
+    mine.mkdir()
+    _build(out, {"p.html": ("2", b"two")}, {}, {})
+    for _ in range(100):  # deleted in the background
+        if not any(p.name.startswith(f".site.new-{dead}") for p in tmp_path.iterdir()):
+            break
+        time.sleep(0.05)
+    assert not any(p.name.startswith(f".site.new-{dead}") for p in tmp_path.iterdir())
+    assert mine.is_dir()
