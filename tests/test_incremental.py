@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -301,7 +302,7 @@ def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
         (content_dir / "chengyu-2022.txt").unlink()
         (content_dir / "chengyu-2022.toml").unlink()
 
-    steps = [
+    steps: list[Callable[[], object]] = [
         lambda: None,
         edit_seed,
         drop_chengyu,
