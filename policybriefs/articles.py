@@ -12,7 +12,7 @@ import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -33,6 +33,9 @@ class ArticleResult:
     key: str
     brief: Brief | None  # light: no edits, no original lines
     error: str | None
+    # A worker hands back the light brief as its pickle, read from the cache as
+    # it is: unpickled once, in the main process, not also in the worker.
+    light_pickle: bytes | None = None
 
 
 def lighten(brief: Brief) -> Brief:
@@ -41,6 +44,7 @@ def lighten(brief: Brief) -> Brief:
     counts = Counter(e.kind for e in article.edits)
     light = replace(
         article,
+        raw=replace(article.raw, text=""),
         edits=(),
         original_lines=(),
         source_paragraphs=(),
@@ -50,13 +54,13 @@ def lighten(brief: Brief) -> Brief:
 
 
 def process_article(
-    path: Path, *, content_dir: Path, variant: str, cache: BriefCache
+    path: Path, *, content_dir: Path, variant: str, cache: BriefCache, light_ok: bool = True
 ) -> ArticleResult:
     source = path.relative_to(content_dir).as_posix()
     key = article_key(path, content_dir, variant)
-    light = cache.get_light(key)
+    light = cache.get_light_pickle(key) if light_ok else None
     if light is not None:
-        return ArticleResult(source, key, light, None)
+        return ArticleResult(source, key, None, None, light)
     brief = cache.get(key)
     if brief is None:
         try:
@@ -65,9 +69,24 @@ def process_article(
         except ContentError as exc:
             return ArticleResult(source, key, None, str(exc))
         cache.put(key, brief)
-    light = lighten(brief)
-    cache.put_light(key, light)
-    return ArticleResult(source, key, light, None)
+    light = cache.put_light(key, lighten(brief))
+    return ArticleResult(source, key, None, None, light)
+
+
+def _opened(
+    result: ArticleResult, path: Path, again: Callable[..., ArticleResult]
+) -> ArticleResult:
+    """The result with its light brief unpickled; a damaged one is made again."""
+    if result.light_pickle is None:
+        return result
+    brief = BriefCache.loads(result.light_pickle)
+    if brief is None:
+        result = again(path, light_ok=False)
+        brief = BriefCache.loads(result.light_pickle) if result.light_pickle else None
+        if brief is None:
+            error = result.error or f"{result.source}: its cached brief cannot be read"
+            return ArticleResult(result.source, result.key, None, error)
+    return ArticleResult(result.source, result.key, brief, None)
 
 
 def default_jobs() -> int:
@@ -89,11 +108,22 @@ def process_articles(
 ) -> list[ArticleResult]:
     work = partial(process_article, content_dir=content_dir, variant=variant, cache=cache)
     if jobs <= 1 or len(paths) < 2 * jobs:
-        return [work(path) for path in paths]
-    # fork: the workers start with the gazetteer and converters already loaded.
-    prepare_workers()
-    try:
+        results = [work(path) for path in paths]
+    else:
+        # fork: the workers start with the gazetteer and converters already loaded.
+        prepare_workers()
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))
+            chunks = max(1, min(64, len(paths) // (jobs * 8)))
+            results = pool.map(work, paths, chunksize=chunks)
+    # The briefs live for the whole build: millions of objects that full collections
+    # would walk again and again while they are unpickled and after. None while
+    # they are made; frozen once they are (the build unfreezes at its end).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        opened = [_opened(r, p, work) for r, p in zip(results, paths, strict=True)]
     finally:
-        gc.unfreeze()  # collectable again: `serve` builds over and over in one process
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return opened

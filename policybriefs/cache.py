@@ -89,32 +89,69 @@ class BriefCache:
 
     def get_light(self, key: str) -> Brief | None:
         """The light brief, if the full one is there too (pages may need it)."""
+        data = self.get_light_pickle(key)
+        return None if data is None else self.loads(data)
+
+    def get_light_pickle(self, key: str) -> bytes | None:
+        """The light brief's pickle as stored, if the full brief is there too."""
         if not self._path(key).is_file():
             return None
-        return self._read(self._path(key, ".light"))
+        try:
+            return self._path(key, ".light").read_bytes()
+        except OSError:
+            return None
 
     def put(self, key: str, brief: Brief) -> None:
-        self._write(self._path(key), brief)
+        self._write(self._path(key), pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def put_light(self, key: str, brief: Brief) -> None:
-        self._write(self._path(key, ".light"), brief)
+    def put_light(self, key: str, brief: Brief) -> bytes:
+        """Store the light brief; returns its pickle."""
+        data = pickle.dumps(brief, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(self._path(key, ".light"), data)
+        return data
+
+    def _slugs_path(self) -> Path:
+        return self.root / "slugs" / f"{tool_fingerprint()[:32]}.json"
+
+    def load_slugs(self) -> dict[str, str]:
+        """Names' slugs from earlier builds by this version of the tool."""
+        try:
+            data = json.loads(self._slugs_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        ok = isinstance(data, dict) and all(isinstance(v, str) for v in data.values())
+        return data if ok else {}
+
+    def save_slugs(self, slugs: dict[str, str]) -> None:
+        target = self._slugs_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for old in target.parent.glob("*.json"):
+            if old != target:
+                old.unlink(missing_ok=True)
+        self._write(target, json.dumps(slugs, ensure_ascii=False, sort_keys=True).encode())
 
     @staticmethod
-    def _read(path: Path) -> Brief | None:
+    def loads(data: bytes) -> Brief | None:
         try:
-            with path.open("rb") as handle:
-                brief = pickle.load(handle)
-        except Exception:  # missing, truncated or from another version: a miss
+            brief = pickle.loads(data)
+        except Exception:  # truncated or from another version: a miss
             return None
         return brief if isinstance(brief, Brief) else None
 
+    def _read(self, path: Path) -> Brief | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return self.loads(data)
+
     @staticmethod
-    def _write(target: Path, brief: Brief) -> None:
+    def _write(target: Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(brief, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

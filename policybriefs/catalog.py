@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, load_gazetteer
@@ -86,12 +86,25 @@ def person_slug(name: str) -> str:
     )
 
 
-def _unique_slugs(names: Sequence[str], make: Callable[[str], str] = slugify) -> dict[str, str]:
-    """Pinyin slugs; homophones (泰州, 台州) get a numbered suffix in name order."""
+def _unique_slugs(
+    names: Sequence[str],
+    make: Callable[[str], str] = slugify,
+    memo: MutableMapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Pinyin slugs; homophones (泰州, 台州) get a numbered suffix in name order.
+
+    ``memo`` keeps each name's slug between builds: readings cost tens of
+    microseconds a name, and a site of thousands of briefs has tens of
+    thousands of names.
+    """
+    memo = {} if memo is None else memo
+    prefix = f"{make.__name__}:"
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted(names):
-        base = make(name)
+        base = memo.get(prefix + name)
+        if base is None:
+            base = memo[prefix + name] = make(name)
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
@@ -115,7 +128,12 @@ def _anchors(c: Commitment) -> list[tuple[str | None, str]]:
     return [(c.city, e.text) for e in c.entities if e.kind in ("project", "document")]
 
 
-def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -> Catalog:
+def build_catalog(
+    briefs: Sequence[Brief],
+    gazetteer: Gazetteer | None = None,
+    slug_memo: MutableMapping[str, str] | None = None,
+) -> Catalog:
+    """Every index across ``briefs``; ``slug_memo`` keeps names' slugs between builds."""
     gazetteer = gazetteer or load_gazetteer()
     chronological = sorted(briefs, key=_chronological_key)
 
@@ -143,7 +161,7 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
         if b.series:
             series_briefs[b.series].append(b)
 
-    city_slugs = _unique_slugs(sorted(city_briefs))
+    city_slugs = _unique_slugs(sorted(city_briefs), memo=slug_memo)
     cities = []
     for name in sorted(city_briefs):
         place = gazetteer.lookup(name)
@@ -158,13 +176,13 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
             )
         )
 
-    official_slugs = _unique_slugs(sorted(appearances), person_slug)
+    official_slugs = _unique_slugs(sorted(appearances), person_slug, slug_memo)
     officials = [
         OfficialEntry(name, official_slugs[name], names_hant[name], tuple(appearances[name]))
         for name in sorted(appearances)
     ]
 
-    series_slugs = _unique_slugs(sorted(series_briefs))
+    series_slugs = _unique_slugs(sorted(series_briefs), memo=slug_memo)
     series = tuple(
         SeriesEntry(
             name,
@@ -186,7 +204,7 @@ def build_catalog(briefs: Sequence[Brief], gazetteer: Gazetteer | None = None) -
             for e in c.entities:
                 if e.kind == "project":
                     project_mentions.setdefault(e.text, []).append((b.slug, c))
-    project_slugs = _unique_slugs(sorted(project_mentions))
+    project_slugs = _unique_slugs(sorted(project_mentions), memo=slug_memo)
     projects = tuple(
         ProjectEntry(name, project_slugs[name], tuple(project_mentions[name]))
         for name in sorted(project_mentions)

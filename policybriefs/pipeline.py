@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -135,17 +136,23 @@ def build(
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
-        return _build(
-            content_dir,
-            out_dir,
-            templates_dir,
-            progress,
-            cache,
-            search=search,
-            base_url=base_url,
-            jobs=jobs or default_jobs(),
-            keep_spare=cache_dir is not None,
-        )
+        try:
+            return _build(
+                content_dir,
+                out_dir,
+                templates_dir,
+                progress,
+                cache,
+                search=search,
+                base_url=base_url,
+                jobs=jobs or default_jobs(),
+                keep_spare=cache_dir is not None,
+            )
+        finally:
+            # The stages freeze the long-lived heap (briefs, catalog, pages) so the
+            # collector stops walking it; collectable again, as `serve` builds over
+            # and over in one process.
+            gc.unfreeze()
 
 
 def _build(
@@ -193,9 +200,14 @@ def _build(
         report.warnings.extend(f"{result.source}: {w}" for w in result.brief.warnings)
     keys = {r.brief.slug: r.key for r in results if r.brief is not None}
 
-    catalog = build_catalog(briefs, gazetteer)
+    slugs = cache.load_slugs()
+    known = len(slugs)
+    catalog = build_catalog(briefs, gazetteer, slugs)
+    if len(slugs) != known:
+        cache.save_slugs(slugs)
     pages = with_charts(gather_pages(catalog, static_pages, keys), catalog)
     pages += [search_page(), not_found_page()]
+    gc.freeze()  # the page list lives until the end, like the briefs
     protected = dict(config.protected_phrases)
     for brief in briefs:
         for official in brief.officials:

@@ -209,23 +209,23 @@ T = TypeVar("T")
 def run_in_forks(work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: int) -> None:
     """Run ``work`` over ``items`` split into ``jobs`` forked processes (no pickling:
     the children inherit everything), or in this process when one job will do."""
-    if jobs <= 1 or len(items) < 4 * jobs or not hasattr(os, "fork"):
+    # Forking a process that holds thousands of briefs costs more than rendering a
+    # few dozen pages, which is all a small change needs.
+    if jobs <= 1 or len(items) < 32 * jobs or not hasattr(os, "fork"):
         work(items)
         return
     # The children inherit the whole heap (briefs, catalog, templates): frozen, the
     # collector neither walks it in each child nor dirties the pages they share.
+    # (The build unfreezes it at its end.)
     gc.freeze()
     context = multiprocessing.get_context("fork")
     children = [
         context.Process(target=work, args=(items[i::jobs],), daemon=True) for i in range(jobs)
     ]
-    try:
-        for child in children:
-            child.start()
-        for child in children:
-            child.join()
-    finally:
-        gc.unfreeze()  # collectable again: `serve` builds over and over in one process
+    for child in children:
+        child.start()
+    for child in children:
+        child.join()
     failed = [child.exitcode for child in children if child.exitcode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} rendering process(es) failed (exit codes {failed})")

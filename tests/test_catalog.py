@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES, SEED
 from policybriefs.brief import build_brief
-from policybriefs.catalog import Catalog, build_catalog
+from policybriefs.catalog import Catalog, _unique_slugs, build_catalog, person_slug
 from policybriefs.load import load_article
 from policybriefs.normalize.article import normalize_article
 
@@ -97,3 +97,23 @@ def test_unit_that_is_not_a_city_has_a_page(catalog: Catalog) -> None:
     pingtan = next(c for c in catalog.cities if c.name == "平潭")
     assert pingtan.full_name == "平潭综合实验区"
     assert pingtan.commitments
+
+
+@pytest.mark.parametrize(
+    ("names", "make", "memo", "expected"),
+    [
+        (["泰州", "台州"], "slugify", {}, {"台州": "taizhou", "泰州": "taizhou-2"}),
+        (["欧阳志远"], "person_slug", {}, {"欧阳志远": "ouyang-zhiyuan"}),
+        # A slug remembered from an earlier build is used as it is, not read again.
+        (["泰州"], "slugify", {"slugify:泰州": "remembered"}, {"泰州": "remembered"}),
+        (["胡昌升"], "person_slug", {"slugify:胡昌升": "other-kind"}, {"胡昌升": "hu-changsheng"}),
+    ],
+)
+def test_unique_slugs_remember_readings_per_kind(
+    names: list[str], make: str, memo: dict[str, str], expected: dict[str, str]
+) -> None:
+    from policybriefs.load import slugify
+
+    function = {"slugify": slugify, "person_slug": person_slug}[make]
+    assert _unique_slugs(names, function, memo) == expected
+    assert all(f"{make}:{name}" in memo for name in names)

@@ -276,6 +276,13 @@ def test_light_briefs_are_cached_beside_their_full_briefs(
     build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=1)
     rebuilt = cache.get(key)
     assert rebuilt is not None and rebuilt.article.edits
+    # A damaged light brief is made again from the full one, not trusted.
+    light_path = cache._path(key, ".light")
+    light_path.write_bytes(light_path.read_bytes()[:100])
+    (content_dir / "notes.csv").write_text("a,b,c\n", encoding="utf-8")
+    report = build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=2)
+    assert report.errors == []
+    assert cache.get_light(key) is not None
     snapshot = _snapshot(out)
     build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
     clean = _snapshot(tmp_path / "clean")
