@@ -13,14 +13,16 @@ date, else 1970-01-01: never the wall clock, so two builds are identical.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import posixpath
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from .cache import digest
 from .catalog import Catalog, CityEntry
-from .models import Brief, OutputFile, PageSpec, SiteConfig
+from .models import Brief, KeyedFile, PageSpec, SiteConfig
 from .urls import absolute_url, page_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -122,7 +124,7 @@ def _feed(
     title: str,
     entries: Sequence[tuple[Brief, str, str]],
     fallback: dt.datetime,
-) -> OutputFile:
+) -> bytes:
     links = _Links(config, feed_path)
     times = [(_midnight(b.date) if b.date else fallback) for b, _, _ in entries]
     feed = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "zh-Hans"})
@@ -137,7 +139,7 @@ def _feed(
     _sub(feed, "generator", "policybriefs")
     for (brief, summary, content), moment in zip(entries, times, strict=True):
         _entry(feed, links, brief, moment, summary, content)
-    return OutputFile(feed_path, _serialize(feed))
+    return _serialize(feed)
 
 
 def _brief_summary(brief: Brief) -> tuple[str, str]:
@@ -160,57 +162,99 @@ def _city_summary(city: CityEntry, brief: Brief) -> tuple[str, str]:
 FEED_ENTRIES = 50  # the newest; readers subscribe for what is new, the site keeps the rest
 
 
+SITEMAP_LIMIT = 50_000  # URLs a sitemap may list (sitemaps.org); beyond it, an index
+
+
 def feed_files(
     catalog: Catalog,
     pages: Sequence[PageSpec],
     config: SiteConfig,
+    brief_keys: Mapping[str, str],
+    salt: str = "",
     environ: Mapping[str, str] | None = None,
-) -> list[OutputFile]:
-    """feed.xml, cities/<slug>/feed.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll."""
+) -> list[KeyedFile]:
+    """feed.xml, cities/<slug>/feed.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll.
+
+    Each feed is keyed by what it is made from (``salt``: the build's own key;
+    ``brief_keys``: each brief's cache key), so a rebuild makes only the feeds
+    whose briefs changed.
+    """
     fallback = fallback_time(catalog.briefs, os.environ if environ is None else environ)
-    files = [
-        _feed(
-            config,
-            "feed.xml",
-            "index.html",
-            config.title,
-            [(b, *_brief_summary(b)) for b in catalog.briefs[:FEED_ENTRIES]],
-            fallback,
-        )
-    ]
+
+    def keyed(path: str, parts: object, make: Callable[[], bytes]) -> KeyedFile:
+        site = (config.base_url, config.title, config.description, fallback)
+        return KeyedFile(path, digest(salt, path, site, parts), make)
+
+    def briefs_of(briefs: Sequence[Brief]) -> list[tuple[str, str]]:
+        return [(b.slug, brief_keys.get(b.slug, "")) for b in briefs]
+
+    def site_feed(briefs: Sequence[Brief]) -> bytes:
+        entries = [(b, *_brief_summary(b)) for b in briefs]
+        return _feed(config, "feed.xml", "index.html", config.title, entries, fallback)
+
+    def city_feed(city: CityEntry, briefs: Sequence[Brief]) -> bytes:
+        entries = [(b, *_city_summary(city, b)) for b in briefs]
+        title = f"{city.full_name} · {config.title}"
+        path = f"cities/{city.slug}/feed.xml"
+        return _feed(config, path, f"cities/{city.slug}/index.html", title, entries, fallback)
+
+    newest = catalog.briefs[:FEED_ENTRIES]
+    files = [keyed("feed.xml", briefs_of(newest), functools.partial(site_feed, newest))]
     by_slug = catalog.by_slug
     for city in catalog.cities:
         briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug][:FEED_ENTRIES]
         files.append(
-            _feed(
-                config,
+            keyed(
                 f"cities/{city.slug}/feed.xml",
-                f"cities/{city.slug}/index.html",
-                f"{city.full_name} · {config.title}",
-                [(b, *_city_summary(city, b)) for b in briefs],
-                fallback,
+                (city.name, city.full_name, briefs_of(briefs)),
+                functools.partial(city_feed, city, briefs),
             )
         )
     if config.base_url:
-        files.append(OutputFile("sitemap.xml", sitemap(pages, config)))
-    files.append(OutputFile("robots.txt", robots(config).encode("utf-8")))
-    files.append(OutputFile(".nojekyll", b""))
+        files += sitemap_files(pages, config, salt)
+    robots_txt = robots(config).encode("utf-8")
+    files.append(KeyedFile("robots.txt", "", lambda: robots_txt))
+    files.append(KeyedFile(".nojekyll", "", lambda: b""))
     return files
 
 
-def sitemap(pages: Sequence[PageSpec], config: SiteConfig) -> bytes:
+def sitemap_files(pages: Sequence[PageSpec], config: SiteConfig, salt: str) -> list[KeyedFile]:
+    """sitemap.xml, or past SITEMAP_LIMIT URLs a sitemap index of sitemaps/<n>.xml."""
+    paths = [spec.path for spec in pages if spec.path not in NOT_IN_SITEMAP]
+    key = digest(salt, "sitemap", config.base_url, paths)
+    per_file = SITEMAP_LIMIT // 2  # each page is listed in both scripts
+    if len(paths) <= per_file:
+        return [KeyedFile("sitemap.xml", key, functools.partial(sitemap, paths, config))]
+    chunks = [paths[i : i + per_file] for i in range(0, len(paths), per_file)]
+    names = [f"sitemaps/{n}.xml" for n in range(1, len(chunks) + 1)]
+    index = functools.partial(_sitemap_index, names, config)
+    return [
+        KeyedFile("sitemap.xml", key, index),
+        *(
+            KeyedFile(name, key, functools.partial(sitemap, chunk, config))
+            for name, chunk in zip(names, chunks, strict=True)
+        ),
+    ]
+
+
+def sitemap(paths: Sequence[str], config: SiteConfig) -> bytes:
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:xhtml": XHTML_NS})
-    for spec in pages:
-        if spec.path in NOT_IN_SITEMAP:
-            continue
+    for path in paths:
         for script in ("zh-Hans", "zh-Hant"):
             url = _sub(root, "url")
-            _sub(url, "loc", absolute_url(config, spec.path, script))
+            _sub(url, "loc", absolute_url(config, path, script))
             for lang in ("zh-Hans", "zh-Hant"):
-                href = absolute_url(config, spec.path, lang)
+                href = absolute_url(config, path, lang)
                 _sub(url, "xhtml:link", rel="alternate", hreflang=lang, href=href)
-            default = absolute_url(config, spec.path)
+            default = absolute_url(config, path)
             _sub(url, "xhtml:link", rel="alternate", hreflang="x-default", href=default)
+    return _serialize(root)
+
+
+def _sitemap_index(names: Sequence[str], config: SiteConfig) -> bytes:
+    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for name in names:
+        _sub(_sub(root, "sitemap"), "loc", config.base_url + name)
     return _serialize(root)
 
 

@@ -8,6 +8,7 @@ their own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -280,3 +281,12 @@ class PageSpec:
 class OutputFile:
     path: str  # relative to the site root
     content: bytes
+
+
+@dataclass(frozen=True)
+class KeyedFile:
+    """A file made only when no earlier build holds it under the same key."""
+
+    path: str  # relative to the site root
+    key: str  # names everything the content is made from
+    make: Callable[[], bytes]

@@ -45,8 +45,10 @@ def brief_path(slug: str) -> str:
     return f"briefs/{slug}/index.html"
 
 
-def _links(catalog: Catalog, static_pages: Sequence[StaticPage]) -> dict[str, object]:
-    """Lookups every template may use to link to other pages."""
+def shared_context(catalog: Catalog, static_pages: Sequence[StaticPage]) -> dict[str, object]:
+    """Lookups every template may use to link to other pages. One dict for the whole
+    build, given to every page as it is rendered: copied into each of a large site's
+    hundreds of thousands of page contexts, it cost hundreds of megabytes."""
     return {
         "city_slugs": {c.name: c.slug for c in catalog.cities},
         "official_slugs": {o.name: o.slug for o in catalog.officials},
@@ -124,11 +126,13 @@ def home_path(page: int) -> str:
 def gather_pages(
     catalog: Catalog,
     static_pages: Sequence[StaticPage],
+    links: Mapping[str, object],
     brief_keys: Mapping[str, str] | None = None,
 ) -> list[PageSpec]:
-    """Every page of one script. ``brief_keys`` (slug → cache key) lets a page that
-    shows only some briefs be reused while those briefs are unchanged."""
-    links = _links(catalog, static_pages)
+    """Every page of one script, each with its own context (``links``, the
+    ``shared_context``, goes to every page when it is rendered). ``brief_keys``
+    (slug → cache key) lets a page that shows only some briefs be reused while
+    those briefs are unchanged."""
     keys = dict(brief_keys or {})
     slugs = {
         **{f"city:{k}": v for k, v in links["city_slugs"].items()},  # type: ignore[attr-defined]
@@ -165,7 +169,6 @@ def gather_pages(
             home_path(n),
             "index.html",
             {
-                **links,
                 "briefs": shown,
                 "page_number": n,
                 "page_count": pages_count,
@@ -178,31 +181,29 @@ def gather_pages(
         for shown in [catalog.briefs[(n - 1) * HOME_PAGE_SIZE : n * HOME_PAGE_SIZE]]
     ]
     pages += [
-        PageSpec(
-            "cities/index.html", "cities.html", {**links, "cities": catalog.cities}, everything
-        ),
+        PageSpec("cities/index.html", "cities.html", {"cities": catalog.cities}, everything),
         PageSpec(
             "officials/index.html",
             "officials.html",
-            {**links, "officials": catalog.officials},
+            {"officials": catalog.officials},
             everything,
         ),
         PageSpec(
             "series/index.html",
             "series_index.html",
-            {**links, "series": catalog.series},
+            {"series": catalog.series},
             everything,
         ),
         PageSpec(
             "projects/index.html",
             "projects.html",
-            {**links, "projects": catalog.projects},
+            {"projects": catalog.projects},
             everything,
         ),
         PageSpec(
             "matrix/index.html",
             "matrix.html",
-            {**links, "matrix": build_matrix(catalog)},
+            {"matrix": build_matrix(catalog)},
             everything,
         ),
     ]
@@ -217,7 +218,6 @@ def gather_pages(
                 brief_path(brief.slug),
                 "brief.html",
                 {
-                    **links,
                     "brief": brief,
                     "first_promised": first,
                     "commitments_by_city": _by_city(brief),
@@ -239,7 +239,7 @@ def gather_pages(
             PageSpec(
                 f"briefs/{brief.slug}/repairs/index.html",
                 "repairs.html",
-                {**links, "edit_labels": EDIT_LABELS},
+                {"edit_labels": EDIT_LABELS},
                 key("repairs", keys.get(brief.slug)),
                 full_brief=keys.get(brief.slug, ""),
             )
@@ -250,7 +250,6 @@ def gather_pages(
                 f"cities/{city.slug}/index.html",
                 "city.html",
                 {
-                    **links,
                     "city": city,
                     "kind_status": kind_status_counts(city),
                     "by_brief": _by_brief(city),
@@ -264,7 +263,7 @@ def gather_pages(
             PageSpec(
                 f"officials/{official.slug}/index.html",
                 "official.html",
-                {**links, "official": official},
+                {"official": official},
                 key(
                     "official",
                     official.slug,
@@ -281,7 +280,7 @@ def gather_pages(
             PageSpec(
                 f"series/{series.slug}/index.html",
                 "series.html",
-                {**links, "series": series},
+                {"series": series},
                 key(
                     "series",
                     series.slug,
@@ -295,7 +294,7 @@ def gather_pages(
             PageSpec(
                 f"projects/{project.slug}/index.html",
                 "project.html",
-                {**links, "project": project},
+                {"project": project},
                 key("project", project.slug, brief_keys_of([s for s, _ in project.mentions])),
             )
         )
@@ -304,7 +303,7 @@ def gather_pages(
             PageSpec(
                 f"pages/{page.slug}/index.html",
                 "page.html",
-                {**links, "page": page},
+                {"page": page},
                 key("page", page),
             )
         )

@@ -37,6 +37,7 @@ from .pages import (
     reviewable_edits,
     routine_groups,
     script_pairs,
+    shared_context,
 )
 from .render import make_environment, render_into
 from .script import traditionalizer
@@ -205,7 +206,8 @@ def _build(
     catalog = build_catalog(briefs, gazetteer, slugs)
     if len(slugs) != known:
         cache.save_slugs(slugs)
-    pages = with_charts(gather_pages(catalog, static_pages, keys), catalog)
+    links = shared_context(catalog, static_pages)
+    pages = with_charts(gather_pages(catalog, static_pages, links, keys), catalog)
     pages += [search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
     protected = dict(config.protected_phrases)
@@ -240,17 +242,19 @@ def _build(
     with SiteWriter(out_dir, previous=previous, spare=spare, keep_spare=keep_spare) as writer:
         progress(f"render: {len(pages)} page(s) in 2 scripts")
         rendered = render_into(
-            writer, env, pages, config, traditional, full_brief=full_brief, jobs=jobs
+            writer,
+            env,
+            pages,
+            config,
+            traditional,
+            shared=links,
+            full_brief=full_brief,
+            jobs=jobs,
         )
         export_into(writer, catalog, keys, cache, jobs)
         placed = len(writer.manifest) - rendered
-        writer.write_files(
-            [
-                *export_indexes(catalog),
-                *static_files(templates_dir),
-                *feed_files(catalog, pages, config),
-            ]
-        )
+        writer.write_files([*export_indexes(catalog), *static_files(templates_dir)])
+        writer.write_keyed(feed_files(catalog, pages, config, keys, build_key))
         if note := base_url_note(config):
             progress(note)
         progress(

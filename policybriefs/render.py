@@ -127,16 +127,20 @@ def render_scripts(
     config: SiteConfig,
     traditional: ScriptConverter,
     extra: Mapping[str, object] | None = None,
+    shared: Mapping[str, object] | None = None,
 ) -> list[bytes]:
-    """The page in each of ``scripts``, from one rendering of its template."""
-    html = env.get_template(spec.template).render(
+    """The page in each of ``scripts``, from one rendering of its template;
+    ``shared`` is what every page's context starts from (its own keys win)."""
+    context = {
+        **(shared or {}),
         **spec.context,
         **(extra or {}),
         **_STAND_INS,
-        site=config,
-        root=relative_prefix(spec.path),
-        page_path=spec.path,
-    )
+        "site": config,
+        "root": relative_prefix(spec.path),
+        "page_path": spec.path,
+    }
+    html = env.get_template(spec.template).render(context)
     pages: list[bytes] = []
     for script in scripts:
         values = _script_values(spec, script)
@@ -146,18 +150,6 @@ def render_scripts(
             page = convert_outside_noconv(page, traditional)
         pages.append(page.encode("utf-8"))
     return pages
-
-
-def render_page(
-    env: Environment,
-    spec: PageSpec,
-    script: str,
-    config: SiteConfig,
-    traditional: ScriptConverter,
-    extra: Mapping[str, object] | None = None,
-) -> bytes:
-    (page,) = render_scripts(env, spec, [script], config, traditional, extra)
-    return page
 
 
 FullBriefContext = Callable[[str], Mapping[str, object]]
@@ -170,6 +162,7 @@ def render_into(
     config: SiteConfig,
     traditional: ScriptConverter,
     *,
+    shared: Mapping[str, object],
     full_brief: FullBriefContext,
     jobs: int,
 ) -> int:
@@ -195,7 +188,7 @@ def render_into(
         for spec, needed in part:
             extra = full_brief(spec.full_brief) if spec.full_brief else None
             scripts = [script for script, _ in needed]
-            pages = render_scripts(env, spec, scripts, config, traditional, extra)
+            pages = render_scripts(env, spec, scripts, config, traditional, extra, shared)
             for (_, path), page in zip(needed, pages, strict=True):
                 writer.write(path, page)
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
-from .models import OutputFile
+from .models import KeyedFile, OutputFile
 
 MARKER = ".policybriefs-site"
 
@@ -252,6 +252,17 @@ class SiteWriter:
             self.write(file.path, file.content)
             count += 1
         return count
+
+    def write_keyed(self, files: Iterable[KeyedFile]) -> int:
+        """Claim each file with its key; make and write it unless it can be placed.
+        Returns how many were made."""
+        made = 0
+        for file in files:
+            self.claim(file.path, file.key)
+            if not self.place(file.path):
+                self.write(file.path, file.make())
+                made += 1
+        return made
 
     def _reuse(self, path: str) -> bool:
         """Link the live site's file into the new site; False when there is none.

@@ -158,3 +158,36 @@ def test_missing_base_url_is_a_visible_warning(content_dir: Path, tmp_path: Path
     result = _cli("--content", str(content_dir), "--out", str(tmp_path / "site"))
     assert result.returncode == 0
     assert "warning: no base_url" in result.stderr
+
+
+def test_a_large_site_gets_a_sitemap_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """sitemaps.org allows 50,000 URLs per sitemap; past that, sitemap.xml is an index."""
+    from policybriefs import feeds
+    from policybriefs.models import PageSpec, SiteConfig
+
+    config = SiteConfig(base_url=BASE)
+    pages = [PageSpec(f"briefs/b{n}/index.html", "brief.html", {}) for n in range(5)]
+    pages.append(PageSpec("404.html", "404.html", {}))  # never listed
+    small = feeds.sitemap_files(pages, config, "salt")
+    assert [f.path for f in small] == ["sitemap.xml"]
+    assert len(ET.fromstring(small[0].make()).findall(f"{SM}url")) == 10  # both scripts
+
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 4)  # two pages per sitemap
+    files = feeds.sitemap_files(pages, config, "salt")
+    assert [f.path for f in files] == [
+        "sitemap.xml",
+        "sitemaps/1.xml",
+        "sitemaps/2.xml",
+        "sitemaps/3.xml",
+    ]
+    index = ET.fromstring(files[0].make())
+    assert index.tag == f"{SM}sitemapindex"
+    assert [loc.text for loc in index.iter(f"{SM}loc")] == [
+        f"{BASE}sitemaps/{n}.xml" for n in (1, 2, 3)
+    ]
+    listed = [loc.text for f in files[1:] for loc in ET.fromstring(f.make()).iter(f"{SM}loc")]
+    assert len(listed) == 10 and len(set(listed)) == 10
+    assert f"{BASE}zh-Hant/briefs/b4/" in listed
+    # The key follows the page list: one page more, every sitemap file made again.
+    more = feeds.sitemap_files([*pages, PageSpec("x/index.html", "page.html", {})], config, "salt")
+    assert more[0].key != files[0].key
