@@ -317,6 +317,15 @@ def bench_ours(ctx: Context, help_text: str) -> None:
             lambda _: _edit_paragraph(article, encoding, next(edits)),
         ):
             return
+        # The first rebuild after a cold build writes a fresh staging tree; from the
+        # second on, the site that the last swap retired is brought up to date in place,
+        # as it is while an editor works.
+        if not go(
+            ctx.row("ours", "one article changed again"),
+            fast,
+            lambda _: _edit_paragraph(article, encoding, next(edits)),
+        ):
+            return
         if not go(
             ctx.row("ours", "brief.html changed"),
             fast,
@@ -680,7 +689,8 @@ def report(
         "## Against the targets of issue 6",
         "",
         "| N | ours cold ÷ Hugo cold (≤ 2 at 1,000) | ours cold ÷ Pelican cold (< 0.25 at 1,000)"
-        " | one article changed, s (< 0.5 at 10,000) | peak tree RSS MiB (< 500 at 10,000)"
+        " | one article changed, first / again, s (< 0.5 at 10,000)"
+        " | peak tree RSS MiB (< 500 at 10,000)"
         " | cores used, cold (2) | cold with search, s (< 60 at 10,000) |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -688,7 +698,8 @@ def report(
         ours = _find(rows, size, "ours", "cold")
         hugo_cold = _find(rows, size, "hugo", "cold")
         pelican_cold = _find(rows, size, "pelican", "cold")
-        article = _find(rows, size, "ours", "one article")
+        article = _find(rows, size, "ours", "one article changed")
+        again = _find(rows, size, "ours", "one article changed again")
         search = _find(rows, size, "ours", "cold, with search")
         ours_rows = [r for r in rows if r.size == size and r.tool == "ours" and r.runs]
 
@@ -697,7 +708,8 @@ def report(
 
         lines.append(
             f"| {size:,} | {ratio(ours, hugo_cold)} | {ratio(ours, pelican_cold)} | "
-            f"{f'{article.wall:.2f}' if article else '—'} | "
+            f"{f'{article.wall:.2f}' if article else '—'} / "
+            f"{f'{again.wall:.2f}' if again else '—'} | "
             f"{_mib(max(r.tree_rss for r in ours_rows)) if ours_rows else '—'} | "
             f"{f'{ours.cpu / ours.wall:.1f}' if ours and ours.wall else '—'} | "
             f"{f'{search.wall:.2f}' if search else '—'} |"

@@ -9,8 +9,9 @@ page; the data table under the chart carries the exact numbers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .cache import digest
@@ -185,23 +186,37 @@ def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | No
     )
 
 
+def _deferred_chart(
+    deferred: Callable[[], dict[str, object]] | None, make: Callable[[], Chart]
+) -> Callable[[], dict[str, object]]:
+    return lambda: {**(deferred() if deferred else {}), "chart": make()}
+
+
 def with_charts(pages: Sequence[PageSpec], catalog: Catalog) -> list[PageSpec]:
-    """The pages, with a ``chart`` in the context of the home page and of each city page."""
+    """The pages, with a ``chart`` in the context of the home page and of each city page.
+
+    A chart colours briefs by their place in time across the whole site, so it
+    can change when the page's own briefs have not: what it is drawn from is part
+    of the page's key. A city's chart is drawn only if its page is rendered.
+    """
     cities = {f"cities/{c.slug}/index.html": c for c in catalog.cities}
     colors = brief_series(catalog)
     out: list[PageSpec] = []
     for spec in pages:
         if spec.path == "index.html" and catalog.cities:
-            chart: Chart | None = overview_chart(catalog, colors)
-        elif spec.path in cities:
-            chart = city_chart(catalog, cities[spec.path], colors)
-        else:
-            chart = None
-        if chart is None:
-            out.append(spec)
-        else:
-            # A chart colours briefs by their place in time across the whole site,
-            # so it can change when the page's own briefs have not: it is part of the key.
+            chart = overview_chart(catalog, colors)
             key = digest(spec.key, chart) if spec.key else ""
             out.append(dataclasses.replace(spec, context={**spec.context, "chart": chart}, key=key))
+        elif spec.path in cities:
+            city = cities[spec.path]
+            drawn_from = [
+                (s.slug, s.label, s.short, s.color)
+                for s in (colors[slug] for slug in city.briefs if slug in colors)
+            ]
+            key = digest(spec.key, "chart", drawn_from) if spec.key else ""
+            make = functools.partial(city_chart, catalog, city, colors)
+            deferred = _deferred_chart(spec.deferred, make)
+            out.append(dataclasses.replace(spec, key=key, deferred=deferred))
+        else:
+            out.append(spec)
     return out

@@ -275,6 +275,9 @@ class PageSpec:
     # The cache key of a brief whose full record (every repair) the page needs;
     # the renderer loads it as ``brief``.
     full_brief: str = ""
+    # More context, made only if the page is rendered: a rebuild reuses most pages,
+    # and making every page's context was a quarter of gathering them.
+    deferred: Callable[[], dict[str, object]] | None = None
 
 
 @dataclass(frozen=True)

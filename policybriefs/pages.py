@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -105,6 +106,14 @@ def _by_city(brief: Brief) -> dict[str | None, list[tuple[int, Commitment]]]:
     for index, commitment in enumerate(brief.commitments):
         grouped[commitment.city].append((index, commitment))
     return dict(grouped)
+
+
+def _brief_context(brief: Brief) -> dict[str, object]:
+    return {"commitments_by_city": _by_city(brief), "repair_summary": repair_summary(brief)}
+
+
+def _city_context(city: CityEntry) -> dict[str, object]:
+    return {"kind_status": kind_status_counts(city), "by_brief": _by_brief(city)}
 
 
 def _by_brief(city: CityEntry) -> dict[str, list[Commitment]]:
@@ -217,12 +226,7 @@ def gather_pages(
             PageSpec(
                 brief_path(brief.slug),
                 "brief.html",
-                {
-                    "brief": brief,
-                    "first_promised": first,
-                    "commitments_by_city": _by_city(brief),
-                    "repair_summary": repair_summary(brief),
-                },
+                {"brief": brief, "first_promised": first},
                 key(
                     "brief",
                     keys.get(brief.slug),
@@ -233,6 +237,7 @@ def gather_pages(
                         for _, (s, _) in shown
                     ],
                 ),
+                deferred=functools.partial(_brief_context, brief),
             )
         )
         pages.append(
@@ -249,12 +254,9 @@ def gather_pages(
             PageSpec(
                 f"cities/{city.slug}/index.html",
                 "city.html",
-                {
-                    "city": city,
-                    "kind_status": kind_status_counts(city),
-                    "by_brief": _by_brief(city),
-                },
+                {"city": city},
                 key("city", city.slug, brief_keys_of(city.briefs)),
+                deferred=functools.partial(_city_context, city),
             )
         )
     for official in catalog.officials:

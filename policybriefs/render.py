@@ -134,6 +134,7 @@ def render_scripts(
     context = {
         **(shared or {}),
         **spec.context,
+        **(spec.deferred() if spec.deferred else {}),
         **(extra or {}),
         **_STAND_INS,
         "site": config,
