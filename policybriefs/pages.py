@@ -151,7 +151,6 @@ def gather_pages(
     }
     # Every page's footer links the static pages.
     common = links["static_pages"]
-    everything = digest(common, sorted(keys.items()), sorted(slugs.items())) if keys else ""
 
     def key(*parts: object) -> str:
         return digest(common, *parts) if keys else ""
@@ -189,32 +188,47 @@ def gather_pages(
         for n in range(1, pages_count + 1)
         for shown in [catalog.briefs[(n - 1) * HOME_PAGE_SIZE : n * HOME_PAGE_SIZE]]
     ]
+    # Each index is keyed by exactly what its rows show, so a change that leaves
+    # them alone (a sentence in one brief) does not redraw pages of megabytes.
+    matrix = build_matrix(catalog)
     pages += [
-        PageSpec("cities/index.html", "cities.html", {"cities": catalog.cities}, everything),
+        PageSpec(
+            "cities/index.html",
+            "cities.html",
+            {"cities": catalog.cities},
+            key(
+                "cities",
+                [
+                    (c.name, c.slug, c.province, len(c.briefs), len(c.commitments))
+                    for c in catalog.cities
+                ],
+            ),
+        ),
         PageSpec(
             "officials/index.html",
             "officials.html",
             {"officials": catalog.officials},
-            everything,
+            key(
+                "officials",
+                [
+                    (o.name, o.slug, o.appearances[-1].titles, len(o.appearances))
+                    for o in catalog.officials
+                ],
+            ),
         ),
         PageSpec(
             "series/index.html",
             "series_index.html",
             {"series": catalog.series},
-            everything,
+            key("series index", [(s.name, s.slug, len(s.briefs)) for s in catalog.series]),
         ),
         PageSpec(
             "projects/index.html",
             "projects.html",
             {"projects": catalog.projects},
-            everything,
+            key("projects", [(p.name, p.slug, len(p.mentions)) for p in catalog.projects]),
         ),
-        PageSpec(
-            "matrix/index.html",
-            "matrix.html",
-            {"matrix": build_matrix(catalog)},
-            everything,
-        ),
+        PageSpec("matrix/index.html", "matrix.html", {"matrix": matrix}, key("matrix", matrix)),
     ]
     first_by_brief: dict[str, dict[int, tuple[str, str]]] = defaultdict(dict)
     for (slug, index), found in catalog.first_promised.items():

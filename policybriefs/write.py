@@ -101,13 +101,19 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _doomed_name(folder: Path, name: str) -> Path:
+    return folder / f"{name}.doomed-{os.getpid()}-{time.monotonic_ns()}"
+
+
 def _remove_in_background(folder: Path, *, rename: bool = True) -> None:
-    """Delete a retired tree without making the build wait for it (thousands of files)."""
+    """Delete a retired tree without making the build wait for it (thousands of files).
+
+    Renamed first, so the name is free at once and nothing mistakes it for a site."""
     if not folder.exists():
         return
     doomed = folder
-    if rename:  # first, so the name is free at once and nothing mistakes it for a site
-        doomed = folder.parent / f"{folder.name}.doomed-{os.getpid()}-{time.monotonic_ns()}"
+    if rename:
+        doomed = _doomed_name(folder.parent, folder.name)
         os.rename(folder, doomed)
     if not hasattr(os, "fork"):
         shutil.rmtree(doomed, ignore_errors=True)
@@ -200,7 +206,11 @@ class SiteWriter:
         for entry in os.scandir(self.staging):
             if entry.name not in tops:
                 if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
+                    # Out of the staging folder, under a name of ours, then deleted.
+                    name = f".{self.out_dir.name}.{entry.name}"
+                    doomed = _doomed_name(self.out_dir.parent, name)
+                    os.rename(entry.path, doomed)
+                    _remove_in_background(doomed, rename=False)
                 else:
                     os.unlink(entry.path)
         return spare

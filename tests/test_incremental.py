@@ -52,6 +52,9 @@ def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
     untouched = "briefs/mindongbei-2022/index.html"
     changed = "briefs/seed/index.html"
     before = _inode(out, untouched), (out / changed).read_bytes()
+    # Indexes are keyed by what their rows show: a sentence more in one brief leaves
+    # the list of officials (names, latest titles, counts) as it was.
+    officials_index = _inode(out, "zh-Hant/officials/index.html")
 
     seed = content_dir / "seed.txt"
     seed.write_text(
@@ -60,6 +63,7 @@ def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
     lines: list[str] = []
     build(content_dir, out, ROOT / "templates", lines.append, cache_dir=cache, jobs=2)
     assert _inode(out, untouched) == before[0]  # linked from the last build, not rewritten
+    assert _inode(out, "zh-Hant/officials/index.html") == officials_index
     assert (out / changed).read_bytes() != before[1]
     assert "龙岩新机场二期" in (out / changed).read_text(encoding="utf-8")
     data = json.loads((out / "data" / "seed.json").read_text(encoding="utf-8"))
