@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -332,3 +333,55 @@ def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
         assert inc_files.pop(".policybriefs-site") and clean_files.pop(".policybriefs-site")
         assert inc_files.keys() == clean_files.keys(), f"after step {n}"
         assert [k for k in inc_files if inc_files[k] != clean_files[k]] == [], f"after step {n}"
+
+
+def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """The spare shares its unchanged files with the live site (hard links): a build
+    killed while it rewrites the spare must leave every live file as it was, and the
+    next build must still equal a clean one."""
+    _content(content_dir)
+    for n in range(60):
+        copy_seed(content_dir, f"copy-{n:02d}.txt")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    build(content_dir, out, templates, cache_dir=cache, jobs=2)
+    seed = content_dir / "seed.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n会议通报了合作进展。\n", encoding="utf-8")
+    build(content_dir, out, templates, cache_dir=cache, jobs=2)
+    assert (tmp_path / ".site.spare").is_dir()
+    before = _snapshot(out)
+    # Every brief page must be drawn again: the spare's files are all to be replaced.
+    brief_html = templates / "brief.html"
+    brief_html.write_text(
+        brief_html.read_text(encoding="utf-8").replace(
+            "{% block main %}", "{% block main %}<!-- edited -->", 1
+        ),
+        encoding="utf-8",
+    )
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        *("--content", str(content_dir), "--out", str(out), "--templates", str(templates)),
+        *("--cache-dir", str(cache), "--no-search", "--jobs", "2"),
+    ]
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, encoding="utf-8", start_new_session=True
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("render:"):  # the spare has been taken as the staging folder
+            break
+    time.sleep(0.3)
+    assert process.poll() is None, "the build finished before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert _snapshot(out) == before
+    build(content_dir, out, templates, cache_dir=cache, jobs=2)
+    build(content_dir, tmp_path / "clean", templates, jobs=1)
+    inc, clean = _snapshot(out), _snapshot(tmp_path / "clean")
+    inc.pop(".policybriefs-site")
+    clean.pop(".policybriefs-site")
+    assert inc == clean

@@ -93,21 +93,26 @@ def test_a_file_kept_by_key_is_not_written_and_live_files_are_never_changed(
     out = tmp_path / "site"
     first = {"same/index.html": ("1", b"same"), "page/index.html": ("1", b"v1")}
     m1, _ = _build(out, first, {}, {})
-    second = {"same/index.html": ("1", b"same"), "page/index.html": ("2", b"v2")}
+    # Nothing of the first site changes: the second links every file of it.
+    second = {**first, "other/index.html": ("1", b"other")}
     m2, written = _build(out, second, m1, {})
-    assert written == ["page/index.html"]
+    assert written == ["other/index.html"]
     assert spare_path(out).is_dir()  # the first site, kept for the next build
-    live_inode = (out / "same/index.html").stat().st_ino
-    # Third build: the spare (first site) is brought up to date in place.
+    shared = (out / "page/index.html").stat().st_ino
+    assert (spare_path(out) / "page/index.html").stat().st_ino == shared
+    live_same = (out / "same/index.html").stat().st_ino
+    # Third build: the spare (first site) is brought up to date in place; its
+    # page/index.html is the very file the live site holds, so it must be unlinked
+    # and written anew, never written into.
     third = {"same/index.html": ("1", b"same"), "page/index.html": ("3", b"v3")}
     _, written = _build(out, third, m2, m1)
     assert written == ["page/index.html"]
-    assert (out / "same/index.html").stat().st_ino == live_inode  # kept, shared, untouched
+    assert (out / "same/index.html").stat().st_ino == live_same  # kept, untouched
     assert (out / "page/index.html").read_bytes() == b"v3"
-    # The site retired by that swap (the second) is the new spare, and still whole:
-    # writing v3 unlinked the spare's file rather than writing into a shared one.
-    assert (spare_path(out) / "page/index.html").read_bytes() == b"v2"
-    assert (spare_path(out) / "same/index.html").read_bytes() == b"same"
+    assert not (out / "other").exists()
+    # The site retired by that swap (the second) is the new spare, and still whole.
+    assert (spare_path(out) / "page/index.html").read_bytes() == b"v1"
+    assert (spare_path(out) / "other/index.html").read_bytes() == b"other"
 
 
 def test_a_spare_that_does_not_match_its_manifest_is_dropped(tmp_path: Path) -> None:
