@@ -204,7 +204,10 @@ def _site_pages(cache_root: Path, out_dir: Path, site: object, folder: Path) -> 
         return {}
     if hashlib.sha256(data).hexdigest() != site:  # damaged: trust none of it
         return {}
-    return read_manifest_bytes(data)
+    try:
+        return read_manifest_bytes(data)
+    except ValueError:  # written by a version that kept other names: trust none of it
+        return {}
 
 
 def load_manifests(cache_root: Path, out_dir: Path) -> tuple[dict[str, str], dict[str, str]]:

@@ -147,7 +147,7 @@ def build(
                 search=search,
                 base_url=base_url,
                 jobs=jobs or default_jobs(),
-                keep_spare=cache_dir is not None,
+                recorded=cache_dir is not None,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -166,7 +166,7 @@ def _build(
     search: bool,
     base_url: str | None,
     jobs: int,
-    keep_spare: bool,
+    recorded: bool,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -239,7 +239,7 @@ def _build(
             "lost": lost_edits(brief),
         }
 
-    with SiteWriter(out_dir, previous=previous, spare=spare, keep_spare=keep_spare) as writer:
+    with SiteWriter(out_dir, previous=previous, spare=spare, recorded=recorded) as writer:
         progress(f"render: {len(pages)} page(s) in 2 scripts")
         rendered = render_into(
             writer,

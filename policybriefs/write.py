@@ -22,6 +22,7 @@ import contextlib
 import ctypes
 import hashlib
 import os
+import re
 import shutil
 import sys
 import time
@@ -32,6 +33,8 @@ from types import TracebackType
 from .models import KeyedFile, OutputFile
 
 MARKER = ".policybriefs-site"
+# Backslashes and NULs, and what would break the manifest's lines of path, tab, key.
+_UNSAFE = re.compile(r"[\\\0\t\n\r]")
 
 
 class DuplicateOutputError(Exception):
@@ -52,7 +55,7 @@ def read_manifest_bytes(data: bytes) -> dict[str, str]:
     # Interned: the live site's, the spare's and the new manifest share their paths and
     # most of their keys, each string held once (tens of megabytes at 10,000 briefs).
     manifest: dict[str, str] = {}
-    for line in data.decode("utf-8").splitlines():
+    for line in data.decode("utf-8").split("\n")[:-1]:  # not splitlines: U+2028 is a name
         path, key = line.split("\t", 1)
         manifest[sys.intern(path)] = sys.intern(key)
     return manifest
@@ -84,11 +87,24 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def _siblings(out_dir: Path, kinds: str) -> list[tuple[Path, str, int]]:
+    """Folders beside ``out_dir`` named ``.<name>.<kind>-<pid>`` for ``kinds`` (a regex
+    alternation): exact names, so another output folder's (``site.v2``) never match."""
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.({kinds})-(\d+)(?:-\d+)?")
+    found = []
+    with os.scandir(out_dir.parent) as entries:
+        for entry in entries:
+            match = pattern.fullmatch(entry.name)
+            if match and entry.is_dir(follow_symlinks=False):
+                found.append((Path(entry.path), match.group(1), int(match.group(2))))
+    return sorted(found)
+
+
 def recover_interrupted(out_dir: Path) -> None:
     """Put back a site retired by a build that died between its two renames."""
-    if out_dir.exists():
+    if out_dir.exists() or not out_dir.parent.is_dir():
         return
-    for retired in sorted(out_dir.parent.glob(f".{out_dir.name}.old-*")):
+    for retired, _, _ in _siblings(out_dir, "old"):
         os.rename(retired, out_dir)
         return
 
@@ -107,20 +123,22 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _doomed_name(folder: Path, name: str) -> Path:
-    return folder / f"{name}.doomed-{os.getpid()}-{time.monotonic_ns()}"
+def _doomed_name(out_dir: Path, kind: str) -> Path:
+    """``.<name>.<kind>.doomed-<pid>-<n>``: beside the output, and recognisably ours."""
+    return out_dir.parent / f".{out_dir.name}.{kind}.doomed-{os.getpid()}-{time.monotonic_ns()}"
 
 
-def _remove_in_background(folder: Path, *, rename: bool = True) -> None:
+def _remove_in_background(folder: Path, doomed: Path | None = None) -> None:
     """Delete a retired tree without making the build wait for it (thousands of files).
 
-    Renamed first, so the name is free at once and nothing mistakes it for a site."""
+    Renamed to ``doomed`` first (when given), so the name is free at once and
+    nothing mistakes it for a site."""
     if not folder.exists():
         return
-    doomed = folder
-    if rename:
-        doomed = _doomed_name(folder.parent, folder.name)
+    if doomed is not None:
         os.rename(folder, doomed)
+    else:
+        doomed = folder
     if not hasattr(os, "fork"):
         shutil.rmtree(doomed, ignore_errors=True)
         return
@@ -138,15 +156,11 @@ def _remove_abandoned(out_dir: Path) -> None:
     """What killed builds left beside the site: staging folders and retired sites
     (named with the build's process id, so a live build's are left alone), and
     trees whose deletion may not have finished (deleted again, in the background)."""
-    for leftover in out_dir.parent.glob(f".{out_dir.name}.*"):
-        if not leftover.is_dir():
-            continue
-        if ".doomed-" in leftover.name:
-            _remove_in_background(leftover, rename=False)
-            continue
-        kind, _, pid = leftover.name.rpartition("-")
-        if kind.endswith((".new", ".old")) and pid.isdigit() and not _pid_alive(int(pid)):
+    for leftover, kind, pid in _siblings(out_dir, r"new|old|[a-z]+\.doomed"):
+        if kind.endswith("doomed"):
             _remove_in_background(leftover)
+        elif not _pid_alive(pid):
+            _remove_in_background(leftover, _doomed_name(out_dir, "abandoned"))
 
 
 def _link_or_copy(previous: str, target: str) -> None:
@@ -163,8 +177,11 @@ class SiteWriter:
     files, then swap. The claimed paths and keys are the new site's ``manifest``.
 
     ``previous`` holds the keys of the live site's files and ``spare`` those of the
-    spare's (empty when unknown); ``keep_spare`` keeps the retired site as the next
-    build's spare, which is only worth it when the manifests are kept too.
+    spare's (empty when unknown). ``recorded``: the build keeps this site's manifest
+    (in its cache). Only then is the retired site kept as the next build's spare,
+    and only then does the marker name the site plainly; the marker of an
+    unrecorded build (``--no-cache``) matches no record, so no recorded build
+    takes that site for one it knows (it may lack the index a record promises).
     """
 
     def __init__(
@@ -173,7 +190,7 @@ class SiteWriter:
         *,
         previous: Mapping[str, str] | None = None,
         spare: Mapping[str, str] | None = None,
-        keep_spare: bool = False,
+        recorded: bool = False,
     ):
         self.out_dir = out_dir.absolute()
         recover_interrupted(self.out_dir)
@@ -184,7 +201,7 @@ class SiteWriter:
             )
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned(self.out_dir)
-        self.keep_spare = keep_spare
+        self.recorded = recorded
         self.manifest: dict[str, str] = {}
         self._previous = previous or {}
         self._claimed: set[str] = set()
@@ -202,8 +219,8 @@ class SiteWriter:
         folder = spare_path(self.out_dir)
         if not folder.is_dir():
             return {}
-        if not spare or read_marker(folder) != site_id(spare) or not self.keep_spare:
-            _remove_in_background(folder)
+        if not spare or read_marker(folder) != site_id(spare) or not self.recorded:
+            _remove_in_background(folder, _doomed_name(self.out_dir, "spare"))
             return {}
         os.rename(folder, self.staging)
         (self.staging / MARKER).unlink()  # no longer the site it named
@@ -213,10 +230,7 @@ class SiteWriter:
             if entry.name not in tops:
                 if entry.is_dir(follow_symlinks=False):
                     # Out of the staging folder, under a name of ours, then deleted.
-                    name = f".{self.out_dir.name}.{entry.name}"
-                    doomed = _doomed_name(self.out_dir.parent, name)
-                    os.rename(entry.path, doomed)
-                    _remove_in_background(doomed, rename=False)
+                    _remove_in_background(Path(entry.path), _doomed_name(self.out_dir, "extra"))
                 else:
                     os.unlink(entry.path)
         return spare
@@ -224,7 +238,7 @@ class SiteWriter:
     def claim(self, path: str, key: str = "") -> None:
         """Claim ``path`` for the new site; ``key`` names its content ("" : none, never reused)."""
         # Plain string tests: this runs for every file of the site, on every build.
-        if not path or path[0] == "/" or "\\" in path or "\0" in path or ".." in path.split("/"):
+        if not path or path[0] == "/" or _UNSAFE.search(path) or ".." in path.split("/"):
             raise ValueError(f"unsafe output path {path!r}")
         folded = path.lower()
         if folded in self._claimed:
@@ -257,10 +271,26 @@ class SiteWriter:
         """Write a claimed file (workers call this for the paths they were given)."""
         try:
             self._target(path).write_bytes(content)
-        except FileNotFoundError:  # a folder the spare no longer had
-            target = self.staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        except (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError):
+            self._make_room(path)
+            (self.staging / path).write_bytes(content)
+
+    def _make_room(self, path: str) -> None:
+        """Clear the way to ``path`` in a staging folder made from the spare: a file
+        where the new site has a folder (static/extra became static/extra/x.css), a
+        folder where it has a file, or a folder the spare no longer had."""
+        target = self.staging / path
+        folder = self.staging
+        for part in path.split("/")[:-1]:
+            folder = folder / part
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._dirs.add(target.parent)
 
     def write_files(self, files: Iterable[OutputFile]) -> int:
         count = 0
@@ -292,14 +322,22 @@ class SiteWriter:
         if path in self._spare:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
+        in_the_way = (FileExistsError, NotADirectoryError, IsADirectoryError)
         try:
             _link_or_copy(previous, target)
         except FileNotFoundError:
             if not os.path.isfile(previous):
                 return False
             folder = os.path.dirname(target)
-            os.makedirs(folder, exist_ok=True)
-            self._dirs.add(Path(folder))
+            try:  # the common case: the folder is not there yet
+                os.makedirs(folder, exist_ok=True)
+                self._dirs.add(Path(folder))
+                _link_or_copy(previous, target)
+            except in_the_way:
+                self._make_room(path)
+                _link_or_copy(previous, target)
+        except in_the_way:
+            self._make_room(path)
             _link_or_copy(previous, target)
         return True
 
@@ -309,7 +347,14 @@ class SiteWriter:
             if path in self.manifest:
                 continue
             target = self.staging / path
-            target.unlink(missing_ok=True)
+            try:
+                target.unlink(missing_ok=True)
+            except (IsADirectoryError, NotADirectoryError):
+                continue  # the new site has a folder there, or a file above it
+            except PermissionError:  # what some systems say for a folder
+                if target.is_dir():
+                    continue
+                raise
             for folder in target.parents:
                 if folder == self.staging:
                     break
@@ -326,7 +371,8 @@ class SiteWriter:
         if before_swap is not None:
             before_swap(self.staging)
         site = site_id(self.manifest)
-        (self.staging / MARKER).write_text(site, encoding="utf-8")
+        marker = site if self.recorded else f"{site}-unrecorded"
+        (self.staging / MARKER).write_text(marker, encoding="utf-8")
         os.chmod(self.staging, 0o755)
         if self.out_dir.exists() and _exchange(self.staging, self.out_dir):
             retired: Path | None = self.staging  # after the swap, staging holds the old site
@@ -338,11 +384,12 @@ class SiteWriter:
             retired = None
             os.rename(self.staging, self.out_dir)
         if retired is not None:
-            if self.keep_spare and (retired / MARKER).exists():
-                _remove_in_background(spare_path(self.out_dir))
-                os.rename(retired, spare_path(self.out_dir))
+            if self.recorded and (retired / MARKER).exists():
+                spare = spare_path(self.out_dir)
+                _remove_in_background(spare, _doomed_name(self.out_dir, "spare"))
+                os.rename(retired, spare)
             else:
-                _remove_in_background(retired)
+                _remove_in_background(retired, _doomed_name(self.out_dir, "retired"))
         return site
 
     def abort(self) -> None:

@@ -120,3 +120,21 @@ def test_pagefind_reads_every_searchable_page(indexed: tuple[Path, str]) -> None
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert len(marked) > 5
     assert entry["languages"]["zh"]["page_count"] == len(marked)
+
+
+def test_a_build_without_cache_is_never_taken_for_a_recorded_one(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """A --no-cache build keeps no record, and its marker matches none: a cached build
+    after it must not say "up to date" from an older record and leave out the index."""
+    from policybriefs.pipeline import build
+
+    copy_seed(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", search=True, cache_dir=cache)
+    assert (out / "pagefind").is_dir()
+    build(content_dir, out, ROOT / "templates", search=False)  # --no-cache --no-search
+    assert not (out / "pagefind").exists()
+    report = build(content_dir, out, ROOT / "templates", search=True, cache_dir=cache)
+    assert not report.unchanged
+    assert (out / "pagefind").is_dir()

@@ -12,6 +12,8 @@ from policybriefs.write import (
     MARKER,
     DuplicateOutputError,
     SiteWriter,
+    manifest_bytes,
+    read_manifest_bytes,
     read_marker,
     site_id,
     spare_path,
@@ -34,7 +36,7 @@ def _build(
 ) -> tuple[dict[str, str], list[str]]:
     """One build of ``files`` (path → (key, content)); returns its manifest and what it wrote."""
     written: list[str] = []
-    with SiteWriter(out, previous=previous, spare=spare, keep_spare=True) as writer:
+    with SiteWriter(out, previous=previous, spare=spare, recorded=True) as writer:
         for path, (key, content) in files.items():
             writer.claim(path, key)
             if not writer.place(path):
@@ -154,3 +156,52 @@ def test_leftovers_of_killed_builds_are_removed(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not any(p.name.startswith(f".site.new-{dead}") for p in tmp_path.iterdir())
     assert mine.is_dir()
+
+
+def test_another_output_folders_leftovers_are_not_touched(tmp_path: Path) -> None:
+    """site.v2's retired site (its only copy, after a build died between renames)
+    is not a leftover of site's builds, though its name starts the same way."""
+    dead = os.fork()
+    if dead == 0:
+        os._exit(0)
+    os.waitpid(dead, 0)
+    other = tmp_path / f".site.v2.old-{dead}"
+    other.mkdir()
+    (other / MARKER).write_text("site.v2's", encoding="utf-8")
+    _build(tmp_path / "site", {"p.html": ("1", b"one")}, {}, {})
+    _build(tmp_path / "site", {"p.html": ("2", b"two")}, {}, {})
+    assert (other / MARKER).read_text(encoding="utf-8") == "site.v2's"
+
+
+@pytest.mark.parametrize("name", ["a\tb.html", "a\nb.html", "a\rb.html", "a\\b.html", "a\0b"])
+def test_names_that_would_break_the_manifest_are_refused(tmp_path: Path, name: str) -> None:
+    with SiteWriter(tmp_path / "site") as writer, pytest.raises(ValueError, match="unsafe"):
+        writer.claim(f"static/{name}")
+
+
+def test_odd_but_safe_names_survive_the_manifest(tmp_path: Path) -> None:
+    """U+2028 and form feeds are line breaks to str.splitlines, not to the manifest."""
+    out = tmp_path / "site"
+    files = {"static/odd\u2028name.txt": ("1", b"x"), "static/feed\x0cname.txt": ("1", b"y")}
+    manifest, _ = _build(out, files, {}, {})
+    assert read_manifest_bytes(manifest_bytes(manifest)) == manifest
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        # a file that becomes a folder, and back
+        ["static/extra", "static/extra/x.css", "static/extra/x.css", "static/extra"],
+        # a folder that becomes a file
+        ["static/extra/x.css", "static/extra/x.css", "static/extra", "static/extra"],
+    ],
+)
+def test_a_file_and_a_folder_may_trade_places(tmp_path: Path, shapes: list[str]) -> None:
+    out = tmp_path / "site"
+    previous: dict[str, str] = {}
+    spare: dict[str, str] = {}
+    for n, path in enumerate(shapes):
+        files = {"index.html": ("1", b"home"), path: ("", f"build {n}".encode())}
+        manifest, _ = _build(out, files, previous, spare)
+        assert _tree(out) == {"index.html": b"home", path: f"build {n}".encode()}
+        previous, spare = manifest, previous
