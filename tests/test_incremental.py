@@ -40,6 +40,14 @@ def _snapshot(site: Path) -> dict[str, bytes]:
     }
 
 
+def _assert_same_site(site: Path, clean: Path, where: str = "") -> None:
+    """Byte for byte the files of a clean build, apart from the marker naming each build."""
+    built, expected = _snapshot(site), _snapshot(clean)
+    assert built.pop(MARKER) and expected.pop(MARKER)
+    assert built.keys() == expected.keys(), where
+    assert [k for k in built if built[k] != expected[k]] == [], where
+
+
 def _inode(site: Path, rel: str) -> int:
     return (site / rel).stat().st_ino
 
@@ -82,11 +90,7 @@ def test_incremental_build_equals_a_clean_build(content_dir: Path, tmp_path: Pat
     copy_seed(content_dir, "extra.txt")
     build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
     build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
-    inc, clean = _snapshot(tmp_path / "inc"), _snapshot(tmp_path / "clean")
-    inc.pop(".policybriefs-site")
-    clean.pop(".policybriefs-site")
-    assert inc.keys() == clean.keys()
-    assert [k for k in inc if inc[k] != clean[k]] == []
+    _assert_same_site(tmp_path / "inc", tmp_path / "clean")
 
 
 def test_parallel_and_serial_builds_are_identical(content_dir: Path, tmp_path: Path) -> None:
@@ -253,11 +257,7 @@ def test_an_older_brief_added_later_rebuilds_what_it_shifts(
     )
     build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
     build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
-    inc, clean = _snapshot(tmp_path / "inc"), _snapshot(tmp_path / "clean")
-    inc.pop(".policybriefs-site")
-    clean.pop(".policybriefs-site")
-    assert inc.keys() == clean.keys()
-    assert [k for k in inc if inc[k] != clean[k]] == []
+    _assert_same_site(tmp_path / "inc", tmp_path / "clean")
 
 
 def test_light_briefs_are_cached_beside_their_full_briefs(
@@ -288,12 +288,8 @@ def test_light_briefs_are_cached_beside_their_full_briefs(
     report = build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=2)
     assert report.errors == []
     assert cache.get_light(key) is not None
-    snapshot = _snapshot(out)
     build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
-    clean = _snapshot(tmp_path / "clean")
-    snapshot.pop(".policybriefs-site")
-    clean.pop(".policybriefs-site")
-    assert snapshot == clean
+    _assert_same_site(out, tmp_path / "clean")
 
 
 def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
@@ -329,10 +325,7 @@ def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
             assert (tmp_path / ".inc.spare").is_dir()
         clean = tmp_path / f"clean-{n}"
         build(content_dir, clean, ROOT / "templates", jobs=1)
-        inc_files, clean_files = _snapshot(out), _snapshot(clean)
-        assert inc_files.pop(".policybriefs-site") and clean_files.pop(".policybriefs-site")
-        assert inc_files.keys() == clean_files.keys(), f"after step {n}"
-        assert [k for k in inc_files if inc_files[k] != clean_files[k]] == [], f"after step {n}"
+        _assert_same_site(out, clean, f"after step {n}")
 
 
 def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
@@ -381,7 +374,4 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     assert _snapshot(out) == before
     build(content_dir, out, templates, cache_dir=cache, jobs=2)
     build(content_dir, tmp_path / "clean", templates, jobs=1)
-    inc, clean = _snapshot(out), _snapshot(tmp_path / "clean")
-    inc.pop(".policybriefs-site")
-    clean.pop(".policybriefs-site")
-    assert inc == clean
+    _assert_same_site(out, tmp_path / "clean")
