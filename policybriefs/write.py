@@ -219,20 +219,22 @@ class SiteWriter:
         folder = spare_path(self.out_dir)
         if not folder.is_dir():
             return {}
-        if not spare or read_marker(folder) != site_id(spare) or not self.recorded:
+        # The cheap tests first: the id is a hash of the whole manifest.
+        if not spare or not self.recorded or read_marker(folder) != site_id(spare):
             _remove_in_background(folder, _doomed_name(self.out_dir, "spare"))
             return {}
         os.rename(folder, self.staging)
         (self.staging / MARKER).unlink()  # no longer the site it named
         # Whatever the spare's manifest does not account for (a search index) goes.
         tops = {path.split("/", 1)[0] for path in spare}
-        for entry in os.scandir(self.staging):
-            if entry.name not in tops:
-                if entry.is_dir(follow_symlinks=False):
-                    # Out of the staging folder, under a name of ours, then deleted.
-                    _remove_in_background(Path(entry.path), _doomed_name(self.out_dir, "extra"))
-                else:
-                    os.unlink(entry.path)
+        with os.scandir(self.staging) as entries:
+            extra = [entry for entry in entries if entry.name not in tops]
+        for entry in extra:
+            if entry.is_dir(follow_symlinks=False):
+                # Out of the staging folder, under a name of ours, then deleted.
+                _remove_in_background(Path(entry.path), _doomed_name(self.out_dir, "extra"))
+            else:
+                os.unlink(entry.path)
         return spare
 
     def claim(self, path: str, key: str = "") -> None:
