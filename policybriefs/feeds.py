@@ -182,6 +182,9 @@ def feed_files(
     fallback = fallback_time(catalog.briefs, os.environ if environ is None else environ)
 
     def keyed(path: str, parts: object, make: Callable[[], bytes]) -> KeyedFile:
+        # As for pages: without the briefs' keys, nothing says a brief is unchanged.
+        if not brief_keys:
+            return KeyedFile(path, "", make)
         site = (config.base_url, config.title, config.description, fallback)
         return KeyedFile(path, digest(salt, path, site, parts), make)
 
