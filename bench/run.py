@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -326,6 +327,9 @@ def bench_ours(ctx: Context, help_text: str) -> None:
             lambda _: _edit_paragraph(article, encoding, next(edits)),
         ):
             return
+        if "serve" in help_text and "--cache-dir" in help_text:
+            bench_serve(ctx, [*fast[:2], "serve", *fast[2:], "--port", "0"], env, run, article)
+            article.write_bytes(original_article)
         if not go(
             ctx.row("ours", "brief.html changed"),
             fast,
@@ -336,6 +340,109 @@ def bench_ours(ctx: Context, help_text: str) -> None:
             go(ctx.row("ours", "cold, with search"), base, lambda _: cold_state())
     finally:
         article.write_bytes(original_article)
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system seconds of a live process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_hwm(pid: int) -> int:
+    """Peak RSS of a live process so far, in bytes."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _http(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def bench_serve(
+    ctx: Context, cmd: Sequence[str | Path], env: dict[str, str], run: Path, article: Path
+) -> None:
+    """``build.py serve`` on the warm site: an article is saved, and we time how long
+    until the server shows the edited brief (its draft), then until the rebuilt site
+    is in place. Both are timed from the save, watcher latency included."""
+    logs = ctx.work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    shown = ctx.row("ours", "serve: edit shown (draft)")
+    rebuilt = ctx.row("ours", "serve: edit rebuilt (site)")
+    log = (logs / "ours-serve.log").open("ab")
+    proc = subprocess.Popen(
+        [str(c) for c in cmd],
+        cwd=run,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stderr is not None
+        url = ""
+        deadline = time.monotonic() + ctx.timeout
+        while not url and time.monotonic() < deadline:
+            line = proc.stderr.readline().decode("utf-8", "replace")
+            if not line:
+                break
+            log.write(line.encode())
+            if line.startswith("serving ") and " at " in line:
+                url = line.split(" at ", 1)[1].split()[0]
+        if not url:
+            shown.note = rebuilt.note = "serve did not start (see logs)"
+            return
+        stderr = proc.stderr
+
+        def drain() -> None:
+            """Keep reading its output, so it never blocks on a full pipe."""
+            for chunk in iter(stderr.readline, b""):
+                log.write(chunk)
+
+        threading.Thread(target=drain, daemon=True).start()
+        name = article.stem
+        time.sleep(1.0)  # let the watcher start
+        for i in range(max(ctx.repeat, 3)):
+            before = int(_http(url + "__reload"))
+            cpu = _proc_cpu(proc.pid)
+            sentence = f"会议还通报了第{900 + i}批合作事项的进展情况。"
+            started = time.perf_counter()
+            _edit_paragraph(article, "utf-8", 900 + i)
+            marks: list[float] = []
+            while len(marks) < 2 and time.perf_counter() - started < ctx.timeout:
+                now = int(_http(url + "__reload"))
+                if now > before + len(marks):
+                    marks += [time.perf_counter() - started] * (now - before - len(marks))
+                    if len(marks) == 1:
+                        page = _http(url + f"briefs/{name}/index.html")
+                        if sentence not in page:
+                            shown.note = "the page shown lacked the edit"
+                time.sleep(0.01)
+            if len(marks) < 2:
+                shown.note = rebuilt.note = "timed out"
+                return
+            spent = _proc_cpu(proc.pid) - cpu
+            hwm = _proc_hwm(proc.pid)
+            for row, wall in ((shown, marks[0]), (rebuilt, marks[1])):
+                row.runs.append(Measurement(wall, spent, hwm, hwm, 0))
+            shown.note = shown.note or "CPU and memory: the whole edit, draft and rebuild"
+            ctx.log(f"  ours serve: shown {marks[0]:6.2f} s, rebuilt {marks[1]:6.2f} s")
+            time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
 
 
 # --- Pelican ------------------------------------------------------------------------------------
@@ -689,7 +796,7 @@ def report(
         "## Against the targets of issue 6",
         "",
         "| N | ours cold ÷ Hugo cold (≤ 2 at 1,000) | ours cold ÷ Pelican cold (< 0.25 at 1,000)"
-        " | one article changed, first / again, s (< 0.5 at 10,000)"
+        " | one article changed, first / again / serve: shown / serve: rebuilt, s (< 0.5 at 10,000)"
         " | peak tree RSS MiB (< 500 at 10,000)"
         " | cores used, cold (2) | cold with search, s (< 60 at 10,000) |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -701,6 +808,8 @@ def report(
         article = _find(rows, size, "ours", "one article changed")
         again = _find(rows, size, "ours", "one article changed again")
         search = _find(rows, size, "ours", "cold, with search")
+        drafted = _find(rows, size, "ours", "serve: edit shown")
+        served = _find(rows, size, "ours", "serve: edit rebuilt")
         ours_rows = [r for r in rows if r.size == size and r.tool == "ours" and r.runs]
 
         def ratio(a: Row | None, b: Row | None) -> str:
@@ -709,7 +818,9 @@ def report(
         lines.append(
             f"| {size:,} | {ratio(ours, hugo_cold)} | {ratio(ours, pelican_cold)} | "
             f"{f'{article.wall:.2f}' if article else '—'} / "
-            f"{f'{again.wall:.2f}' if again else '—'} | "
+            f"{f'{again.wall:.2f}' if again else '—'} / "
+            f"{f'{drafted.wall:.2f}' if drafted else '—'} / "
+            f"{f'{served.wall:.2f}' if served else '—'} | "
             f"{_mib(max(r.tree_rss for r in ours_rows)) if ours_rows else '—'} | "
             f"{f'{ours.cpu / ours.wall:.1f}' if ours and ours.wall else '—'} | "
             f"{f'{search.wall:.2f}' if search else '—'} |"

@@ -128,6 +128,42 @@ def _anchors(c: Commitment) -> list[tuple[str | None, str]]:
     return [(c.city, e.text) for e in c.entities if e.kind in ("project", "document")]
 
 
+PromiseIndex = dict[tuple[str | None, str], list[tuple[tuple[dt.date, int, str], str, str]]]
+
+
+def promise_index(briefs: Sequence[Brief]) -> PromiseIndex:
+    """Each anchor's commitments, chronological: (brief's place, brief, text)."""
+    index: PromiseIndex = defaultdict(list)
+    for brief in sorted(briefs, key=_chronological_key):
+        place = _chronological_key(brief)
+        for c in brief.commitments:
+            for anchor in dict.fromkeys(_anchors(c)):
+                index[anchor].append((place, brief.slug, c.text))
+    return dict(index)
+
+
+def first_promised_in(brief: Brief, index: PromiseIndex) -> dict[int, tuple[str, str]]:
+    """Which of ``brief``'s commitments repeat one of an earlier brief, as
+    ``build_catalog`` finds them, against the briefs ``index`` was made from (a
+    brief of the same slug among them is the one ``brief`` replaces)."""
+    place = _chronological_key(brief)
+
+    def first_before(anchor: tuple[str | None, str]) -> tuple[str, str] | None:
+        for seen, slug, text in index.get(anchor, ()):
+            if seen >= place:
+                break
+            if slug != brief.slug:
+                return (slug, text)
+        return None
+
+    first: dict[int, tuple[str, str]] = {}
+    for i, c in enumerate(brief.commitments):
+        earlier = [found for a in _anchors(c) if (found := first_before(a)) is not None]
+        if earlier:
+            first[i] = earlier[0]
+    return first
+
+
 def build_catalog(
     briefs: Sequence[Brief],
     gazetteer: Gazetteer | None = None,

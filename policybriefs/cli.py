@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .draft import DraftKit
 from .errors import ConfigError
 from .pipeline import BuildReport, build
 from .search import SearchIndexError
@@ -65,8 +66,11 @@ def _base_url(args: argparse.Namespace) -> str | None:
     return os.environ.get(BASE_URL_ENV) or None
 
 
-def run_build(args: argparse.Namespace, progress: Progress) -> tuple[int, BuildReport | None]:
-    """One build as the options say; prints warnings and errors. (exit code, report)."""
+def run_build(
+    args: argparse.Namespace, progress: Progress, keep: Callable[[DraftKit], None] | None = None
+) -> tuple[int, BuildReport | None]:
+    """One build as the options say; prints warnings and errors. (exit code, report).
+    ``keep`` takes what ``serve`` drafts edited articles' pages with."""
     try:
         report = build(
             args.content,
@@ -77,6 +81,7 @@ def run_build(args: argparse.Namespace, progress: Progress) -> tuple[int, BuildR
             base_url=_base_url(args),
             jobs=args.jobs,
             cache_dir=None if args.no_cache else args.cache_dir,
+            keep=keep,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -118,7 +123,8 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         print(f"error: no templates in {args.templates} (base.html is missing)", file=sys.stderr)
         return 2
     if serve:
-        from .serve import serve_site
+        from .serve import Drafts, serve_site
 
-        return serve_site(args, lambda: run_build(args, progress)[0], progress)
+        drafts = Drafts()
+        return serve_site(args, lambda: run_build(args, progress, drafts.keep)[0], progress, drafts)
     return run_build(args, progress)[0]

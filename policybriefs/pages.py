@@ -123,9 +123,48 @@ def _by_brief(city: CityEntry) -> dict[str, list[Commitment]]:
     return dict(grouped)
 
 
+def full_brief_context(brief: Brief) -> dict[str, object]:
+    """What a page drawn from the full brief (its repair report) is given."""
+    return {
+        "brief": brief,
+        "script_pairs": script_pairs(brief),
+        "repair_summary": repair_summary(brief),
+        "reviewable": reviewable_edits(brief),
+        "routine": routine_groups(brief),
+        "lost": lost_edits(brief),
+    }
+
+
 def script_pairs(brief: Brief) -> list[tuple[str, str, int]]:
     pairs = Counter((e.before, e.after) for e in brief.article.edits if e.kind == "script")
     return [(b, a, n) for (b, a), n in sorted(pairs.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def brief_pages(
+    brief: Brief,
+    first_promised: Mapping[int, tuple[str, str]],
+    brief_key: str,
+    page_key: str = "",
+    repairs_key: str = "",
+) -> list[PageSpec]:
+    """A brief's own pages: the brief, and its repair report (drawn from the full
+    brief, read from the cache by ``brief_key``)."""
+    return [
+        PageSpec(
+            brief_path(brief.slug),
+            "brief.html",
+            {"brief": brief, "first_promised": first_promised},
+            page_key,
+            deferred=functools.partial(_brief_context, brief),
+        ),
+        PageSpec(
+            f"briefs/{brief.slug}/repairs/index.html",
+            "repairs.html",
+            {"edit_labels": EDIT_LABELS},
+            repairs_key,
+            full_brief=brief_key,
+        ),
+    ]
 
 
 def home_path(page: int) -> str:
@@ -236,32 +275,21 @@ def gather_pages(
     for brief in catalog.briefs:
         first = first_by_brief.get(brief.slug, {})
         shown = sorted(first.items())
-        pages.append(
-            PageSpec(
-                brief_path(brief.slug),
-                "brief.html",
-                {"brief": brief, "first_promised": first},
-                key(
-                    "brief",
-                    keys.get(brief.slug),
-                    slugs_of(brief),
-                    shown,
-                    [
-                        (s, catalog.brief(s).meeting, catalog.brief(s).article.title)
-                        for _, (s, _) in shown
-                    ],
-                ),
-                deferred=functools.partial(_brief_context, brief),
-            )
-        )
-        pages.append(
-            PageSpec(
-                f"briefs/{brief.slug}/repairs/index.html",
-                "repairs.html",
-                {"edit_labels": EDIT_LABELS},
-                key("repairs", keys.get(brief.slug)),
-                full_brief=keys.get(brief.slug, ""),
-            )
+        pages += brief_pages(
+            brief,
+            first,
+            keys.get(brief.slug, ""),
+            key(
+                "brief",
+                keys.get(brief.slug),
+                slugs_of(brief),
+                shown,
+                [
+                    (s, catalog.brief(s).meeting, catalog.brief(s).article.title)
+                    for _, (s, _) in shown
+                ],
+            ),
+            key("repairs", keys.get(brief.slug)),
         )
     for city in catalog.cities:
         pages.append(

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+
 from .articles import ArticleResult, default_jobs, process_articles
 from .cache import (
     BriefCache,
@@ -21,24 +23,17 @@ from .cache import (
     tree_fingerprint,
     unchanged_build,
 )
-from .catalog import build_catalog
+from .catalog import Catalog, build_catalog, promise_index
 from .chart import with_charts
 from .config import load_config
+from .draft import DraftKit
 from .errors import ContentError
 from .export import export_indexes, export_into
 from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_page
-from .models import Brief, OutputFile, StaticPage
-from .pages import (
-    gather_pages,
-    lost_edits,
-    repair_summary,
-    reviewable_edits,
-    routine_groups,
-    script_pairs,
-    shared_context,
-)
+from .models import Brief, OutputFile, SiteConfig, StaticPage
+from .pages import full_brief_context, gather_pages, shared_context
 from .render import make_environment, render_into
 from .script import traditionalizer
 from .search import search_hook, search_page
@@ -117,6 +112,65 @@ def _unique_slugs(results: Sequence[ArticleResult], report: BuildReport) -> list
     return kept
 
 
+@dataclass(frozen=True)
+class _Gathered:
+    """The briefs and what is made across them, before any page."""
+
+    briefs: list[Brief]
+    sources: dict[str, str]  # brief slug → article source
+    static_pages: list[StaticPage]
+    keys: dict[str, str]  # brief slug → cache key
+    catalog: Catalog
+    links: dict[str, object]
+
+
+def _gather(
+    content_dir: Path,
+    config: SiteConfig,
+    cache: BriefCache,
+    jobs: int,
+    report: BuildReport,
+    progress: Progress,
+) -> _Gathered:
+    article_paths, page_paths = discover(content_dir)
+    progress(f"load, normalize, extract: {len(article_paths)} article(s), {jobs} process(es)")
+    results = _unique_slugs(
+        process_articles(article_paths, content_dir, config.traditional_variant, cache, jobs),
+        report,
+    )
+    static_pages = _load_pages(page_paths, content_dir, report)
+    briefs: list[Brief] = []
+    for result in results:
+        assert result.brief is not None
+        briefs.append(result.brief)
+        progress(_repair_line(result.source, result.brief))
+        report.warnings.extend(f"{result.source}: {w}" for w in result.brief.warnings)
+    keys = {r.brief.slug: r.key for r in results if r.brief is not None}
+    sources = {r.brief.slug: r.source for r in results if r.brief is not None}
+
+    slugs = cache.load_slugs()
+    known = len(slugs)
+    catalog = build_catalog(briefs, load_gazetteer(), slugs)
+    if len(slugs) != known:
+        cache.save_slugs(slugs)
+    links = shared_context(catalog, static_pages)
+    return _Gathered(briefs, sources, static_pages, keys, catalog, links)
+
+
+def _draft_kit(
+    content_dir: Path, cache: BriefCache, config: SiteConfig, env: Environment, found: _Gathered
+) -> DraftKit:
+    return DraftKit(
+        content_dir=content_dir,
+        cache=cache,
+        config=config,
+        env=env,
+        links=found.links,
+        promises=promise_index(found.briefs),
+        sources=found.sources,
+    )
+
+
 def build(
     content_dir: Path,
     out_dir: Path,
@@ -127,6 +181,7 @@ def build(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    keep: Callable[[DraftKit], None] | None = None,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
 
@@ -134,6 +189,8 @@ def build(
     overrides the configured one; ``jobs`` worker processes share the
     per-article stages and the rendering; ``cache_dir`` keeps briefs and the
     record of the last build's pages between runs (None: a throwaway one).
+    ``keep`` is given what ``serve`` needs to draft edited articles' pages
+    until the next build (only with a ``cache_dir``: drafts read briefs from it).
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -148,6 +205,7 @@ def build(
                 base_url=base_url,
                 jobs=jobs or default_jobs(),
                 recorded=cache_dir is not None,
+                keep=keep if cache_dir is not None else None,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -167,6 +225,7 @@ def _build(
     base_url: str | None,
     jobs: int,
     recorded: bool,
+    keep: Callable[[DraftKit], None] | None,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -182,32 +241,15 @@ def _build(
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
+        if keep is not None:
+            config = with_base_url(load_config(content_dir), base_url, "--base-url")
+            found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None)
+            keep(_draft_kit(content_dir, cache, config, make_environment(templates_dir), found))
         return saved_report(last, seconds=time.perf_counter() - started)
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
-    gazetteer = load_gazetteer()
-
-    article_paths, page_paths = discover(content_dir)
-    progress(f"load, normalize, extract: {len(article_paths)} article(s), {jobs} process(es)")
-    results = _unique_slugs(
-        process_articles(article_paths, content_dir, config.traditional_variant, cache, jobs),
-        report,
-    )
-    static_pages = _load_pages(page_paths, content_dir, report)
-    briefs: list[Brief] = []
-    for result in results:
-        assert result.brief is not None
-        briefs.append(result.brief)
-        progress(_repair_line(result.source, result.brief))
-        report.warnings.extend(f"{result.source}: {w}" for w in result.brief.warnings)
-    keys = {r.brief.slug: r.key for r in results if r.brief is not None}
-
-    slugs = cache.load_slugs()
-    known = len(slugs)
-    catalog = build_catalog(briefs, gazetteer, slugs)
-    if len(slugs) != known:
-        cache.save_slugs(slugs)
-    links = shared_context(catalog, static_pages)
-    pages = with_charts(gather_pages(catalog, static_pages, links, keys), catalog)
+    found = _gather(content_dir, config, cache, jobs, report, progress)
+    briefs, keys, catalog, links = found.briefs, found.keys, found.catalog, found.links
+    pages = with_charts(gather_pages(catalog, found.static_pages, links, keys), catalog)
     pages += [search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
     protected = dict(config.protected_phrases)
@@ -230,14 +272,7 @@ def _build(
         brief = cache.get(key)
         if brief is None:
             raise RuntimeError(f"brief {key} vanished from the cache during the build")
-        return {
-            "brief": brief,
-            "script_pairs": script_pairs(brief),
-            "repair_summary": repair_summary(brief),
-            "reviewable": reviewable_edits(brief),
-            "routine": routine_groups(brief),
-            "lost": lost_edits(brief),
-        }
+        return full_brief_context(brief)
 
     with SiteWriter(out_dir, previous=previous, spare=spare, recorded=recorded) as writer:
         progress(f"render: {len(pages)} page(s) in 2 scripts")
@@ -262,6 +297,8 @@ def _build(
             f"({rendered} page(s) rendered, {placed} reused or exported)"
         )
         site = writer.commit(before_swap=search_hook(progress) if search else None)
+    if keep is not None:
+        keep(_draft_kit(content_dir, cache, config, env, found))
     report.briefs = len(briefs)
     report.pages = len(pages)
     report.files = len(writer.manifest)

@@ -4,23 +4,32 @@ Serves the output folder on 127.0.0.1, rebuilds when content/ or templates/
 change (watchfiles), and reloads open pages: HTML is served with a small
 script that polls ``/__reload`` for the build number. The script is added
 to the response only; the files on disk never contain it.
+
+When only articles changed, their own pages are first drafted in memory
+(``draft.py``) and served in place of the files on disk until the rebuild
+is in place: the page being edited shows the edit in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import watchfiles
+
+from .draft import DraftKit, draft_pages, drafted_articles
 
 RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (
@@ -58,9 +67,45 @@ class BuildNumber:
             self._value += 1
 
 
+class Drafts:
+    """The last build's draft kit, and the pages drafted with it since."""
+
+    def __init__(self) -> None:
+        self._kit: DraftKit | None = None
+        self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
+
+    def keep(self, kit: DraftKit) -> None:
+        self._kit = kit
+
+    def draw(self, changed: Sequence[Path]) -> int:
+        """Draft the pages of the articles ``changed`` edits; how many were drawn."""
+        kit = self._kit
+        articles = None if kit is None else drafted_articles(kit.content_dir, changed)
+        if kit is None or not articles:
+            return 0
+        drawn = draft_pages(kit, articles)
+        self.pages = {**self.pages, **drawn}
+        return len(drawn)
+
+    def release(self) -> None:
+        """Let the kit go before a build makes the next (it holds every brief)."""
+        self._kit = None
+
+    def clear(self) -> None:
+        self.pages = {}
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
-    def __init__(self, *args: Any, number: BuildNumber, directory: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        number: BuildNumber,
+        drafts: Drafts,
+        directory: str,
+        **kwargs: Any,
+    ) -> None:
         self.number = number
+        self.drafts = drafts
         super().__init__(*args, directory=directory, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -84,6 +129,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         route = self.path.split("?", 1)[0].split("#", 1)[0]
         if route == RELOAD_PATH:
             self._send(HTTPStatus.OK, str(self.number.value).encode(), "text/plain")
+            return True
+        drafted = unquote(route).lstrip("/")
+        drafted += "index.html" if not drafted or drafted.endswith("/") else ""
+        if (draft := self.drafts.pages.get(drafted)) is not None:
+            body = inject(draft, reload_script(self.number.value))
+            self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
             return True
         target = Path(self.translate_path(self.path))
         if target.is_dir() and route.endswith("/"):
@@ -116,13 +167,17 @@ class Preview:
         rebuild: Callable[[], int],
         port: int = 8000,
         progress: Callable[[str], None] = lambda _: None,
+        drafts: Drafts | None = None,
     ) -> None:
         self.site_dir = site_dir.absolute()
         self.watch = [p for p in watch if p.exists()]
         self.rebuild = rebuild
         self.progress = progress
         self.number = BuildNumber()
-        handler = partial(PreviewHandler, number=self.number, directory=str(self.site_dir))
+        self.drafts = drafts or Drafts()
+        handler = partial(
+            PreviewHandler, number=self.number, drafts=self.drafts, directory=str(self.site_dir)
+        )
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -132,17 +187,39 @@ class Preview:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
     def rebuild_now(self) -> None:
+        self.drafts.release()
         try:
             self.rebuild()
         except Exception:  # a template typo must not stop the preview
             traceback.print_exc()
             return
+        finally:
+            # Drafts stood in for this build; once it is in place (or failed,
+            # and says so), the files on disk are the truth again.
+            self.drafts.clear()
+            # What the build kept for drafting lives until the next one: frozen,
+            # the collector stops walking it while a draft is drawn.
+            gc.freeze()
         self.number.bump()
+
+    def draft_now(self, changed: Sequence[Path]) -> None:
+        started = time.perf_counter()
+        try:
+            drawn = self.drafts.draw(changed)
+        except Exception:  # the build that follows reports what went wrong
+            traceback.print_exc()
+            return
+        if drawn:
+            self.number.bump()
+            self.progress(
+                f"serve: drafted {drawn} page(s) in {time.perf_counter() - started:.2f} s"
+            )
 
     def _watch(self) -> None:
         for changes in watchfiles.watch(
             *self.watch, stop_event=self.stopping, debounce=300, raise_interrupt=False
         ):
+            self.draft_now([Path(path) for _, path in changes])
             self.progress(f"serve: {len(changes)} change(s), rebuilding")
             self.rebuild_now()
 
@@ -163,7 +240,10 @@ class Preview:
 
 
 def serve_site(
-    args: argparse.Namespace, rebuild: Callable[[], int], progress: Callable[[str], None]
+    args: argparse.Namespace,
+    rebuild: Callable[[], int],
+    progress: Callable[[str], None],
+    drafts: Drafts | None = None,
 ) -> int:
     """Build once, then serve ``args.out`` until Ctrl-C."""
     code = rebuild()
@@ -171,7 +251,12 @@ def serve_site(
         return code or 1
     try:
         preview = Preview(
-            Path(args.out), [Path(args.content), Path(args.templates)], rebuild, args.port, progress
+            Path(args.out),
+            [Path(args.content), Path(args.templates)],
+            rebuild,
+            args.port,
+            progress,
+            drafts,
         )
     except OSError as exc:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)

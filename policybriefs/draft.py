@@ -1,0 +1,124 @@
+"""Drafts for ``serve``: an edited article's own pages, drawn at once.
+
+Rebuilding a site of thousands of briefs takes seconds, however little of it
+changes: every brief is read and the catalog made again. An editor who saves
+an article wants to see that article. So ``serve`` first draws the article's
+own pages (the brief and its repair report, in both scripts) against what the
+last build left (its links, the other briefs, the templates and converters),
+serves them from memory, and only then rebuilds the site. The files on disk
+are only ever written by a build, so a draft can never be left behind in
+``site/``: it is dropped as soon as the build it stood in for is in place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .articles import process_articles
+from .cache import BriefCache
+from .catalog import PromiseIndex, first_promised_in, person_slug
+from .load import PAGES_DIR, slugify
+from .models import Brief, SiteConfig
+from .pages import brief_pages, full_brief_context
+from .render import SCRIPTS, render_scripts, script_root
+from .script import traditionalizer
+
+
+@dataclass(frozen=True)
+class DraftKit:
+    """What one build leaves for drafting its articles' pages until the next."""
+
+    content_dir: Path
+    cache: BriefCache
+    config: SiteConfig
+    env: Environment
+    links: Mapping[str, object]  # the build's shared context
+    promises: PromiseIndex
+    sources: Mapping[str, str]  # brief slug → its article's source
+
+
+def drafted_articles(content_dir: Path, changed: Iterable[Path]) -> list[Path] | None:
+    """The articles whose pages ``changed`` files alter, or None when a change
+    reaches further than its article (configuration, static pages, anything
+    else) or removes one: only a build can show those."""
+    root = Path(os.path.abspath(content_dir))
+    articles: dict[Path, None] = {}
+    for path in changed:
+        path = Path(os.path.abspath(path))  # no ".." left to climb out of content/
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            return None  # a template, or another watched folder
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # hidden files are not content (an editor's swap file)
+        if rel.parts[0] == PAGES_DIR:
+            return None
+        if path.suffix == ".toml":
+            path = path.with_suffix(".txt")  # a sidecar: front matter of its .txt
+        if path.suffix not in (".txt", ".md") or not path.is_file():
+            return None
+        articles[path] = None
+    return sorted(articles, key=lambda p: p.as_posix()) or None
+
+
+def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
+    """The build's links, with ``brief`` and slugs for names it is the first to
+    use (the next build settles them: homophones are numbered then)."""
+    drafted = dict(links)
+    briefs = dict(links["briefs_by_slug"])  # type: ignore[call-overload]
+    briefs[brief.slug] = brief
+    drafted["briefs_by_slug"] = briefs
+    names: dict[str, tuple[list[str], Callable[[str], str]]] = {
+        "city_slugs": ([*brief.cities, *(o.city for o in brief.officials if o.city)], slugify),
+        "official_slugs": ([o.name for o in brief.officials], person_slug),
+        "series_slugs": ([brief.series] if brief.series else [], slugify),
+        "project_slugs": (
+            [e.text for c in brief.commitments for e in c.entities if e.kind == "project"],
+            slugify,
+        ),
+    }
+    for field, (found, make) in names.items():
+        known: Mapping[str, str] = links[field]  # type: ignore[assignment]
+        new = {name: make(name) for name in found if name not in known}
+        if new:
+            drafted[field] = {**known, **new}
+    return drafted
+
+
+def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
+    """Each article's own pages, both scripts, by path below the site root.
+
+    An article that fails to load, or whose slug another article holds, gets
+    no draft; the build that follows reports it.
+    """
+    results = process_articles(
+        articles, kit.content_dir, kit.config.traditional_variant, kit.cache, jobs=1
+    )
+    drafts: dict[str, bytes] = {}
+    for result in results:
+        brief = result.brief
+        if brief is None or kit.sources.get(brief.slug, result.source) != result.source:
+            continue
+        full = kit.cache.get(result.key)
+        if full is None:
+            continue
+        protected = dict(kit.config.protected_phrases)
+        for official in brief.officials:
+            protected.setdefault(official.name, official.name_hant)
+        traditional = traditionalizer(
+            kit.config.traditional_variant, protected, brief.article.paragraphs
+        )
+        links = _links_with(kit.links, brief)
+        for spec in brief_pages(brief, first_promised_in(brief, kit.promises), result.key):
+            extra = full_brief_context(full) if spec.full_brief else None
+            pages = render_scripts(
+                kit.env, spec, SCRIPTS, kit.config, traditional, extra, shared=links
+            )
+            for script, page in zip(SCRIPTS, pages, strict=True):
+                drafts[script_root(script) + spec.path] = page
+    return drafts

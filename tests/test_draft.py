@@ -1,0 +1,175 @@
+"""Drafts: ``serve`` shows an edited article's own pages before the site is rebuilt."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from policybriefs.draft import DraftKit, draft_pages, drafted_articles
+from policybriefs.pipeline import build
+from policybriefs.serve import RELOAD_PATH, Drafts, Preview
+
+ARTICLES = FIXTURES / "articles"
+NAMES = ["changzhutan-2023", "jingjinji-2022", "minxinan-2020-meeting-2", "minxinan-2022-meeting-4"]
+SENTENCE = "长沙将加快建设长株潭都市圈轨道交通项目。"
+
+
+def _content(folder: Path) -> Path:
+    for name in NAMES:
+        for suffix in (".txt", ".toml"):
+            (folder / f"{name}{suffix}").write_bytes((ARTICLES / f"{name}{suffix}").read_bytes())
+    return folder
+
+
+def _append_to_longest_line(path: Path, sentence: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[longest] += sentence
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _edit_sentence(content: Path) -> list[Path]:
+    _append_to_longest_line(content / "changzhutan-2023.txt", SENTENCE)
+    return [content / "changzhutan-2023.txt"]
+
+
+def _edit_sidecar(content: Path) -> list[Path]:
+    _replace(content / "changzhutan-2023.toml", "2023-04-20", "2019-04-20")
+    return [content / "changzhutan-2023.toml"]
+
+
+def _new_official(content: Path) -> list[Path]:
+    _replace(content / "changzhutan-2023.txt", "易振坤", "龚建华")
+    return [content / "changzhutan-2023.txt"]
+
+
+def _new_article_repeating_promises(content: Path) -> list[Path]:
+    """A later meeting of the same cities: its promises link to the first ones."""
+    (content / "jingjinji-2024.txt").write_bytes((ARTICLES / "jingjinji-2022.txt").read_bytes())
+    (content / "jingjinji-2024.toml").write_text(
+        (ARTICLES / "jingjinji-2022.toml").read_text(encoding="utf-8").replace("2022-", "2024-", 1),
+        encoding="utf-8",
+    )
+    return [content / "jingjinji-2024.toml", content / "jingjinji-2024.txt"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "slug"),
+    [
+        (_edit_sentence, "changzhutan-2023"),
+        (_edit_sidecar, "changzhutan-2023"),
+        (_new_official, "changzhutan-2023"),
+        (_new_article_repeating_promises, "jingjinji-2024"),
+    ],
+)
+def test_drafts_equal_the_pages_the_next_build_writes(
+    edit: Callable[[Path], list[Path]], slug: str, content_dir: Path, tmp_path: Path
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    kits: list[DraftKit] = []
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
+    changed = edit(content_dir)
+
+    articles = drafted_articles(content_dir, changed)
+    assert articles is not None
+    drafts = draft_pages(kits[-1], articles)
+    assert sorted(drafts) == sorted(
+        f"{root}briefs/{slug}/{page}"
+        for root in ("", "zh-Hant/")
+        for page in ("index.html", "repairs/index.html")
+    )
+    build(content_dir, out, ROOT / "templates", cache_dir=cache)
+    for path, page in drafts.items():
+        assert page == (out / path).read_bytes(), path
+
+
+def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: Path) -> None:
+    _content(content_dir)
+    kits: list[DraftKit] = []
+    build(content_dir, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path, keep=kits.append)
+    changed = _new_article_repeating_promises(content_dir)
+    drafts = draft_pages(kits[-1], drafted_articles(content_dir, changed) or [])
+    page = drafts["briefs/jingjinji-2024/index.html"].decode("utf-8")
+    assert "首次承诺于" in page and "briefs/jingjinji-2022/index.html" in page
+
+
+def test_drafted_articles_are_only_articles_and_their_sidecars(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "pages").mkdir(parents=True)
+    for name in ("a.txt", "a.toml", "b.md", "site.toml", "pages/about.md", ".a.txt.swp"):
+        (content / name).write_text("x", encoding="utf-8")
+    cases: list[tuple[list[str], list[str] | None]] = [
+        (["a.txt"], ["a.txt"]),
+        (["a.toml"], ["a.txt"]),  # a sidecar is its article's front matter
+        (["b.md", "a.txt"], ["a.txt", "b.md"]),
+        (["a.txt", "a.toml"], ["a.txt"]),
+        (["site.toml"], None),  # the configuration reaches every page
+        (["pages/about.md"], None),  # static pages are in every footer
+        (["gone.txt"], None),  # removed: only a build can take it away
+        ([".a.txt.swp"], None),
+        (["a.txt", "../templates/base.html"], None),
+    ]
+    for changed, expected in cases:
+        found = drafted_articles(content, [content / name for name in changed])
+        names = None if found is None else [p.relative_to(content).as_posix() for p in found]
+        assert names == expected, changed
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    drafts = Drafts()
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep)
+    go_on = threading.Event()
+
+    def rebuild() -> int:
+        go_on.wait(timeout=30)  # held until the test has seen the draft
+        build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep)
+        return 0
+
+    server = Preview(out, [content_dir], rebuild, port=0, drafts=drafts)
+    server.start()
+    try:
+        time.sleep(0.3)  # let the watcher start
+        _edit_sentence(content_dir)
+        page = "briefs/changzhutan-2023/index.html"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and _get(server.url + RELOAD_PATH) == "0":
+            time.sleep(0.05)
+        assert _get(server.url + RELOAD_PATH) == "1"
+        assert SENTENCE in _get(server.url + page)
+        assert "长株潭都市圈轨道交通项目" in _get(server.url + "zh-Hant/" + page).replace(
+            "長株潭都市圈軌道交通項目", "长株潭都市圈轨道交通项目"
+        )
+        assert SENTENCE not in (out / page).read_text(encoding="utf-8")  # disk: builds only
+
+        go_on.set()
+        while time.monotonic() < deadline and _get(server.url + RELOAD_PATH) == "1":
+            time.sleep(0.05)
+        assert _get(server.url + RELOAD_PATH) == "2"
+        assert drafts.pages == {}
+        assert SENTENCE in (out / page).read_text(encoding="utf-8")
+        assert SENTENCE in _get(server.url + page)
+    finally:
+        go_on.set()
+        server.stop()
