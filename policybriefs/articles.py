@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -93,6 +95,21 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _default_termination() -> None:
+    """In a forked worker: die on SIGTERM, whatever handler the parent set.
+
+    ``serve`` handles SIGTERM to stop cleanly; workers that inherited that
+    handler shrugged off the SIGTERM that closes a pool, and a rebuild in
+    ``serve`` could wait for them forever.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
+    """Forked workers: they start with the gazetteer and converters already loaded."""
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_default_termination)
+
+
 def prepare_workers() -> None:
     """Load the normalizer's tables here, once, for forked workers to inherit, then
     freeze the heap: the collector stops walking the long-lived tables (pypinyin's
@@ -110,9 +127,8 @@ def process_articles(
     if jobs <= 1 or len(paths) < 2 * jobs:
         results = [work(path) for path in paths]
     else:
-        # fork: the workers start with the gazetteer and converters already loaded.
         prepare_workers()
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with worker_pool(jobs) as pool:
             chunks = max(1, min(64, len(paths) // (jobs * 8)))
             results = pool.map(work, paths, chunksize=chunks)
     # The briefs live for the whole build: millions of objects that full collections

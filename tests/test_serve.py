@@ -76,3 +76,82 @@ def test_serve_is_a_subcommand_and_build_stays_the_default() -> None:
     assert exited.value.code == 0
     with pytest.raises(SystemExit):
         main(["--port", "1"], project_dir=ROOT)  # --port belongs to serve only
+
+
+def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -> None:
+    """As a user runs it: the edit is drafted, then built by worker processes (which
+    once ignored the SIGTERM that closes their pool, as serve handles it), then
+    serve stops on SIGTERM."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES
+
+    content = tmp_path / "content"
+    content.mkdir()
+    names = [
+        "changzhutan-2023",
+        "jingjinji-2022",
+        "mindongbei-2022",
+        "chengyu-2022",
+        "dawanqu-2021",
+    ]
+    for name in names:
+        for suffix in (".txt", ".toml"):
+            source = FIXTURES / "articles" / f"{name}{suffix}"
+            (content / source.name).write_bytes(source.read_bytes())
+    out = tmp_path / "site"
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--jobs", "2"]
+    command += ["--content", str(content), "--out", str(out), "--no-search"]
+    command += ["--cache-dir", str(tmp_path / "cache")]
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        assert proc.stderr is not None
+        url = ""
+        for line in proc.stderr:
+            if line.startswith("serving ") and " at " in line:
+                url = line.split(" at ", 1)[1].split()[0]
+                break
+        assert url, "serve did not start"
+        lines: list[str] = []
+        threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True).start()
+        time.sleep(0.5)  # let the watcher start
+        article = content / "chengyu-2022.txt"
+        sentence = "成都将加快建设成渝地区双城经济圈轨道交通项目。"
+        article.write_text(article.read_text(encoding="utf-8") + sentence + "\n", encoding="utf-8")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and _get(url + RELOAD_PATH)[1] != "2":
+            time.sleep(0.1)
+        assert _get(url + RELOAD_PATH)[1] == "2", "".join(lines)
+        page = "briefs/chengyu-2022/index.html"
+        assert sentence in (out / page).read_text(encoding="utf-8")
+        assert sentence in _get(url + page)[1]
+        assert any(line.startswith("serve: drafted 4 page(s)") for line in lines), lines
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _sigterm_is_default() -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_article_workers_die_on_sigterm_whatever_the_parent_handles() -> None:
+    """A pool is closed with SIGTERM; serve's own handler must not reach its workers
+    (a worker that inherited it outlived the pool, and the rebuild waited forever)."""
+    import signal
+
+    from policybriefs.articles import worker_pool
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        with worker_pool(2) as pool:
+            assert pool.apply(_sigterm_is_default)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
