@@ -412,18 +412,26 @@ def bench_serve(
         for i in range(max(ctx.repeat, 3)):
             before = int(_http(url + "__reload"))
             cpu = _proc_cpu(proc.pid)
-            sentence = f"会议还通报了第{900 + i}批合作事项的进展情况。"
+            k = 900 + i
+            while EDIT_SENTENCE.format(k=k) in _http(url + f"briefs/{name}/index.html"):
+                k += 100  # the site may hold an earlier run's edits
+            sentence = EDIT_SENTENCE.format(k=k)
             started = time.perf_counter()
-            _edit_paragraph(article, "utf-8", 900 + i)
+            _edit_paragraph(article, "utf-8", k)
+            # Shown: the server returns the edited brief, as an open page fetches it
+            # once the build number moves. Rebuilt: the number moves again.
             marks: list[float] = []
-            while len(marks) < 2 and time.perf_counter() - started < ctx.timeout:
-                now = int(_http(url + "__reload"))
-                if now > before + len(marks):
-                    marks += [time.perf_counter() - started] * (now - before - len(marks))
-                    if len(marks) == 1:
-                        page = _http(url + f"briefs/{name}/index.html")
-                        if sentence not in page:
-                            shown.note = "the page shown lacked the edit"
+            while not marks and time.perf_counter() - started < ctx.timeout:
+                if sentence in _http(url + f"briefs/{name}/index.html"):
+                    marks.append(time.perf_counter() - started)
+                time.sleep(0.01)
+            on_disk = run / "site" / "briefs" / name / "index.html"
+            drafted = sentence not in on_disk.read_text(encoding="utf-8")
+            if not drafted:
+                shown.note = "no draft: the rebuilt page was the first shown"
+            while len(marks) == 1 and time.perf_counter() - started < ctx.timeout:
+                if int(_http(url + "__reload")) >= before + (2 if drafted else 1):
+                    marks.append(time.perf_counter() - started)
                 time.sleep(0.01)
             if len(marks) < 2:
                 shown.note = rebuilt.note = "timed out"
@@ -432,7 +440,7 @@ def bench_serve(
             hwm = _proc_hwm(proc.pid)
             for row, wall in ((shown, marks[0]), (rebuilt, marks[1])):
                 row.runs.append(Measurement(wall, spent, hwm, hwm, 0))
-            shown.note = shown.note or "CPU and memory: the whole edit, draft and rebuild"
+            shown.note = shown.note or "CPU, memory: the whole edit"
             ctx.log(f"  ours serve: shown {marks[0]:6.2f} s, rebuilt {marks[1]:6.2f} s")
             time.sleep(0.5)
     finally:

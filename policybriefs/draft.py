@@ -12,6 +12,7 @@ are only ever written by a build, so a draft can never be left behind in
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from .load import PAGES_DIR, slugify
 from .models import Brief, SiteConfig
 from .pages import brief_pages, full_brief_context
 from .render import SCRIPTS, render_scripts, script_root
-from .script import traditionalizer
+from .script import ScriptConverter, traditional_pairs
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
     return drafted
 
 
+@functools.lru_cache(maxsize=2)
+def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> ScriptConverter:
+    """Loading OpenCC's dictionaries is half of a draft; an editor saving one
+    article again and again drafts with the same names each time."""
+    return ScriptConverter(variant, dict(pairs))
+
+
 def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
     """Each article's own pages, both scripts, by path below the site root.
 
@@ -110,9 +118,10 @@ def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
         protected = dict(kit.config.protected_phrases)
         for official in brief.officials:
             protected.setdefault(official.name, official.name_hant)
-        traditional = traditionalizer(
+        pairs = traditional_pairs(
             kit.config.traditional_variant, protected, brief.article.paragraphs
         )
+        traditional = _converter(kit.config.traditional_variant, tuple(sorted(pairs.items())))
         links = _links_with(kit.links, brief)
         for spec in brief_pages(brief, first_promised_in(brief, kit.promises), result.key):
             extra = full_brief_context(full) if spec.full_brief else None

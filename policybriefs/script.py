@@ -172,7 +172,14 @@ def traditional_name(name: str, variant: str) -> str:
 def traditionalizer(
     variant: str, protected: Mapping[str, str], texts: Iterable[str] = ()
 ) -> ScriptConverter:
-    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept intact.
+    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept intact."""
+    return ScriptConverter(variant, traditional_pairs(variant, protected, texts))
+
+
+def traditional_pairs(
+    variant: str, protected: Mapping[str, str], texts: Iterable[str] = ()
+) -> dict[str, str]:
+    """The user dictionary of ``traditionalizer``.
 
     OpenCC segments by longest match from the left, so a phrase of its own
     that ends inside a protected one (新征 in 新征程) would win. For each
@@ -199,4 +206,4 @@ def traditionalizer(
                     pairs.setdefault(
                         head + match.group(0), plain.convert(head) + pairs[match.group(0)]
                     )
-    return ScriptConverter(variant, pairs)
+    return pairs

@@ -35,8 +35,8 @@ RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (
     "<script>/* added by build.py serve */(()=>{{const seen={version};"
     'const tick=()=>fetch("{path}",{{cache:"no-store"}}).then(r=>r.text()).then('
-    "v=>{{if(v!==String(seen))location.reload();else setTimeout(tick,800)}},"
-    "()=>setTimeout(tick,2000));setTimeout(tick,800)}})();</script>"
+    "v=>{{if(v!==String(seen))location.reload();else setTimeout(tick,250)}},"
+    "()=>setTimeout(tick,2000));setTimeout(tick,250)}})();</script>"
 )
 
 
@@ -67,12 +67,19 @@ class BuildNumber:
             self._value += 1
 
 
+# How long a rebuild waits for the drafted page to be fetched: a rebuild takes
+# the interpreter from the server's threads for seconds at a time, and an open
+# page polls for the build number four times a second.
+DRAFT_GRACE_SECONDS = 1.0
+
+
 class Drafts:
     """The last build's draft kit, and the pages drafted with it since."""
 
     def __init__(self) -> None:
         self._kit: DraftKit | None = None
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
+        self.served = threading.Event()  # a drafted page went out since the last draw
 
     def keep(self, kit: DraftKit) -> None:
         self._kit = kit
@@ -84,6 +91,7 @@ class Drafts:
         if kit is None or not articles:
             return 0
         drawn = draft_pages(kit, articles)
+        self.served.clear()
         self.pages = {**self.pages, **drawn}
         return len(drawn)
 
@@ -135,6 +143,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if (draft := self.drafts.pages.get(drafted)) is not None:
             body = inject(draft, reload_script(self.number.value))
             self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
+            self.drafts.served.set()
             return True
         target = Path(self.translate_path(self.path))
         if target.is_dir() and route.endswith("/"):
@@ -203,6 +212,7 @@ class Preview:
         self.number.bump()
 
     def draft_now(self, changed: Sequence[Path]) -> None:
+        """Draft what ``changed`` edits and let open pages fetch it before the rebuild."""
         started = time.perf_counter()
         try:
             drawn = self.drafts.draw(changed)
@@ -214,6 +224,7 @@ class Preview:
             self.progress(
                 f"serve: drafted {drawn} page(s) in {time.perf_counter() - started:.2f} s"
             )
+            self.drafts.served.wait(timeout=DRAFT_GRACE_SECONDS)
 
     def _watch(self) -> None:
         for changes in watchfiles.watch(
@@ -247,6 +258,7 @@ def serve_site(
 ) -> int:
     """Build once, then serve ``args.out`` until Ctrl-C."""
     code = rebuild()
+    gc.freeze()  # what the build kept for drafting: see Preview.rebuild_now
     if not Path(args.out).is_dir():
         return code or 1
     try:
