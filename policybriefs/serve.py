@@ -44,6 +44,24 @@ def reload_script(version: int) -> bytes:
     return _RELOAD_SCRIPT.format(version=version, path=RELOAD_PATH).encode("utf-8")
 
 
+# Shown on a drafted page, so an editor knows the pages around it are not there yet.
+_DRAFT_NOTICE = (
+    '<div role="status" style="position:fixed;bottom:.6rem;right:.6rem;z-index:9999;'
+    "background:#fff8db;border:1px solid #d4b24c;border-radius:4px;padding:.3rem .6rem;"
+    'font-size:.85rem">{text}</div>'
+)
+DRAFT_NOTICE_TEXT = {
+    "zh-Hans": "草稿预览：本页已更新，城市、官员和索引页正在重建",
+    "zh-Hant": "草稿預覽：本頁已更新，城市、官員和索引頁正在重建",
+}
+
+
+def draft_notice(path: str) -> bytes:
+    """The notice for a drafted page at ``path`` (below the site root), in its script."""
+    script = "zh-Hant" if path.startswith("zh-Hant/") else "zh-Hans"
+    return _DRAFT_NOTICE.format(text=DRAFT_NOTICE_TEXT[script]).encode("utf-8")
+
+
 def inject(html: bytes, script: bytes) -> bytes:
     """``script`` just before ``</body>`` (or at the end)."""
     at = html.rfind(b"</body>")
@@ -141,8 +159,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         drafted = unquote(route).lstrip("/")
         drafted += "index.html" if not drafted or drafted.endswith("/") else ""
         if (draft := self.drafts.pages.get(drafted)) is not None:
-            body = inject(draft, reload_script(self.number.value))
-            self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
+            added = draft_notice(drafted) + reload_script(self.number.value)
+            self._send(HTTPStatus.OK, inject(draft, added), "text/html; charset=utf-8")
             self.drafts.served.set()
             return True
         target = Path(self.translate_path(self.path))

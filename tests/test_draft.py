@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 from policybriefs.draft import DraftKit, draft_pages, drafted_articles
 from policybriefs.pipeline import build
-from policybriefs.serve import RELOAD_PATH, Drafts, Preview
+from policybriefs.serve import DRAFT_NOTICE_TEXT, RELOAD_PATH, Drafts, Preview
 
 ARTICLES = FIXTURES / "articles"
 NAMES = ["changzhutan-2023", "jingjinji-2022", "minxinan-2020-meeting-2", "minxinan-2022-meeting-4"]
@@ -157,10 +157,10 @@ def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
         while time.monotonic() < deadline and _get(server.url + RELOAD_PATH) == "0":
             time.sleep(0.05)
         assert _get(server.url + RELOAD_PATH) == "1"
-        assert SENTENCE in _get(server.url + page)
-        assert "长株潭都市圈轨道交通项目" in _get(server.url + "zh-Hant/" + page).replace(
-            "長株潭都市圈軌道交通項目", "长株潭都市圈轨道交通项目"
-        )
+        drafted = _get(server.url + page)
+        assert SENTENCE in drafted and DRAFT_NOTICE_TEXT["zh-Hans"] in drafted
+        drafted = _get(server.url + "zh-Hant/" + page)
+        assert "長株潭都市圈軌道交通項目" in drafted and DRAFT_NOTICE_TEXT["zh-Hant"] in drafted
         assert SENTENCE not in (out / page).read_text(encoding="utf-8")  # disk: builds only
 
         go_on.set()
@@ -169,7 +169,8 @@ def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
         assert _get(server.url + RELOAD_PATH) == "2"
         assert drafts.pages == {}
         assert SENTENCE in (out / page).read_text(encoding="utf-8")
-        assert SENTENCE in _get(server.url + page)
+        rebuilt = _get(server.url + page)
+        assert SENTENCE in rebuilt and DRAFT_NOTICE_TEXT["zh-Hans"] not in rebuilt
     finally:
         go_on.set()
         server.stop()
