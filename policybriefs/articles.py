@@ -14,7 +14,7 @@ import multiprocessing.pool
 import os
 import signal
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -76,12 +76,16 @@ def process_article(
 
 
 def _opened(
-    result: ArticleResult, path: Path, again: Callable[..., ArticleResult]
+    result: ArticleResult,
+    path: Path,
+    again: Callable[..., ArticleResult],
+    held: Mapping[str, Brief],
 ) -> ArticleResult:
-    """The result with its light brief unpickled; a damaged one is made again."""
+    """The result with its light brief unpickled (or the one ``held`` under its
+    key, the same brief already in memory); a damaged one is made again."""
     if result.light_pickle is None:
         return result
-    brief = BriefCache.loads(result.light_pickle)
+    brief = held.get(result.key) or BriefCache.loads(result.light_pickle)
     if brief is None:
         result = again(path, light_ok=False)
         brief = BriefCache.loads(result.light_pickle) if result.light_pickle else None
@@ -121,8 +125,16 @@ def prepare_workers() -> None:
 
 
 def process_articles(
-    paths: Sequence[Path], content_dir: Path, variant: str, cache: BriefCache, jobs: int
+    paths: Sequence[Path],
+    content_dir: Path,
+    variant: str,
+    cache: BriefCache,
+    jobs: int,
+    held: Mapping[str, Brief] | None = None,
 ) -> list[ArticleResult]:
+    """Each article's light brief. ``held`` maps cache keys to light briefs already
+    in memory (``serve`` keeps the last build's): those are not unpickled again.
+    The cache is still asked for every key, so a brief it lost is made again."""
     work = partial(process_article, content_dir=content_dir, variant=variant, cache=cache)
     if jobs <= 1 or len(paths) < 2 * jobs:
         results = [work(path) for path in paths]
@@ -137,7 +149,7 @@ def process_articles(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        opened = [_opened(r, p, work) for r, p in zip(results, paths, strict=True)]
+        opened = [_opened(r, p, work, held or {}) for r, p in zip(results, paths, strict=True)]
     finally:
         if enabled:
             gc.enable()

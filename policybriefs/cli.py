@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .draft import DraftKit
 from .errors import ConfigError
+from .models import Brief
 from .pipeline import BuildReport, build
 from .search import SearchIndexError
 from .urls import BASE_URL_ENV
@@ -67,10 +68,14 @@ def _base_url(args: argparse.Namespace) -> str | None:
 
 
 def run_build(
-    args: argparse.Namespace, progress: Progress, keep: Callable[[DraftKit], None] | None = None
+    args: argparse.Namespace,
+    progress: Progress,
+    keep: Callable[[DraftKit], None] | None = None,
+    held: Mapping[str, Brief] | None = None,
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
-    ``keep`` takes what ``serve`` drafts edited articles' pages with."""
+    ``keep`` takes what ``serve`` drafts edited articles' pages with; ``held`` are
+    the briefs ``serve`` still has from the last build."""
     try:
         report = build(
             args.content,
@@ -82,6 +87,7 @@ def run_build(
             jobs=args.jobs,
             cache_dir=None if args.no_cache else args.cache_dir,
             keep=keep,
+            held=held,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -126,5 +132,9 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         from .serve import Drafts, serve_site
 
         drafts = Drafts()
-        return serve_site(args, lambda: run_build(args, progress, drafts.keep)[0], progress, drafts)
+
+        def rebuild() -> int:
+            return run_build(args, progress, drafts.keep, drafts.take_held())[0]
+
+        return serve_site(args, rebuild, progress, drafts)
     return run_build(args, progress)[0]

@@ -41,6 +41,12 @@ class DraftKit:
     links: Mapping[str, object]  # the build's shared context
     promises: PromiseIndex
     sources: Mapping[str, str]  # brief slug → its article's source
+    keys: Mapping[str, str]  # brief slug → its cache key
+
+    def held_briefs(self) -> dict[str, Brief]:
+        """The build's light briefs by cache key, for the next build to reuse."""
+        briefs: Mapping[str, Brief] = self.links["briefs_by_slug"]  # type: ignore[assignment]
+        return {self.keys[slug]: brief for slug, brief in briefs.items() if slug in self.keys}
 
 
 def drafted_articles(content_dir: Path, changed: Iterable[Path]) -> list[Path] | None:

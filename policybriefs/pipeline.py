@@ -6,7 +6,7 @@ import functools
 import gc
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -131,11 +131,12 @@ def _gather(
     jobs: int,
     report: BuildReport,
     progress: Progress,
+    held: Mapping[str, Brief] | None = None,
 ) -> _Gathered:
     article_paths, page_paths = discover(content_dir)
     progress(f"load, normalize, extract: {len(article_paths)} article(s), {jobs} process(es)")
     results = _unique_slugs(
-        process_articles(article_paths, content_dir, config.traditional_variant, cache, jobs),
+        process_articles(article_paths, content_dir, config.traditional_variant, cache, jobs, held),
         report,
     )
     static_pages = _load_pages(page_paths, content_dir, report)
@@ -168,6 +169,7 @@ def _draft_kit(
         links=found.links,
         promises=promise_index(found.briefs),
         sources=found.sources,
+        keys=found.keys,
     )
 
 
@@ -182,6 +184,7 @@ def build(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     keep: Callable[[DraftKit], None] | None = None,
+    held: Mapping[str, Brief] | None = None,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
 
@@ -190,7 +193,8 @@ def build(
     per-article stages and the rendering; ``cache_dir`` keeps briefs and the
     record of the last build's pages between runs (None: a throwaway one).
     ``keep`` is given what ``serve`` needs to draft edited articles' pages
-    until the next build (only with a ``cache_dir``: drafts read briefs from it).
+    until the next build (only with a ``cache_dir``: drafts read briefs from it);
+    ``held`` maps cache keys to light briefs already in memory (the last kit's).
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -206,6 +210,7 @@ def build(
                 jobs=jobs or default_jobs(),
                 recorded=cache_dir is not None,
                 keep=keep if cache_dir is not None else None,
+                held=held,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -226,6 +231,7 @@ def _build(
     jobs: int,
     recorded: bool,
     keep: Callable[[DraftKit], None] | None,
+    held: Mapping[str, Brief] | None,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -243,11 +249,11 @@ def _build(
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
         if keep is not None:
             config = with_base_url(load_config(content_dir), base_url, "--base-url")
-            found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None)
+            found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None, held)
             keep(_draft_kit(content_dir, cache, config, make_environment(templates_dir), found))
         return saved_report(last, seconds=time.perf_counter() - started)
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
-    found = _gather(content_dir, config, cache, jobs, report, progress)
+    found = _gather(content_dir, config, cache, jobs, report, progress, held)
     briefs, keys, catalog, links = found.briefs, found.keys, found.catalog, found.links
     pages = with_charts(gather_pages(catalog, found.static_pages, links, keys), catalog)
     pages += [search_page(), not_found_page()]

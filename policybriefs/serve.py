@@ -30,6 +30,7 @@ from urllib.parse import unquote
 import watchfiles
 
 from .draft import DraftKit, draft_pages, drafted_articles
+from .models import Brief
 
 RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (
@@ -98,6 +99,7 @@ class Drafts:
         self._kit: DraftKit | None = None
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         self.served = threading.Event()  # a drafted page went out since the last draw
+        self._held: dict[str, Brief] = {}
 
     def keep(self, kit: DraftKit) -> None:
         self._kit = kit
@@ -114,11 +116,19 @@ class Drafts:
         return len(drawn)
 
     def release(self) -> None:
-        """Let the kit go before a build makes the next (it holds every brief)."""
+        """Let the kit go before a build makes the next; its briefs wait for that
+        build to take them (``take_held``), so they are not read again."""
+        if self._kit is not None:
+            self._held = self._kit.held_briefs()
         self._kit = None
+
+    def take_held(self) -> dict[str, Brief]:
+        held, self._held = self._held, {}
+        return held
 
     def clear(self) -> None:
         self.pages = {}
+        self._held = {}
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):

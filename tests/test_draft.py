@@ -174,3 +174,27 @@ def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
     finally:
         go_on.set()
         server.stop()
+
+
+def test_a_build_reuses_the_briefs_serve_holds_and_equals_a_clean_build(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    kits: list[DraftKit] = []
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
+    _edit_sentence(content_dir)
+    held = kits[-1].held_briefs()
+    assert len(held) == len(NAMES)
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append, held=held)
+    before, after = (kit.links["briefs_by_slug"] for kit in kits)
+    for slug in after:  # type: ignore[attr-defined]
+        reused = after[slug] is before[slug]  # type: ignore[index]
+        assert reused == (slug != "changzhutan-2023"), slug
+
+    clean = tmp_path / "clean"
+    build(content_dir, clean, ROOT / "templates")
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    differing = [f for f in files if (out / f).read_bytes() != (clean / f).read_bytes()]
+    assert [f.name for f in differing] == [".policybriefs-site"]  # the marker naming each build
