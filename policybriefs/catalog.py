@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Collection, MutableMapping, Sequence
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, load_gazetteer
@@ -142,17 +142,21 @@ def promise_index(briefs: Sequence[Brief]) -> PromiseIndex:
     return dict(index)
 
 
-def first_promised_in(brief: Brief, index: PromiseIndex) -> dict[int, tuple[str, str]]:
+def first_promised_in(
+    brief: Brief, index: PromiseIndex, replaced: Collection[str] = ()
+) -> dict[int, tuple[str, str]]:
     """Which of ``brief``'s commitments repeat one of an earlier brief, as
-    ``build_catalog`` finds them, against the briefs ``index`` was made from (a
-    brief of the same slug among them is the one ``brief`` replaces)."""
+    ``build_catalog`` finds them, against the briefs ``index`` was made from
+    (those of ``brief``'s slug or of a ``replaced`` one are ``brief`` itself as
+    it was: an earlier version of the article is not an earlier meeting)."""
     place = _chronological_key(brief)
+    itself = {brief.slug, *replaced}
 
     def first_before(anchor: tuple[str | None, str]) -> tuple[str, str] | None:
         for seen, slug, text in index.get(anchor, ()):
             if seen >= place:
                 break
-            if slug != brief.slug:
+            if slug not in itself:
                 return (slug, text)
         return None
 

@@ -72,10 +72,12 @@ def run_build(
     progress: Progress,
     keep: Callable[[DraftKit], None] | None = None,
     held: Mapping[str, Brief] | None = None,
+    kit_if_unchanged: bool = True,
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
     ``keep`` takes what ``serve`` drafts edited articles' pages with; ``held`` are
-    the briefs ``serve`` still has from the last build."""
+    the briefs ``serve`` still has from the last build, and ``kit_if_unchanged``
+    False keeps its kit when nothing changed."""
     try:
         report = build(
             args.content,
@@ -88,6 +90,7 @@ def run_build(
             cache_dir=None if args.no_cache else args.cache_dir,
             keep=keep,
             held=held,
+            kit_if_unchanged=kit_if_unchanged,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -134,7 +137,8 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         drafts = Drafts()
 
         def rebuild() -> int:
-            return run_build(args, progress, drafts.keep, drafts.take_held())[0]
+            held = drafts.held_briefs()
+            return run_build(args, progress, drafts.keep, held, not drafts.has_kit)[0]
 
         return serve_site(args, rebuild, progress, drafts)
     return run_build(args, progress)[0]

@@ -23,6 +23,7 @@ from jinja2 import Environment
 from .articles import process_articles
 from .cache import BriefCache
 from .catalog import PromiseIndex, first_promised_in, person_slug
+from .config import CONFIG_NAME
 from .load import PAGES_DIR, slugify
 from .models import Brief, SiteConfig
 from .pages import brief_pages, full_brief_context
@@ -42,6 +43,7 @@ class DraftKit:
     promises: PromiseIndex
     sources: Mapping[str, str]  # brief slug → its article's source
     keys: Mapping[str, str]  # brief slug → its cache key
+    protected: Mapping[str, str]  # the build's protected phrases and names
 
     def held_briefs(self) -> dict[str, Brief]:
         """The build's light briefs by cache key, for the next build to reuse."""
@@ -51,8 +53,9 @@ class DraftKit:
 
 def drafted_articles(content_dir: Path, changed: Iterable[Path]) -> list[Path] | None:
     """The articles whose pages ``changed`` files alter, or None when a change
-    reaches further than its article (configuration, static pages, anything
-    else) or removes one: only a build can show those."""
+    reaches further than its article (configuration, static pages, templates)
+    or removes one: only a build can show those. Files that are not content
+    (an editor's temporary file, gone again by now) are passed over."""
     root = Path(os.path.abspath(content_dir))
     articles: dict[Path, None] = {}
     for path in changed:
@@ -63,12 +66,14 @@ def drafted_articles(content_dir: Path, changed: Iterable[Path]) -> list[Path] |
             return None  # a template, or another watched folder
         if any(part.startswith(".") for part in rel.parts):
             continue  # hidden files are not content (an editor's swap file)
-        if rel.parts[0] == PAGES_DIR:
+        if rel.parts[0] == PAGES_DIR or rel.as_posix() == CONFIG_NAME:
             return None
-        if path.suffix == ".toml":
+        if path.suffix == ".toml" and path.with_suffix(".txt").is_file():
             path = path.with_suffix(".txt")  # a sidecar: front matter of its .txt
-        if path.suffix not in (".txt", ".md") or not path.is_file():
-            return None
+        if path.suffix not in (".txt", ".md"):
+            continue  # not content: the build would not read it either
+        if not path.is_file():
+            return None  # an article removed
         articles[path] = None
     return sorted(articles, key=lambda p: p.as_posix()) or None
 
@@ -97,10 +102,11 @@ def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
     return drafted
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=1)
 def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> ScriptConverter:
-    """Loading OpenCC's dictionaries is half of a draft; an editor saving one
-    article again and again drafts with the same names each time."""
+    """Loading OpenCC with every protected name takes most of a second at N =
+    10,000; an editor saving one article again and again drafts with the same
+    names each time. (One is kept: it holds tens of megabytes.)"""
     return ScriptConverter(variant, dict(pairs))
 
 
@@ -118,10 +124,14 @@ def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
         brief = result.brief
         if brief is None or kit.sources.get(brief.slug, result.source) != result.source:
             continue
+        # The article as the last build knew it, under whatever slug it had then.
+        replaced = {slug for slug, source in kit.sources.items() if source == result.source}
         full = kit.cache.get(result.key)
         if full is None:
             continue
-        protected = dict(kit.config.protected_phrases)
+        # Every name the build protects, as the build protects them: a name may be
+        # written in one brief and listed as an official in another.
+        protected = dict(kit.protected)
         for official in brief.officials:
             protected.setdefault(official.name, official.name_hant)
         pairs = traditional_pairs(
@@ -129,7 +139,9 @@ def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
         )
         traditional = _converter(kit.config.traditional_variant, tuple(sorted(pairs.items())))
         links = _links_with(kit.links, brief)
-        for spec in brief_pages(brief, first_promised_in(brief, kit.promises), result.key):
+        for spec in brief_pages(
+            brief, first_promised_in(brief, kit.promises, replaced), result.key
+        ):
             extra = full_brief_context(full) if spec.full_brief else None
             pages = render_scripts(
                 kit.env, spec, SCRIPTS, kit.config, traditional, extra, shared=links

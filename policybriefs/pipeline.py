@@ -158,6 +158,16 @@ def _gather(
     return _Gathered(briefs, sources, static_pages, keys, catalog, links)
 
 
+def protected_names(config: SiteConfig, briefs: Sequence[Brief]) -> dict[str, str]:
+    """What the Traditional edition must keep as written: the configured phrases,
+    and each official's name in its Traditional form (the first brief's wins)."""
+    protected = dict(config.protected_phrases)
+    for brief in briefs:
+        for official in brief.officials:
+            protected.setdefault(official.name, official.name_hant)
+    return protected
+
+
 def _draft_kit(
     content_dir: Path, cache: BriefCache, config: SiteConfig, env: Environment, found: _Gathered
 ) -> DraftKit:
@@ -170,6 +180,7 @@ def _draft_kit(
         promises=promise_index(found.briefs),
         sources=found.sources,
         keys=found.keys,
+        protected=protected_names(config, found.briefs),
     )
 
 
@@ -185,6 +196,7 @@ def build(
     cache_dir: Path | None = None,
     keep: Callable[[DraftKit], None] | None = None,
     held: Mapping[str, Brief] | None = None,
+    kit_if_unchanged: bool = True,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
 
@@ -194,7 +206,9 @@ def build(
     record of the last build's pages between runs (None: a throwaway one).
     ``keep`` is given what ``serve`` needs to draft edited articles' pages
     until the next build (only with a ``cache_dir``: drafts read briefs from it);
-    ``held`` maps cache keys to light briefs already in memory (the last kit's).
+    ``held`` maps cache keys to light briefs already in memory (the last kit's);
+    ``kit_if_unchanged`` False: an up-to-date build makes no kit (the one kept
+    from the last build still holds).
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -211,6 +225,7 @@ def build(
                 recorded=cache_dir is not None,
                 keep=keep if cache_dir is not None else None,
                 held=held,
+                kit_if_unchanged=kit_if_unchanged,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -232,6 +247,7 @@ def _build(
     recorded: bool,
     keep: Callable[[DraftKit], None] | None,
     held: Mapping[str, Brief] | None,
+    kit_if_unchanged: bool,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -247,7 +263,7 @@ def _build(
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
-        if keep is not None:
+        if keep is not None and kit_if_unchanged:
             config = with_base_url(load_config(content_dir), base_url, "--base-url")
             found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None, held)
             keep(_draft_kit(content_dir, cache, config, make_environment(templates_dir), found))
@@ -258,10 +274,7 @@ def _build(
     pages = with_charts(gather_pages(catalog, found.static_pages, links, keys), catalog)
     pages += [search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
-    protected = dict(config.protected_phrases)
-    for brief in briefs:
-        for official in brief.officials:
-            protected.setdefault(official.name, official.name_hant)
+    protected = protected_names(config, briefs)
     traditional = traditionalizer(
         config.traditional_variant, protected, [p for b in briefs for p in b.article.paragraphs]
     )

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import signal
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -200,6 +201,13 @@ def render_into(
 T = TypeVar("T")
 
 
+def _in_child(work: Callable[[Sequence[T]], None], items: Sequence[T]) -> None:
+    # serve handles SIGTERM to stop cleanly; a child that kept that handler would
+    # outlive the SIGTERM with which multiprocessing ends its children at exit.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    work(items)
+
+
 def run_in_forks(work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: int) -> None:
     """Run ``work`` over ``items`` split into ``jobs`` forked processes (no pickling:
     the children inherit everything), or in this process when one job will do."""
@@ -214,7 +222,8 @@ def run_in_forks(work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: 
     gc.freeze()
     context = multiprocessing.get_context("fork")
     children = [
-        context.Process(target=work, args=(items[i::jobs],), daemon=True) for i in range(jobs)
+        context.Process(target=_in_child, args=(work, items[i::jobs]), daemon=True)
+        for i in range(jobs)
     ]
     for child in children:
         child.start()

@@ -99,7 +99,6 @@ class Drafts:
         self._kit: DraftKit | None = None
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         self.served = threading.Event()  # a drafted page went out since the last draw
-        self._held: dict[str, Brief] = {}
 
     def keep(self, kit: DraftKit) -> None:
         self._kit = kit
@@ -115,20 +114,17 @@ class Drafts:
         self.pages = {**self.pages, **drawn}
         return len(drawn)
 
-    def release(self) -> None:
-        """Let the kit go before a build makes the next; its briefs wait for that
-        build to take them (``take_held``), so they are not read again."""
-        if self._kit is not None:
-            self._held = self._kit.held_briefs()
-        self._kit = None
+    @property
+    def has_kit(self) -> bool:
+        """Whether a build has left a kit: an up-to-date build need not make one."""
+        return self._kit is not None
 
-    def take_held(self) -> dict[str, Brief]:
-        held, self._held = self._held, {}
-        return held
+    def held_briefs(self) -> dict[str, Brief]:
+        """The kit's light briefs by cache key, for the next build to reuse."""
+        return {} if self._kit is None else self._kit.held_briefs()
 
     def clear(self) -> None:
         self.pages = {}
-        self._held = {}
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
@@ -224,20 +220,19 @@ class Preview:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
     def rebuild_now(self) -> None:
-        self.drafts.release()
         try:
             self.rebuild()
         except Exception:  # a template typo must not stop the preview
             traceback.print_exc()
-            return
         finally:
             # Drafts stood in for this build; once it is in place (or failed,
-            # and says so), the files on disk are the truth again.
+            # and says so), the files on disk are the truth again, and open
+            # pages reload to show them.
             self.drafts.clear()
+            self.number.bump()
             # What the build kept for drafting lives until the next one: frozen,
             # the collector stops walking it while a draft is drawn.
             gc.freeze()
-        self.number.bump()
 
     def draft_now(self, changed: Sequence[Path]) -> None:
         """Draft what ``changed`` edits and let open pages fetch it before the rebuild."""
@@ -259,6 +254,8 @@ class Preview:
             *self.watch, stop_event=self.stopping, debounce=300, raise_interrupt=False
         ):
             self.draft_now([Path(path) for _, path in changes])
+            if self.stopping.is_set():
+                break
             self.progress(f"serve: {len(changes)} change(s), rebuilding")
             self.rebuild_now()
 

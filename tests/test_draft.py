@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, copy_seed
 from policybriefs.draft import DraftKit, draft_pages, drafted_articles
 from policybriefs.pipeline import build
 from policybriefs.serve import DRAFT_NOTICE_TEXT, RELOAD_PATH, Drafts, Preview
@@ -55,6 +55,13 @@ def _new_official(content: Path) -> list[Path]:
     return [content / "changzhutan-2023.txt"]
 
 
+def _name_of_another_briefs_official(content: Path) -> list[Path]:
+    """余红胜 is an official of the seed brief; here he is only named in the text.
+    The build protects his name everywhere (OpenCC alone writes 餘紅勝)."""
+    _append_to_longest_line(content / "jingjinji-2022.txt", "余红胜同志列席会议。")
+    return [content / "jingjinji-2022.txt"]
+
+
 def _new_article_repeating_promises(content: Path) -> list[Path]:
     """A later meeting of the same cities: its promises link to the first ones."""
     (content / "jingjinji-2024.txt").write_bytes((ARTICLES / "jingjinji-2022.txt").read_bytes())
@@ -71,6 +78,7 @@ def _new_article_repeating_promises(content: Path) -> list[Path]:
         (_edit_sentence, "changzhutan-2023"),
         (_edit_sidecar, "changzhutan-2023"),
         (_new_official, "changzhutan-2023"),
+        (_name_of_another_briefs_official, "jingjinji-2022"),
         (_new_article_repeating_promises, "jingjinji-2024"),
     ],
 )
@@ -78,6 +86,7 @@ def test_drafts_equal_the_pages_the_next_build_writes(
     edit: Callable[[Path], list[Path]], slug: str, content_dir: Path, tmp_path: Path
 ) -> None:
     _content(content_dir)
+    copy_seed(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     kits: list[DraftKit] = []
     build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
@@ -94,6 +103,31 @@ def test_drafts_equal_the_pages_the_next_build_writes(
     build(content_dir, out, ROOT / "templates", cache_dir=cache)
     for path, page in drafts.items():
         assert page == (out / path).read_bytes(), path
+    if edit is _name_of_another_briefs_official:
+        assert "余紅勝同志列席會議" in drafts[f"zh-Hant/briefs/{slug}/index.html"].decode("utf-8")
+
+
+def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_path: Path) -> None:
+    """An article whose slug changes is the same meeting: its promises do not
+    repeat those of its own earlier version."""
+    _content(content_dir)
+    meta = (ARTICLES / "jingjinji-2022.toml").read_text(encoding="utf-8")
+    body = (ARTICLES / "jingjinji-2022.txt").read_text(encoding="utf-8")
+    (content_dir / "jingjinji-2022.toml").unlink()
+    (content_dir / "jingjinji-2022.txt").unlink()
+    article = content_dir / "jjj.md"
+    article.write_text(f'+++\n{meta}slug = "jjj-a"\n+++\n{body}', encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    kits: list[DraftKit] = []
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
+    assert "首次承诺于" not in (out / "briefs/jjj-a/index.html").read_text(encoding="utf-8")
+    _replace(article, 'slug = "jjj-a"', 'slug = "jjj-b"')
+
+    drafts = draft_pages(kits[-1], drafted_articles(content_dir, [article]) or [])
+    page = drafts["briefs/jjj-b/index.html"]
+    assert "首次承诺于" not in page.decode("utf-8")
+    build(content_dir, out, ROOT / "templates", cache_dir=cache)
+    assert page == (out / "briefs/jjj-b/index.html").read_bytes()
 
 
 def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: Path) -> None:
@@ -109,13 +143,23 @@ def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: 
 def test_drafted_articles_are_only_articles_and_their_sidecars(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "pages").mkdir(parents=True)
-    for name in ("a.txt", "a.toml", "b.md", "site.toml", "pages/about.md", ".a.txt.swp"):
+    for name in (
+        "a.txt",
+        "a.toml",
+        "b.md",
+        "site.toml",
+        "pages/about.md",
+        ".a.txt.swp",
+        "notes.jpg",
+    ):
         (content / name).write_text("x", encoding="utf-8")
     cases: list[tuple[list[str], list[str] | None]] = [
         (["a.txt"], ["a.txt"]),
         (["a.toml"], ["a.txt"]),  # a sidecar is its article's front matter
         (["b.md", "a.txt"], ["a.txt", "b.md"]),
         (["a.txt", "a.toml"], ["a.txt"]),
+        (["a.txt", "sedX4kq"], ["a.txt"]),  # an editor's temporary file, gone again
+        (["notes.jpg"], None),  # not content: nothing to draft
         (["site.toml"], None),  # the configuration reaches every page
         (["pages/about.md"], None),  # static pages are in every footer
         (["gone.txt"], None),  # removed: only a build can take it away

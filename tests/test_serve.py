@@ -155,3 +155,24 @@ def test_article_workers_die_on_sigterm_whatever_the_parent_handles() -> None:
             assert pool.apply(_sigterm_is_default)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _report_sigterm(items: list[Path]) -> None:
+    import signal
+
+    for path in items:
+        path.write_text(str(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL), encoding="utf-8")
+
+
+def test_render_children_die_on_sigterm_whatever_the_parent_handles(tmp_path: Path) -> None:
+    import signal
+
+    from policybriefs.render import run_in_forks
+
+    items = [tmp_path / f"{i}.txt" for i in range(64)]  # enough to fork
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        run_in_forks(_report_sigterm, items, 2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert {p.read_text(encoding="utf-8") for p in items} == {"True"}
