@@ -28,7 +28,7 @@ from .load import PAGES_DIR, slugify
 from .models import Brief, SiteConfig
 from .pages import brief_pages, full_brief_context
 from .render import SCRIPTS, render_scripts, script_root
-from .script import ScriptConverter, traditional_pairs
+from .script import ScriptConverter, segments_first, traditional_pairs
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class DraftKit:
     sources: Mapping[str, str]  # brief slug → its article's source
     keys: Mapping[str, str]  # brief slug → its cache key
     protected: Mapping[str, str]  # the build's protected phrases and names
+    traditional: ScriptConverter  # the build's converter, made with them
 
     def held_briefs(self) -> dict[str, Brief]:
         """The build's light briefs by cache key, for the next build to reuse."""
@@ -110,6 +111,18 @@ def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> ScriptConver
     return ScriptConverter(variant, dict(pairs))
 
 
+def _traditional_for(kit: DraftKit, brief: Brief) -> ScriptConverter:
+    """The converter the next build will use for ``brief``'s pages: every name the
+    build protects (a name may be written in one brief and listed as an official in
+    another), and the brief's own officials."""
+    variant = kit.config.traditional_variant
+    added = {o.name: o.name_hant for o in brief.officials if o.name not in kit.protected}
+    if not added and segments_first(variant):
+        return kit.traditional  # s2t alone also keys entries on the text around names
+    pairs = traditional_pairs(variant, {**kit.protected, **added}, brief.article.paragraphs)
+    return _converter(variant, tuple(sorted(pairs.items())))
+
+
 def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
     """Each article's own pages, both scripts, by path below the site root.
 
@@ -129,15 +142,7 @@ def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
         full = kit.cache.get(result.key)
         if full is None:
             continue
-        # Every name the build protects, as the build protects them: a name may be
-        # written in one brief and listed as an official in another.
-        protected = dict(kit.protected)
-        for official in brief.officials:
-            protected.setdefault(official.name, official.name_hant)
-        pairs = traditional_pairs(
-            kit.config.traditional_variant, protected, brief.article.paragraphs
-        )
-        traditional = _converter(kit.config.traditional_variant, tuple(sorted(pairs.items())))
+        traditional = _traditional_for(kit, brief)
         links = _links_with(kit.links, brief)
         for spec in brief_pages(
             brief, first_promised_in(brief, kit.promises, replaced), result.key

@@ -35,7 +35,7 @@ from .load import discover, load_page
 from .models import Brief, OutputFile, SiteConfig, StaticPage
 from .pages import full_brief_context, gather_pages, shared_context
 from .render import make_environment, render_into
-from .script import traditionalizer
+from .script import ScriptConverter, traditionalizer
 from .search import search_hook, search_page
 from .urls import with_base_url
 from .write import SiteWriter
@@ -168,8 +168,21 @@ def protected_names(config: SiteConfig, briefs: Sequence[Brief]) -> dict[str, st
     return protected
 
 
+def _traditional_edition(
+    config: SiteConfig, protected: Mapping[str, str], briefs: Sequence[Brief]
+) -> ScriptConverter:
+    paragraphs = [p for b in briefs for p in b.article.paragraphs]
+    return traditionalizer(config.traditional_variant, protected, paragraphs)
+
+
 def _draft_kit(
-    content_dir: Path, cache: BriefCache, config: SiteConfig, env: Environment, found: _Gathered
+    content_dir: Path,
+    cache: BriefCache,
+    config: SiteConfig,
+    env: Environment,
+    found: _Gathered,
+    protected: Mapping[str, str],
+    traditional: ScriptConverter,
 ) -> DraftKit:
     return DraftKit(
         content_dir=content_dir,
@@ -180,7 +193,8 @@ def _draft_kit(
         promises=promise_index(found.briefs),
         sources=found.sources,
         keys=found.keys,
-        protected=protected_names(config, found.briefs),
+        protected=protected,
+        traditional=traditional,
     )
 
 
@@ -266,7 +280,10 @@ def _build(
         if keep is not None and kit_if_unchanged:
             config = with_base_url(load_config(content_dir), base_url, "--base-url")
             found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None, held)
-            keep(_draft_kit(content_dir, cache, config, make_environment(templates_dir), found))
+            protected = protected_names(config, found.briefs)
+            traditional = _traditional_edition(config, protected, found.briefs)
+            env = make_environment(templates_dir)
+            keep(_draft_kit(content_dir, cache, config, env, found, protected, traditional))
         return saved_report(last, seconds=time.perf_counter() - started)
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
     found = _gather(content_dir, config, cache, jobs, report, progress, held)
@@ -275,9 +292,7 @@ def _build(
     pages += [search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
     protected = protected_names(config, briefs)
-    traditional = traditionalizer(
-        config.traditional_variant, protected, [p for b in briefs for p in b.article.paragraphs]
-    )
+    traditional = _traditional_edition(config, protected, briefs)
     env = make_environment(templates_dir)
     build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
     # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
@@ -317,7 +332,7 @@ def _build(
         )
         site = writer.commit(before_swap=search_hook(progress) if search else None)
     if keep is not None:
-        keep(_draft_kit(content_dir, cache, config, env, found))
+        keep(_draft_kit(content_dir, cache, config, env, found, protected, traditional))
     report.briefs = len(briefs)
     report.pages = len(pages)
     report.files = len(writer.manifest)

