@@ -133,10 +133,14 @@ def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
         articles, kit.content_dir, kit.config.traditional_variant, kit.cache, jobs=1
     )
     drafts: dict[str, bytes] = {}
+    drafted: set[str] = set()
     for result in results:
         brief = result.brief
         if brief is None or kit.sources.get(brief.slug, result.source) != result.source:
             continue
+        if brief.slug in drafted:
+            continue  # two new articles, one slug: the build keeps the first in path order
+        drafted.add(brief.slug)
         # The article as the last build knew it, under whatever slug it had then.
         replaced = {slug for slug, source in kit.sources.items() if source == result.source}
         full = kit.cache.get(result.key)

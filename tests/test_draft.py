@@ -242,3 +242,17 @@ def test_a_build_reuses_the_briefs_serve_holds_and_equals_a_clean_build(
     assert files == sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
     differing = [f for f in files if (out / f).read_bytes() != (clean / f).read_bytes()]
     assert [f.name for f in differing] == [".policybriefs-site"]  # the marker naming each build
+
+
+def test_two_new_articles_with_one_slug_draft_the_first(content_dir: Path, tmp_path: Path) -> None:
+    """As the build keeps the first in path order and reports the other."""
+    _content(content_dir)
+    kits: list[DraftKit] = []
+    build(content_dir, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path, keep=kits.append)
+    body = (ARTICLES / "chengyu-2022.txt").read_text(encoding="utf-8")
+    first, second = content_dir / "a.md", content_dir / "b.md"
+    first.write_text(f'+++\nslug = "same"\ntitle = "甲"\n+++\n{body}', encoding="utf-8")
+    second.write_text(f'+++\nslug = "same"\ntitle = "乙"\n+++\n{body}', encoding="utf-8")
+    drafts = draft_pages(kits[-1], drafted_articles(content_dir, [second, first]) or [])
+    assert len(drafts) == 4
+    assert "<title>甲" in drafts["briefs/same/index.html"].decode("utf-8")
