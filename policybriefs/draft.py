@@ -117,8 +117,10 @@ def _traditional_for(kit: DraftKit, brief: Brief) -> ScriptConverter:
     another), and the brief's own officials."""
     variant = kit.config.traditional_variant
     added = {o.name: o.name_hant for o in brief.officials if o.name not in kit.protected}
+    # s2t also gives the character before each name an entry, found in the text,
+    # which the edit may have changed; s2tw and s2hk need none.
     if not added and segments_first(variant):
-        return kit.traditional  # s2t alone also keys entries on the text around names
+        return kit.traditional
     pairs = traditional_pairs(variant, {**kit.protected, **added}, brief.article.paragraphs)
     return _converter(variant, tuple(sorted(pairs.items())))
 
