@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from .draft import DraftKit
 from .errors import ConfigError
-from .models import Brief
 from .pipeline import BuildReport, build
 from .search import SearchIndexError
 from .urls import BASE_URL_ENV
@@ -71,13 +70,11 @@ def run_build(
     args: argparse.Namespace,
     progress: Progress,
     keep: Callable[[DraftKit], None] | None = None,
-    held: Mapping[str, Brief] | None = None,
-    kit_if_unchanged: bool = True,
+    last_kit: DraftKit | None = None,
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
-    ``keep`` takes what ``serve`` drafts edited articles' pages with; ``held`` are
-    the briefs ``serve`` still has from the last build, and ``kit_if_unchanged``
-    False keeps its kit when nothing changed."""
+    ``keep`` takes what ``serve`` drafts edited articles' pages with, and
+    ``last_kit`` is the one it holds from the last build."""
     try:
         report = build(
             args.content,
@@ -89,8 +86,7 @@ def run_build(
             jobs=args.jobs,
             cache_dir=None if args.no_cache else args.cache_dir,
             keep=keep,
-            held=held,
-            kit_if_unchanged=kit_if_unchanged,
+            last_kit=last_kit,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -137,8 +133,7 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         drafts = Drafts()
 
         def rebuild() -> int:
-            held = drafts.held_briefs()
-            return run_build(args, progress, drafts.keep, held, not drafts.has_kit)[0]
+            return run_build(args, progress, drafts.keep, drafts.kit)[0]
 
         return serve_site(args, rebuild, progress, drafts)
     return run_build(args, progress)[0]

@@ -35,7 +35,7 @@ from .load import discover, load_page
 from .models import Brief, OutputFile, SiteConfig, StaticPage
 from .pages import full_brief_context, gather_pages, shared_context
 from .render import make_environment, render_into
-from .script import ScriptConverter, traditionalizer
+from .script import ScriptConverter, segments_first, traditionalizer
 from .search import search_hook, search_page
 from .urls import with_base_url
 from .write import SiteWriter
@@ -175,6 +175,19 @@ def _traditional_edition(
     return traditionalizer(config.traditional_variant, protected, paragraphs)
 
 
+def _reusable_converter(
+    last_kit: DraftKit | None, config: SiteConfig, protected: Mapping[str, str]
+) -> ScriptConverter | None:
+    """The last build's converter, when this build would make the same one: the
+    same names, and a variant that does not also key entries on the text (s2t)."""
+    variant = config.traditional_variant
+    if last_kit is None or last_kit.config.traditional_variant != variant:
+        return None
+    if not segments_first(variant) or last_kit.protected != protected:
+        return None
+    return last_kit.traditional
+
+
 def _draft_kit(
     content_dir: Path,
     cache: BriefCache,
@@ -209,8 +222,7 @@ def build(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     keep: Callable[[DraftKit], None] | None = None,
-    held: Mapping[str, Brief] | None = None,
-    kit_if_unchanged: bool = True,
+    last_kit: DraftKit | None = None,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
 
@@ -220,9 +232,9 @@ def build(
     record of the last build's pages between runs (None: a throwaway one).
     ``keep`` is given what ``serve`` needs to draft edited articles' pages
     until the next build (only with a ``cache_dir``: drafts read briefs from it);
-    ``held`` maps cache keys to light briefs already in memory (the last kit's);
-    ``kit_if_unchanged`` False: an up-to-date build makes no kit (the one kept
-    from the last build still holds).
+    ``last_kit`` is the kit the last build left: its briefs and Traditional
+    converter are taken again where they still hold, and an up-to-date build
+    keeps it instead of making another.
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -238,8 +250,7 @@ def build(
                 jobs=jobs or default_jobs(),
                 recorded=cache_dir is not None,
                 keep=keep if cache_dir is not None else None,
-                held=held,
-                kit_if_unchanged=kit_if_unchanged,
+                last_kit=last_kit,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -260,8 +271,7 @@ def _build(
     jobs: int,
     recorded: bool,
     keep: Callable[[DraftKit], None] | None,
-    held: Mapping[str, Brief] | None,
-    kit_if_unchanged: bool,
+    last_kit: DraftKit | None,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -277,22 +287,25 @@ def _build(
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
-        if keep is not None and kit_if_unchanged:
+        if keep is not None and last_kit is None:
             config = with_base_url(load_config(content_dir), base_url, "--base-url")
-            found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None, held)
+            found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None)
             protected = protected_names(config, found.briefs)
             traditional = _traditional_edition(config, protected, found.briefs)
             env = make_environment(templates_dir)
             keep(_draft_kit(content_dir, cache, config, env, found, protected, traditional))
         return saved_report(last, seconds=time.perf_counter() - started)
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
+    held = last_kit.held_briefs() if last_kit is not None else None
     found = _gather(content_dir, config, cache, jobs, report, progress, held)
     briefs, keys, catalog, links = found.briefs, found.keys, found.catalog, found.links
     pages = with_charts(gather_pages(catalog, found.static_pages, links, keys), catalog)
     pages += [search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
     protected = protected_names(config, briefs)
-    traditional = _traditional_edition(config, protected, briefs)
+    traditional = _reusable_converter(last_kit, config, protected) or _traditional_edition(
+        config, protected, briefs
+    )
     env = make_environment(templates_dir)
     build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
     # 128 bits name a page's inputs well enough, and halve the manifest kept per site.

@@ -30,7 +30,6 @@ from urllib.parse import unquote
 import watchfiles
 
 from .draft import DraftKit, draft_pages, drafted_articles
-from .models import Brief
 
 RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (
@@ -115,13 +114,9 @@ class Drafts:
         return len(drawn)
 
     @property
-    def has_kit(self) -> bool:
-        """Whether a build has left a kit: an up-to-date build need not make one."""
-        return self._kit is not None
-
-    def held_briefs(self) -> dict[str, Brief]:
-        """The kit's light briefs by cache key, for the next build to reuse."""
-        return {} if self._kit is None else self._kit.held_briefs()
+    def kit(self) -> DraftKit | None:
+        """The last build's kit, for the next build to take what still holds."""
+        return self._kit
 
     def clear(self) -> None:
         self.pages = {}
