@@ -12,7 +12,6 @@ import gc
 import multiprocessing
 import multiprocessing.pool
 import os
-import signal
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,6 +25,7 @@ from .load import load_article
 from .models import Brief
 from .normalize.article import normalize_article
 from .normalize.gbk_tables import gbk_tables
+from .render import default_termination
 from .script import unsettled_simplified
 
 
@@ -99,19 +99,9 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _default_termination() -> None:
-    """In a forked worker: die on SIGTERM, whatever handler the parent set.
-
-    ``serve`` handles SIGTERM to stop cleanly; workers that inherited that
-    handler shrugged off the SIGTERM that closes a pool, and a rebuild in
-    ``serve`` could wait for them forever.
-    """
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
     """Forked workers: they start with the gazetteer and converters already loaded."""
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_default_termination)
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=default_termination)
 
 
 def prepare_workers() -> None:
@@ -146,10 +136,11 @@ def process_articles(
     # The briefs live for the whole build: millions of objects that full collections
     # would walk again and again while they are unpickled and after. None while
     # they are made; frozen once they are (the build unfreezes at its end).
+    held = held or {}
     enabled = gc.isenabled()
     gc.disable()
     try:
-        opened = [_opened(r, p, work, held or {}) for r, p in zip(results, paths, strict=True)]
+        opened = [_opened(r, p, work, held) for r, p in zip(results, paths, strict=True)]
     finally:
         if enabled:
             gc.enable()

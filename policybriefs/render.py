@@ -201,10 +201,18 @@ def render_into(
 T = TypeVar("T")
 
 
-def _in_child(work: Callable[[Sequence[T]], None], items: Sequence[T]) -> None:
-    # serve handles SIGTERM to stop cleanly; a child that kept that handler would
-    # outlive the SIGTERM with which multiprocessing ends its children at exit.
+def default_termination() -> None:
+    """In a forked child: die on SIGTERM, whatever handler the parent set.
+
+    ``serve`` handles SIGTERM to stop cleanly; children that inherited that
+    handler shrugged off the SIGTERM with which multiprocessing closes a pool
+    or ends its children at exit, and a rebuild could wait for them forever.
+    """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _in_child(work: Callable[[Sequence[T]], None], items: Sequence[T]) -> None:
+    default_termination()
     work(items)
 
 
