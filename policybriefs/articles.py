@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from .brief import build_brief
-from .cache import BriefCache, article_key
+from .cache import BriefCache, article_key, digest
 from .errors import ContentError
 from .load import load_article
 from .models import Brief
@@ -52,7 +52,23 @@ def lighten(brief: Brief) -> Brief:
         source_paragraphs=(),
         edit_counts=tuple(sorted(counts.items())),
     )
-    return replace(brief, article=light)
+    return replace(brief, article=light, listing_key=listing_key(brief))
+
+
+def listing_key(brief: Brief) -> str:
+    """What a brief card (home, series), a city, project or feed page shows of
+    ``brief``; the templates read nothing else of it."""
+    first = brief.article.paragraphs[0][:91] if brief.article.paragraphs else ""
+    return digest(
+        brief.slug,
+        brief.article.title,
+        brief.date,
+        brief.meeting,
+        brief.cities,
+        first,
+        len(brief.officials),
+        brief.commitments,
+    )
 
 
 def process_article(

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Brief
-from .write import manifest_bytes, read_manifest_bytes, read_marker, spare_path
+from .write import MARKER, manifest_bytes, read_manifest_bytes, read_marker, spare_path
 
 _LIBRARIES = ("opencc", "pypinyin", "jinja2", "markdown", "nh3", "charset-normalizer")
 CACHE_FORMAT = "1"
@@ -243,15 +243,30 @@ def save_manifest(
     site: str,
     inputs: str = "",
     report: dict[str, Any] | None = None,
+    data: bytes | None = None,
 ) -> None:
     """Record the build of site ``site``: its files' keys, what it was made from and
-    what it reported. The site it replaced is now the spare: its record is kept."""
+    what it reported. The site it replaced is now the spare: its record is kept.
+    ``data``: the manifest's bytes, when the writer made them already."""
     target = _record_path(cache_root, out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     spare = _read_record(cache_root, out_dir).get("site", "")
-    _write_atomically(_pages_path(cache_root, out_dir, site), manifest_bytes(manifest))
-    data = {"site": site, "spare": spare, "inputs": inputs, "report": report}
-    _write_atomically(target, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    _write_atomically(_pages_path(cache_root, out_dir, site), data or manifest_bytes(manifest))
+    record = {"site": site, "spare": spare, "inputs": inputs, "report": report}
+    _write_atomically(target, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     for old in target.parent.glob(f"{target.stem}.*.pages"):
         if old.name.split(".")[1] not in (site, spare):
             old.unlink(missing_ok=True)
+
+
+def record_spare_as_site(cache_root: Path, out_dir: Path, site: str) -> bool:
+    """Record that the spare now holds the same files as the live site ``site``
+    (``refresh_spare`` made it so), and mark it so: builds may take it again."""
+    data = _read_record(cache_root, out_dir)
+    if data.get("site") != site or read_marker(out_dir) != site:
+        return False
+    _write_atomically(spare_path(out_dir) / MARKER, site.encode("utf-8"))
+    data["spare"] = site
+    record = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    _write_atomically(_record_path(cache_root, out_dir), record)
+    return True

@@ -85,13 +85,14 @@ def _short(brief: Brief) -> str:
     return brief.article.title[:8]
 
 
+def series_of(brief: Brief, color: str) -> Series:
+    return Series(brief.slug, brief.meeting or brief.article.title, _short(brief), color)
+
+
 def brief_series(catalog: Catalog) -> dict[str, Series]:
     """One colour per brief, in chronological order (oldest first)."""
     ordered = sorted(catalog.briefs, key=lambda b: (b.date is None, b.date or 0, b.slug))
-    return {
-        b.slug: Series(b.slug, b.meeting or b.article.title, _short(b), PALETTE[i % len(PALETTE)])
-        for i, b in enumerate(ordered)
-    }
+    return {b.slug: series_of(b, PALETTE[i % len(PALETTE)]) for i, b in enumerate(ordered)}
 
 
 def _layout(
@@ -192,7 +193,9 @@ def _deferred_chart(
     return lambda: {**(deferred() if deferred else {}), "chart": make()}
 
 
-def with_charts(pages: Sequence[PageSpec], catalog: Catalog) -> list[PageSpec]:
+def with_charts(
+    pages: Sequence[PageSpec], catalog: Catalog, colors: dict[str, Series] | None = None
+) -> list[PageSpec]:
     """The pages, with a ``chart`` in the context of the home page and of each city page.
 
     A chart colours briefs by their place in time across the whole site, so it
@@ -200,7 +203,7 @@ def with_charts(pages: Sequence[PageSpec], catalog: Catalog) -> list[PageSpec]:
     of the page's key. A city's chart is drawn only if its page is rendered.
     """
     cities = {f"cities/{c.slug}/index.html": c for c in catalog.cities}
-    colors = brief_series(catalog)
+    colors = brief_series(catalog) if colors is None else colors
     out: list[PageSpec] = []
     for spec in pages:
         if spec.path == "index.html" and catalog.cities:

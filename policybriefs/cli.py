@@ -12,14 +12,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .draft import DraftKit
 from .errors import ConfigError
+from .patch import LastBuild, patch_site
 from .pipeline import BuildReport, build
 from .search import SearchIndexError
 from .urls import BASE_URL_ENV
+
+if TYPE_CHECKING:
+    from .serve import Drafts
 
 Progress = Callable[[str], None]
 
@@ -69,7 +75,7 @@ def _base_url(args: argparse.Namespace) -> str | None:
 def run_build(
     args: argparse.Namespace,
     progress: Progress,
-    keep: Callable[[DraftKit], None] | None = None,
+    keep: Callable[[LastBuild], None] | None = None,
     last_kit: DraftKit | None = None,
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
@@ -111,6 +117,30 @@ def run_build(
     return 0, report
 
 
+def run_patch(
+    last: LastBuild, changed: Sequence[Path], drafts: Drafts, progress: Progress, strict: bool
+) -> int | None:
+    """Patch the site ``last`` left for the ``changed`` files (``serve``); None
+    when it takes a whole build. A patch that fails leaves that to the build too."""
+    try:
+        patched = patch_site(last, changed, progress)
+    except Exception:
+        traceback.print_exc()
+        drafts.keep(None)
+        return None
+    if patched is None:
+        return None
+    report, now = patched
+    drafts.keep(now)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    progress(
+        f"built {report.briefs} brief(s), {report.pages} page(s) x 2 scripts, "
+        f"{report.files} file(s) in {last.out_dir} ({report.rendered} page(s) rendered)"
+    )
+    return 1 if report.warnings and strict else 0
+
+
 def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> int:
     project_dir = project_dir or Path.cwd()
     argv = sys.argv[1:] if argv is None else argv
@@ -132,7 +162,15 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
 
         drafts = Drafts()
 
-        def rebuild() -> int:
+        def rebuild(changed: Sequence[Path]) -> int:
+            last = drafts.last
+            patched = (
+                run_patch(last, changed, drafts, progress, args.strict)
+                if changed and last is not None and not args.no_cache
+                else None
+            )
+            if patched is not None:
+                return patched
             return run_build(args, progress, drafts.keep, drafts.kit)[0]
 
         return serve_site(args, rebuild, progress, drafts)

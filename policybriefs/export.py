@@ -115,67 +115,82 @@ def export_into(
     run_in_forks(write_slice, todo, jobs)
 
 
-def export_indexes(catalog: Catalog) -> list[OutputFile]:
-    """The site-wide data files: the list of briefs and every commitment as CSV."""
-    files: list[OutputFile] = []
-    index = [
-        {
-            "slug": b.slug,
-            "title": b.article.title,
-            "date": b.date.isoformat() if b.date else None,
-            "meeting": b.meeting,
-            "cities": list(b.cities),
-            "commitments": len(b.commitments),
-            "url": f"briefs/{b.slug}/index.html",
-            "data": f"data/{b.slug}.json",
-        }
-        for b in catalog.briefs
+BriefExport = tuple[bytes, bytes]  # a brief's entry in index.json, its rows of commitments.csv
+
+
+def brief_exports(brief: Brief) -> BriefExport:
+    """What one brief adds to the site-wide data files: a patch keeps the others'."""
+    entry = {
+        "slug": brief.slug,
+        "title": brief.article.title,
+        "date": brief.date.isoformat() if brief.date else None,
+        "meeting": brief.meeting,
+        "cities": list(brief.cities),
+        "commitments": len(brief.commitments),
+        "url": f"briefs/{brief.slug}/index.html",
+        "data": f"data/{brief.slug}.json",
+    }
+    return _json(entry)[:-1], commitment_rows(brief)
+
+
+def export_indexes(
+    catalog: Catalog, made: Mapping[str, BriefExport] | None = None
+) -> list[OutputFile]:
+    """The site-wide data files: the list of briefs and every commitment as CSV
+    (``made``: briefs' parts of them made before, by slug)."""
+    made = made or {}
+    parts = [made.get(b.slug) or brief_exports(b) for b in catalog.briefs]
+    index = b"[" + b",".join(entry for entry, _ in parts) + b"]\n"
+    return [
+        OutputFile("data/index.json", index),
+        OutputFile("data/commitments.csv", commitments_csv([rows for _, rows in parts])),
     ]
-    files.append(OutputFile("data/index.json", _json(index)))
-    files.append(OutputFile("data/commitments.csv", commitments_csv(catalog.briefs)))
-    return files
 
 
-def commitments_csv(briefs: Sequence[Brief]) -> bytes:
-    # Encoded as it is written, with a BOM so spreadsheet programs open the Chinese
-    # text as UTF-8: at ten thousand briefs the text held whole, then copied with its
-    # BOM and encoded, was the build's peak of memory.
-    raw = io.BytesIO()
-    buffer = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "brief",
-            "date",
-            "meeting",
-            "city",
-            "speaker",
-            "kind",
-            "status",
-            "reviewed",
-            "paragraph",
-            "partners",
-            "entities",
-            "text",
-        ]
-    )
-    for b in briefs:
-        for c in b.commitments:
-            writer.writerow(
-                [
-                    b.slug,
-                    b.date.isoformat() if b.date else "",
-                    b.meeting or "",
-                    c.city or "",
-                    c.speaker or "",
-                    c.kind,
-                    c.status,
-                    "yes" if c.reviewed else "no",
-                    c.paragraph,
-                    "、".join(c.partners),
-                    "、".join(e.text for e in c.entities),
-                    c.text,
-                ]
-            )
-    buffer.flush()
-    return raw.getvalue()
+CSV_HEADER = [
+    "brief",
+    "date",
+    "meeting",
+    "city",
+    "speaker",
+    "kind",
+    "status",
+    "reviewed",
+    "paragraph",
+    "partners",
+    "entities",
+    "text",
+]
+
+
+def commitment_rows(brief: Brief) -> bytes:
+    """One brief's rows of commitments.csv, encoded: a patch keeps the others'."""
+    raw = io.StringIO()
+    writer = csv.writer(raw, lineterminator="\n")
+    date = brief.date.isoformat() if brief.date else ""
+    for c in brief.commitments:
+        writer.writerow(
+            [
+                brief.slug,
+                date,
+                brief.meeting or "",
+                c.city or "",
+                c.speaker or "",
+                c.kind,
+                c.status,
+                "yes" if c.reviewed else "no",
+                c.paragraph,
+                "、".join(c.partners),
+                "、".join(e.text for e in c.entities),
+                c.text,
+            ]
+        )
+    return raw.getvalue().encode("utf-8")
+
+
+def commitments_csv(rows: Sequence[bytes]) -> bytes:
+    """Every commitment, from the briefs' rows in order. With a BOM, so
+    spreadsheet programs open the Chinese text as UTF-8."""
+    raw = io.StringIO()
+    csv.writer(raw, lineterminator="\n").writerow(CSV_HEADER)
+    return b"".join([b"\xef\xbb\xbf" + raw.getvalue().encode("utf-8"), *rows])

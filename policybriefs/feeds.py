@@ -18,7 +18,7 @@ import os
 import posixpath
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from .cache import digest
 from .catalog import Catalog, CityEntry
@@ -172,14 +172,16 @@ def feed_files(
     brief_keys: Mapping[str, str],
     salt: str = "",
     environ: Mapping[str, str] | None = None,
+    cities: Collection[str] | None = None,
 ) -> list[KeyedFile]:
     """feed.xml, cities/<slug>/feed.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll.
 
     Each feed is keyed by what it is made from (``salt``: the build's own key;
     ``brief_keys``: each brief's cache key), so a rebuild makes only the feeds
-    whose briefs changed.
+    whose briefs changed. ``cities``: only those cities' feeds (a patch's).
     """
-    fallback = fallback_time(catalog.briefs, os.environ if environ is None else environ)
+    # Newest first: the first brief has the latest date, if any brief has one.
+    fallback = fallback_time(catalog.briefs[:1], os.environ if environ is None else environ)
 
     def keyed(path: str, parts: object, make: Callable[[], bytes]) -> KeyedFile:
         # As for pages: without the briefs' keys, nothing says a brief is unchanged.
@@ -205,6 +207,8 @@ def feed_files(
     files = [keyed("feed.xml", briefs_of(newest), functools.partial(site_feed, newest))]
     by_slug = catalog.by_slug
     for city in catalog.cities:
+        if cities is not None and city.name not in cities:
+            continue
         briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug][:FEED_ENTRIES]
         files.append(
             keyed(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from .catalog import Catalog
+from .models import Brief
 
 CELL = 30
 LABEL = 84
@@ -64,10 +66,13 @@ def _shade(count: int, peak: int) -> tuple[str, str]:
     return _SHADES[level], "#ffffff" if level >= 3 else "#1d1d1f"
 
 
+def matrix_order(brief: Brief) -> tuple[bool, Any, int, str]:
+    """The matrix's columns are the last MAX_BRIEFS briefs in this order."""
+    return (brief.date is None, brief.date or 0, brief.ordinal or 0, brief.slug)
+
+
 def build_matrix(catalog: Catalog) -> Matrix:
-    chronological = sorted(
-        catalog.briefs, key=lambda b: (b.date is None, b.date or 0, b.ordinal or 0, b.slug)
-    )
+    chronological = sorted(catalog.briefs, key=matrix_order)
     briefs = chronological[-MAX_BRIEFS:]
     shown = {b.slug for b in briefs}
     counts: Counter[tuple[str, str]] = Counter()

@@ -225,6 +225,10 @@ class Brief:
     meeting: str | None = None  # 闽西南协同发展区联席会议第三次会议
     series: str | None = None  # 闽西南协同发展区联席会议
     ordinal: int | None = None  # 3
+    # A digest of what pages that list this brief show of it (its card, its
+    # commitments), set on the light brief: a sentence added to an article
+    # redraws its own page, not every city and project page that lists it.
+    listing_key: str = ""
 
     @property
     def meta(self) -> ArticleMeta:

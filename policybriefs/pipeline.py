@@ -24,21 +24,23 @@ from .cache import (
     unchanged_build,
 )
 from .catalog import Catalog, build_catalog, promise_index
-from .chart import with_charts
+from .chart import Series, brief_series, with_charts
 from .config import load_config
 from .draft import DraftKit
 from .errors import ContentError
-from .export import export_indexes, export_into
+from .export import BriefExport, brief_exports, export_indexes, export_into
 from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_page
-from .models import Brief, OutputFile, SiteConfig, StaticPage
-from .pages import full_brief_context, gather_pages, shared_context
+from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
+from .pagemap import gather_pages
+from .pages import full_brief_context, shared_context
+from .patch import LastBuild
 from .render import make_environment, render_into
 from .script import ScriptConverter, segments_first, traditionalizer
 from .search import search_hook, search_page
 from .urls import with_base_url
-from .write import SiteWriter
+from .write import SiteWriter, read_marker, spare_path
 
 Progress = Callable[[str], None]
 
@@ -122,6 +124,7 @@ class _Gathered:
     keys: dict[str, str]  # brief slug → cache key
     catalog: Catalog
     links: dict[str, object]
+    warnings: dict[str, tuple[str, ...]]  # by article source, in path order
 
 
 def _gather(
@@ -155,7 +158,8 @@ def _gather(
     if len(slugs) != known:
         cache.save_slugs(slugs)
     links = shared_context(catalog, static_pages)
-    return _Gathered(briefs, sources, static_pages, keys, catalog, links)
+    warnings = {r.source: r.brief.warnings for r in results if r.brief is not None}
+    return _Gathered(briefs, sources, static_pages, keys, catalog, links, warnings)
 
 
 def protected_names(config: SiteConfig, briefs: Sequence[Brief]) -> dict[str, str]:
@@ -221,7 +225,7 @@ def build(
     base_url: str | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
-    keep: Callable[[DraftKit], None] | None = None,
+    keep: Callable[[LastBuild], None] | None = None,
     last_kit: DraftKit | None = None,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
@@ -259,6 +263,93 @@ def build(
             gc.unfreeze()
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a build makes before it writes: the briefs and catalog, and the
+    pages keyed by what they show and by what shapes every page (``build_key``)."""
+
+    config: SiteConfig
+    found: _Gathered
+    colors: dict[str, Series]
+    pages: list[PageSpec]
+    protected: dict[str, str]
+    traditional: ScriptConverter
+    env: Environment
+    build_key: str
+
+
+def _plan(
+    content_dir: Path,
+    templates_dir: Path,
+    templates: str,
+    cache: BriefCache,
+    jobs: int,
+    report: BuildReport,
+    progress: Progress,
+    base_url: str | None,
+    last_kit: DraftKit | None,
+) -> _Plan:
+    config = with_base_url(load_config(content_dir), base_url, "--base-url")
+    held = last_kit.held_briefs() if last_kit is not None else None
+    found = _gather(content_dir, config, cache, jobs, report, progress, held)
+    catalog = found.catalog
+    colors = brief_series(catalog)
+    pages = gather_pages(catalog, found.static_pages, found.links, found.keys)
+    pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
+    gc.freeze()  # the page list lives until the end, like the briefs
+    protected = protected_names(config, found.briefs)
+    traditional = _reusable_converter(last_kit, config, protected) or _traditional_edition(
+        config, protected, found.briefs
+    )
+    env = make_environment(templates_dir)
+    build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
+    # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
+    pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
+    return _Plan(config, found, colors, pages, protected, traditional, env, build_key)
+
+
+def _last_build(
+    plan: _Plan,
+    content_dir: Path,
+    cache: BriefCache,
+    out_dir: Path,
+    base_url: str | None,
+    *,
+    live: dict[str, str],
+    spare: Mapping[str, str] | None,
+    exports: dict[str, BriefExport],
+    site: str,
+    patchable: bool,
+) -> LastBuild:
+    """What ``serve`` keeps of a build: ``live`` and ``spare`` are the manifests
+    of the site in ``out_dir`` and of its spare (None: no spare to patch)."""
+    found = plan.found
+    kit = _draft_kit(
+        content_dir, cache, plan.config, plan.env, found, plan.protected, plan.traditional
+    )
+    known = spare is not None and bool(live)
+    before: Mapping[str, str] = spare or {}
+    return LastBuild(
+        kit=kit,
+        out_dir=out_dir,
+        base_url=base_url,
+        catalog=found.catalog,
+        static_pages=found.static_pages,
+        colors=plan.colors,
+        pages={p.path: p for p in plan.pages},
+        build_key=plan.build_key,
+        manifest=live,
+        claimed={path.lower() for path in live},
+        # Where the spare differs from the live site: what a patch brings up to date.
+        stale={p for p, k in live.items() if not k or before.get(p) != k} if known else set(),
+        extra=set(before.keys() - live.keys()) if known else set(),
+        exports=exports,
+        warnings=found.warnings,
+        site=site,
+        patchable=known and patchable,
+    )
+
+
 def _build(
     content_dir: Path,
     out_dir: Path,
@@ -270,7 +361,7 @@ def _build(
     base_url: str | None,
     jobs: int,
     recorded: bool,
-    keep: Callable[[DraftKit], None] | None,
+    keep: Callable[[LastBuild], None] | None,
     last_kit: DraftKit | None,
 ) -> BuildReport:
     report = BuildReport()
@@ -288,28 +379,34 @@ def _build(
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
         if keep is not None and last_kit is None:
-            config = with_base_url(load_config(content_dir), base_url, "--base-url")
-            found = _gather(content_dir, config, cache, jobs, BuildReport(), lambda _: None)
-            protected = protected_names(config, found.briefs)
-            traditional = _traditional_edition(config, protected, found.briefs)
-            env = make_environment(templates_dir)
-            keep(_draft_kit(content_dir, cache, config, env, found, protected, traditional))
+            # serve starting on a built site: what the site was made from, to draft
+            # and patch with, is made again (nothing is rendered).
+            plan = _plan(
+                content_dir, templates_dir, templates, cache, jobs, BuildReport(),
+                lambda _: None, base_url, None,
+            )  # fmt: skip
+            live, spare = load_manifests(cache.root, out_dir)
+            briefs = plan.found.catalog.briefs
+            keep(
+                _last_build(
+                    plan,
+                    content_dir,
+                    cache,
+                    out_dir,
+                    base_url,
+                    live=live,
+                    spare=spare if spare and spare_path(out_dir).is_dir() else None,
+                    exports={b.slug: brief_exports(b) for b in briefs},
+                    site=read_marker(out_dir),
+                    patchable=not search and not last.get("errors"),
+                )
+            )
         return saved_report(last, seconds=time.perf_counter() - started)
-    config = with_base_url(load_config(content_dir), base_url, "--base-url")
-    held = last_kit.held_briefs() if last_kit is not None else None
-    found = _gather(content_dir, config, cache, jobs, report, progress, held)
-    briefs, keys, catalog, links = found.briefs, found.keys, found.catalog, found.links
-    pages = with_charts(gather_pages(catalog, found.static_pages, links, keys), catalog)
-    pages += [search_page(), not_found_page()]
-    gc.freeze()  # the page list lives until the end, like the briefs
-    protected = protected_names(config, briefs)
-    traditional = _reusable_converter(last_kit, config, protected) or _traditional_edition(
-        config, protected, briefs
+    plan = _plan(
+        content_dir, templates_dir, templates, cache, jobs, report, progress, base_url, last_kit
     )
-    env = make_environment(templates_dir)
-    build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
-    # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
-    pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
+    config, pages, found = plan.config, plan.pages, plan.found
+    catalog, keys = found.catalog, found.keys
     previous, spare = load_manifests(cache.root, out_dir)
 
     # A brief's page and its repair report come one after the other in a
@@ -325,18 +422,19 @@ def _build(
         progress(f"render: {len(pages)} page(s) in 2 scripts")
         rendered = render_into(
             writer,
-            env,
+            plan.env,
             pages,
             config,
-            traditional,
-            shared=links,
+            plan.traditional,
+            shared=found.links,
             full_brief=full_brief,
             jobs=jobs,
         )
         export_into(writer, catalog, keys, cache, jobs)
         placed = len(writer.manifest) - rendered
-        writer.write_files([*export_indexes(catalog), *static_files(templates_dir)])
-        writer.write_keyed(feed_files(catalog, pages, config, keys, build_key))
+        exports = {b.slug: brief_exports(b) for b in catalog.briefs}
+        writer.write_files([*export_indexes(catalog, exports), *static_files(templates_dir)])
+        writer.write_keyed(feed_files(catalog, pages, config, keys, plan.build_key))
         if note := base_url_note(config):
             progress(note)
         progress(
@@ -344,13 +442,33 @@ def _build(
             f"({rendered} page(s) rendered, {placed} reused or exported)"
         )
         site = writer.commit(before_swap=search_hook(progress) if search else None)
-    if keep is not None:
-        keep(_draft_kit(content_dir, cache, config, env, found, protected, traditional))
-    report.briefs = len(briefs)
+    report.briefs = len(found.briefs)
     report.pages = len(pages)
     report.files = len(writer.manifest)
     save_manifest(
-        cache.root, out_dir, writer.manifest, site=site, inputs=inputs, report=asdict(report)
+        cache.root,
+        out_dir,
+        writer.manifest,
+        site=site,
+        inputs=inputs,
+        report=asdict(report),
+        data=writer.manifest_data,
     )
+    if keep is not None:
+        keep(
+            _last_build(
+                plan,
+                content_dir,
+                cache,
+                out_dir,
+                base_url,
+                live=writer.manifest,
+                # The site just retired is the spare, when the writer kept it.
+                spare=previous if writer.kept_spare else None,
+                exports=exports,
+                site=site,
+                patchable=not search and not report.errors,
+            )
+        )
     report.seconds = time.perf_counter() - started
     return report

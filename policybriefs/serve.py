@@ -29,7 +29,10 @@ from urllib.parse import unquote
 
 import watchfiles
 
+from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
+from .patch import LastBuild
+from .write import MARKER, refresh_spare, spare_path
 
 RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (
@@ -89,22 +92,24 @@ class BuildNumber:
 # the interpreter from the server's threads for seconds at a time, and an open
 # page polls for the build number four times a second.
 DRAFT_GRACE_SECONDS = 1.0
+# Files of the spare brought up to date at a time, between which a rebuild may start.
+SPARE_BATCH = 500
 
 
 class Drafts:
-    """The last build's draft kit, and the pages drafted with it since."""
+    """What the last build left (to draft and patch with), and the pages drafted since."""
 
     def __init__(self) -> None:
-        self._kit: DraftKit | None = None
+        self.last: LastBuild | None = None
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         self.served = threading.Event()  # a drafted page went out since the last draw
 
-    def keep(self, kit: DraftKit) -> None:
-        self._kit = kit
+    def keep(self, last: LastBuild | None) -> None:
+        self.last = last
 
     def draw(self, changed: Sequence[Path]) -> int:
         """Draft the pages of the articles ``changed`` edits; how many were drawn."""
-        kit = self._kit
+        kit = self.kit
         articles = None if kit is None else drafted_articles(kit.content_dir, changed)
         if kit is None or not articles:
             return 0
@@ -116,7 +121,7 @@ class Drafts:
     @property
     def kit(self) -> DraftKit | None:
         """The last build's kit, for the next build to take what still holds."""
-        return self._kit
+        return None if self.last is None else self.last.kit
 
     def clear(self) -> None:
         self.pages = {}
@@ -192,7 +197,7 @@ class Preview:
         self,
         site_dir: Path,
         watch: Sequence[Path],
-        rebuild: Callable[[], int],
+        rebuild: Callable[[Sequence[Path]], int],
         port: int = 8000,
         progress: Callable[[str], None] = lambda _: None,
         drafts: Drafts | None = None,
@@ -208,15 +213,18 @@ class Preview:
         )
         self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.stopping = threading.Event()
+        # Held by a rebuild, and by the spare's refresh between batches of files.
+        self.building = threading.Lock()
         self._threads: list[threading.Thread] = []
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
-    def rebuild_now(self) -> None:
+    def rebuild_now(self, changed: Sequence[Path] = ()) -> None:
         try:
-            self.rebuild()
+            with self.building:
+                self.rebuild(changed)
         except Exception:  # a template typo must not stop the preview
             traceback.print_exc()
         finally:
@@ -228,6 +236,45 @@ class Preview:
             # What the build kept for drafting lives until the next one: frozen,
             # the collector stops walking it while a draft is drawn.
             gc.freeze()
+            self.refresh_spare_soon()
+
+    def refresh_spare_soon(self) -> None:
+        """Bring the spare up to date with the site while no edit comes (see
+        ``write.refresh_spare``), so that the next patch has only its own files
+        to write."""
+        last = self.drafts.last
+        if last is not None and last.patchable and (last.stale or last.extra):
+            thread = threading.Thread(target=self._refresh_spare, args=(last,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _refresh_spare(self, last: LastBuild) -> None:
+        started = time.perf_counter()
+        with self.building:
+            if self.drafts.last is not last:
+                return
+            # No longer the site its record names, until the refresh is done.
+            (spare_path(last.out_dir) / MARKER).unlink(missing_ok=True)
+            extra = sorted(last.extra)
+            last.extra.difference_update(refresh_spare(last.out_dir, (), extra))
+        todo = sorted(last.stale)
+        for start in range(0, len(todo), SPARE_BATCH):
+            time.sleep(0)  # let the server's threads answer between batches
+            with self.building:
+                if self.stopping.is_set() or self.drafts.last is not last:
+                    return
+                batch = todo[start : start + SPARE_BATCH]
+                done = refresh_spare(last.out_dir, batch, ())
+                last.stale.difference_update(done)
+                if len(done) < len(batch):
+                    return
+        with self.building:
+            if self.drafts.last is last and not last.stale and not last.extra:
+                record_spare_as_site(last.kit.cache.root, last.out_dir, last.site)
+                self.progress(
+                    f"serve: spare brought up to date ({len(todo)} file(s)) "
+                    f"in {time.perf_counter() - started:.2f} s"
+                )
 
     def draft_now(self, changed: Sequence[Path]) -> None:
         """Draft what ``changed`` edits and let open pages fetch it before the rebuild."""
@@ -248,11 +295,12 @@ class Preview:
         for changes in watchfiles.watch(
             *self.watch, stop_event=self.stopping, debounce=300, raise_interrupt=False
         ):
-            self.draft_now([Path(path) for _, path in changes])
+            changed = [Path(path) for _, path in changes]
+            self.draft_now(changed)
             if self.stopping.is_set():
                 break
             self.progress(f"serve: {len(changes)} change(s), rebuilding")
-            self.rebuild_now()
+            self.rebuild_now(changed)
 
     def start(self) -> None:
         self._threads = [
@@ -272,12 +320,12 @@ class Preview:
 
 def serve_site(
     args: argparse.Namespace,
-    rebuild: Callable[[], int],
+    rebuild: Callable[[Sequence[Path]], int],
     progress: Callable[[str], None],
     drafts: Drafts | None = None,
 ) -> int:
     """Build once, then serve ``args.out`` until Ctrl-C."""
-    code = rebuild()
+    code = rebuild(())
     gc.freeze()  # what the build kept for drafting: see Preview.rebuild_now
     if not Path(args.out).is_dir():
         return code or 1
@@ -294,6 +342,7 @@ def serve_site(
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2
     preview.start()
+    preview.refresh_spare_soon()
     signal.signal(signal.SIGTERM, lambda *_: preview.stopping.set())
     print(f"serving {args.out} at {preview.url} (Ctrl-C stops)", file=sys.stderr)
     try:

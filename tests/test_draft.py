@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,13 @@ def test_drafts_equal_the_pages_the_next_build_writes(
     copy_seed(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     kits: list[DraftKit] = []
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=lambda last: kits.append(last.kit),
+    )
     changed = edit(content_dir)
 
     articles = drafted_articles(content_dir, changed)
@@ -119,7 +125,13 @@ def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_pat
     article.write_text(f'+++\n{meta}slug = "jjj-a"\n+++\n{body}', encoding="utf-8")
     out, cache = tmp_path / "site", tmp_path / "cache"
     kits: list[DraftKit] = []
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=lambda last: kits.append(last.kit),
+    )
     assert "首次承诺于" not in (out / "briefs/jjj-a/index.html").read_text(encoding="utf-8")
     _replace(article, 'slug = "jjj-a"', 'slug = "jjj-b"')
 
@@ -133,7 +145,13 @@ def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_pat
 def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: Path) -> None:
     _content(content_dir)
     kits: list[DraftKit] = []
-    build(content_dir, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path, keep=kits.append)
+    build(
+        content_dir,
+        tmp_path / "site",
+        ROOT / "templates",
+        cache_dir=tmp_path,
+        keep=lambda last: kits.append(last.kit),
+    )
     changed = _new_article_repeating_promises(content_dir)
     drafts = draft_pages(kits[-1], drafted_articles(content_dir, changed) or [])
     page = drafts["briefs/jingjinji-2024/index.html"].decode("utf-8")
@@ -186,7 +204,7 @@ def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
     build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep)
     go_on = threading.Event()
 
-    def rebuild() -> int:
+    def rebuild(changed: Sequence[Path] = ()) -> int:
         go_on.wait(timeout=30)  # held until the test has seen the draft
         build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep)
         return 0
@@ -227,10 +245,23 @@ def test_a_build_reuses_what_serve_holds_and_equals_a_clean_build(
     _content(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     kits: list[DraftKit] = []
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append)
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=lambda last: kits.append(last.kit),
+    )
     edit(content_dir)
     assert len(kits[-1].held_briefs()) == len(NAMES)
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kits.append, last_kit=kits[0])
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=lambda last: kits.append(last.kit),
+        last_kit=kits[0],
+    )
     # The same protected names make the same converter; a new official, another.
     assert (kits[1].traditional is kits[0].traditional) == same_names
     before, after = (kit.links["briefs_by_slug"] for kit in kits)
@@ -250,7 +281,13 @@ def test_two_new_articles_with_one_slug_draft_the_first(content_dir: Path, tmp_p
     """As the build keeps the first in path order and reports the other."""
     _content(content_dir)
     kits: list[DraftKit] = []
-    build(content_dir, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path, keep=kits.append)
+    build(
+        content_dir,
+        tmp_path / "site",
+        ROOT / "templates",
+        cache_dir=tmp_path,
+        keep=lambda last: kits.append(last.kit),
+    )
     body = (ARTICLES / "chengyu-2022.txt").read_text(encoding="utf-8")
     first, second = content_dir / "a.md", content_dir / "b.md"
     first.write_text(f'+++\nslug = "same"\ntitle = "甲"\n+++\n{body}', encoding="utf-8")

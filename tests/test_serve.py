@@ -6,7 +6,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ def preview(seed_site: Path, tmp_path: Path) -> Iterator[Running]:
     builds: list[int] = []
     lock = threading.Lock()
 
-    def rebuild() -> int:
+    def rebuild(changed: Sequence[Path] = ()) -> int:
         with lock:
             builds.append(len(builds))
         return 0
@@ -128,6 +128,15 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         assert sentence in (out / page).read_text(encoding="utf-8")
         assert sentence in _get(url + page)[1]
         assert any(line.startswith("serve: drafted 4 page(s)") for line in lines), lines
+
+        # That build kept the site it replaced as the spare: the next save is patched.
+        again = "成都将深化成渝地区双城经济圈建设。"
+        article.write_text(article.read_text(encoding="utf-8") + again + "\n", encoding="utf-8")
+        while time.monotonic() < deadline and _get(url + RELOAD_PATH)[1] != "4":
+            time.sleep(0.1)
+        assert _get(url + RELOAD_PATH)[1] == "4", "".join(lines)
+        assert again in (out / page).read_text(encoding="utf-8")
+        assert any(line.startswith("patch: 1 article(s)") for line in lines), lines
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
     finally:

@@ -1,0 +1,239 @@
+"""The site map: every page as (path, template, context, key), before anything is written.
+
+``PageMap`` makes each kind of page on its own, so that a patch (``patch.py``)
+can make again just the pages one edit touches, with the very code and keys
+the whole build uses.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+
+from .cache import digest
+from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
+from .matrix import build_matrix
+from .models import Brief, PageSpec, StaticPage
+from .pages import HOME_PAGE_SIZE, brief_pages, city_context, home_path
+
+SLUG_TABLES = {
+    "city": "city_slugs",
+    "official": "official_slugs",
+    "series": "series_slugs",
+    "project": "project_slugs",
+}
+
+
+class PageMap:
+    """The pages of one script. ``links`` is the ``shared_context`` every page is
+    rendered with; ``brief_keys`` (slug → cache key) lets a page that shows only
+    some briefs be reused while those briefs are unchanged."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        static_pages: Sequence[StaticPage],
+        links: Mapping[str, object],
+        brief_keys: Mapping[str, str] | None = None,
+    ):
+        self.catalog = catalog
+        self.static_pages = static_pages
+        self.links = links
+        self.keys: Mapping[str, str] = brief_keys or {}
+        # Every page's footer links the static pages.
+        self.common = links["static_pages"]
+
+    def key(self, *parts: object) -> str:
+        return digest(self.common, *parts) if self.keys else ""
+
+    def slug(self, kind: str, name: str | None) -> str:
+        table: Mapping[str, str] = self.links[SLUG_TABLES[kind]]  # type: ignore[assignment]
+        return table.get(name or "", "")
+
+    def _brief_keys_of(self, brief_slugs: Sequence[str]) -> list[str]:
+        return [self.keys.get(slug, "") for slug in brief_slugs]
+
+    def _listed(self, brief: Brief) -> str:
+        """What a page that lists ``brief`` shows of it (a brief made without its
+        listing key counts as changed with every byte of its article)."""
+        return brief.listing_key or self.keys.get(brief.slug, "")
+
+    def _listings_of(self, brief_slugs: Iterable[str]) -> list[str]:
+        by_slug = self.catalog.by_slug
+        return [self._listed(by_slug[slug]) for slug in dict.fromkeys(brief_slugs)]
+
+    def _cards_of(self, shown: Sequence[Brief]) -> list[tuple[str, list[str]]]:
+        """What brief cards show: each brief, and the slugs its city links use."""
+        return [(self._listed(b), [self.slug("city", c) for c in b.cities]) for b in shown]
+
+    def _slugs_of(self, brief: Brief) -> list[tuple[str, str]]:
+        names = [("city", c) for c in brief.cities]
+        names += [("city", o.city) for o in brief.officials if o.city]
+        names += [("official", o.name) for o in brief.officials]
+        names += [("series", brief.series)] if brief.series else []
+        return sorted((f"{kind}:{name}", self.slug(kind, name)) for kind, name in set(names))
+
+    def home_pages(self) -> list[PageSpec]:
+        briefs = self.catalog.briefs
+        count = max(1, -(-len(briefs) // HOME_PAGE_SIZE))
+        return [self.home_page(n, count) for n in range(1, count + 1)]
+
+    def home_page(self, n: int, count: int) -> PageSpec:
+        shown = self.catalog.briefs[(n - 1) * HOME_PAGE_SIZE : n * HOME_PAGE_SIZE]
+        return PageSpec(
+            home_path(n),
+            "index.html",
+            {
+                "briefs": shown,
+                "page_number": n,
+                "page_count": count,
+                "home_pages": [home_path(i) for i in range(1, count + 1)],
+                "catalog": self.catalog,
+            },
+            key=self.key("home", n, count, self._cards_of(shown)),
+        )
+
+    # Each index is keyed by exactly what its rows show, so a change that leaves
+    # them alone (a sentence in one brief) does not redraw pages of megabytes.
+    INDEXES = ("cities", "officials", "series", "projects")
+
+    @staticmethod
+    def index_row(e: object) -> tuple[object, ...]:
+        """What an index page shows of one entry (a city, official, series, project)."""
+        if isinstance(e, CityEntry):
+            return (e.name, e.slug, e.province, len(e.briefs), len(e.commitments))
+        if isinstance(e, OfficialEntry):
+            return (e.name, e.slug, e.appearances[-1].titles, len(e.appearances))
+        if isinstance(e, SeriesEntry):
+            return (e.name, e.slug, len(e.briefs))
+        if isinstance(e, ProjectEntry):
+            return (e.name, e.slug, len(e.mentions))
+        raise TypeError(f"no index shows {e!r}")
+
+    def index_page(self, kind: str) -> PageSpec:
+        entries: Sequence[object] = getattr(self.catalog, kind)
+        template, label = {
+            "cities": ("cities.html", "cities"),
+            "officials": ("officials.html", "officials"),
+            "series": ("series_index.html", "series index"),
+            "projects": ("projects.html", "projects"),
+        }[kind]
+        rows = [self.index_row(e) for e in entries]
+        return PageSpec(f"{kind}/index.html", template, {kind: entries}, self.key(label, rows))
+
+    def matrix_page(self) -> PageSpec:
+        matrix = build_matrix(self.catalog)
+        return PageSpec(
+            "matrix/index.html", "matrix.html", {"matrix": matrix}, self.key("matrix", matrix)
+        )
+
+    def index_pages(self) -> list[PageSpec]:
+        return [*(self.index_page(kind) for kind in self.INDEXES), self.matrix_page()]
+
+    def first_promised(self, brief: Brief) -> dict[int, tuple[str, str]]:
+        first = self.catalog.first_promised
+        return {
+            i: first[(brief.slug, i)]
+            for i in range(len(brief.commitments))
+            if (brief.slug, i) in first
+        }
+
+    def brief_pages(self, brief: Brief) -> list[PageSpec]:
+        first = self.first_promised(brief)
+        shown = sorted(first.items())
+        catalog = self.catalog
+        brief_key = self.keys.get(brief.slug, "")
+        return brief_pages(
+            brief,
+            first,
+            brief_key,
+            self.key(
+                "brief",
+                self.keys.get(brief.slug),
+                self._slugs_of(brief),
+                shown,
+                [
+                    (s, catalog.brief(s).meeting, catalog.brief(s).article.title)
+                    for _, (s, _) in shown
+                ],
+            ),
+            self.key("repairs", self.keys.get(brief.slug)),
+        )
+
+    def city_page(self, city: CityEntry) -> PageSpec:
+        return PageSpec(
+            f"cities/{city.slug}/index.html",
+            "city.html",
+            {"city": city},
+            # Its commitments may come from a brief that does not list the city.
+            self.key(
+                "city",
+                city.slug,
+                city.briefs,
+                self._listings_of([*city.briefs, *(s for s, _ in city.commitments)]),
+            ),
+            deferred=functools.partial(city_context, city),
+        )
+
+    def official_page(self, official: OfficialEntry) -> PageSpec:
+        return PageSpec(
+            f"officials/{official.slug}/index.html",
+            "official.html",
+            {"official": official},
+            self.key(
+                "official",
+                official.slug,
+                self._brief_keys_of([a.brief for a in official.appearances]),
+                sorted((a.city or "", self.slug("city", a.city)) for a in official.appearances),
+            ),
+        )
+
+    def series_page(self, series: SeriesEntry) -> PageSpec:
+        cards = self._cards_of([self.catalog.brief(slug) for slug in series.briefs])
+        return PageSpec(
+            f"series/{series.slug}/index.html",
+            "series.html",
+            {"series": series},
+            self.key("series", series.slug, series.name, cards),
+        )
+
+    def project_page(self, project: ProjectEntry) -> PageSpec:
+        return PageSpec(
+            f"projects/{project.slug}/index.html",
+            "project.html",
+            {"project": project},
+            self.key(
+                "project",
+                project.slug,
+                [s for s, _ in project.mentions],
+                self._listings_of(s for s, _ in project.mentions),
+            ),
+        )
+
+    def static_page(self, page: StaticPage) -> PageSpec:
+        return PageSpec(
+            f"pages/{page.slug}/index.html", "page.html", {"page": page}, self.key("page", page)
+        )
+
+    def all_pages(self) -> list[PageSpec]:
+        catalog = self.catalog
+        pages = [*self.home_pages(), *self.index_pages()]
+        for brief in catalog.briefs:
+            pages += self.brief_pages(brief)
+        pages += [self.city_page(c) for c in catalog.cities]
+        pages += [self.official_page(o) for o in catalog.officials]
+        pages += [self.series_page(s) for s in catalog.series]
+        pages += [self.project_page(p) for p in catalog.projects]
+        pages += [self.static_page(p) for p in self.static_pages]
+        return pages
+
+
+def gather_pages(
+    catalog: Catalog,
+    static_pages: Sequence[StaticPage],
+    links: Mapping[str, object],
+    brief_keys: Mapping[str, str] | None = None,
+) -> list[PageSpec]:
+    """Every page of one script, each with its own context (``links``, the
+    ``shared_context``, goes to every page when it is rendered)."""
+    return PageMap(catalog, static_pages, links, brief_keys).all_pages()

@@ -1,0 +1,389 @@
+"""``serve``'s rebuild after articles are saved: only what they touch is made again.
+
+A whole build at ten thousand briefs spends a dozen seconds reading every
+brief, making the catalog and keying ninety thousand pages, however little
+changed. ``serve`` keeps what its last build made (``LastBuild``); when only
+articles changed, ``patch_site`` processes those, patches the catalog
+(``catalog_patch.py``), keys again only the pages that can show them (their
+own, their cities', officials', series' and projects', briefs whose promises
+they repeat, the home pages and indexes) and writes those into the spare,
+which is then swapped in like any build's staging folder.
+
+What a patch cannot settle cheaply it leaves to a whole build, by returning
+None: a removed article or one that fails, a slug taken, a name whose slug
+would move, a changed set of protected names (every Traditional page may
+change), search, or a last build with errors or without a spare.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .articles import ArticleResult, process_articles
+from .cache import digest, save_manifest
+from .catalog import Catalog
+from .catalog_patch import CatalogChange, city_names, entries_named, patch_catalog
+from .chart import Series, brief_series, series_of, with_charts
+from .draft import DraftKit, drafted_articles
+from .export import BriefExport, _json, brief_exports, brief_record, export_indexes
+from .feeds import feed_files, not_found_page
+from .gazetteer import load_gazetteer
+from .matrix import matrix_order
+from .models import Brief, PageSpec, StaticPage
+from .pagemap import PageMap
+from .pages import HOME_PAGE_SIZE, full_brief_context, shared_context
+from .render import SCRIPTS, render_into, script_root
+from .search import search_page
+from .write import PatchWriter
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What a build under ``serve`` leaves for patching the site it made."""
+
+    kit: DraftKit  # what drafts are drawn with, and the briefs and converter
+    out_dir: Path
+    base_url: str | None
+    catalog: Catalog
+    static_pages: Sequence[StaticPage]
+    colors: Mapping[str, Series]
+    pages: Mapping[str, PageSpec]  # by path below a script's root, keyed
+    build_key: str
+    manifest: Mapping[str, str]  # the live site's files and keys
+    claimed: set[str]  # its paths, case-folded
+    stale: set[str]  # where the spare differs from it (see PatchWriter)
+    extra: set[str]
+    exports: Mapping[str, BriefExport]  # each brief's part of the site-wide data files
+    warnings: Mapping[str, tuple[str, ...]]  # by article source, in path order
+    site: str
+    patchable: bool  # a spare with known differences, and no errors to report
+
+
+@dataclass(frozen=True)
+class PatchReport:
+    briefs: int
+    pages: int
+    files: int
+    rendered: int
+    warnings: list[str]
+
+
+def _page_path_of(page: PageSpec) -> list[str]:
+    return [script_root(script) + page.path for script in SCRIPTS]
+
+
+def _keyed(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
+    return [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
+
+
+def _protected_unchanged(last: LastBuild, removed: Sequence[Brief], added: Sequence[Brief]) -> bool:
+    """Whether the protected names stay as they were: every official the changed
+    briefs name is protected already, in the same Traditional form, and none of
+    them drops out of its brief (another brief may give it in another form)."""
+    protected = last.kit.protected
+    after = {o.name: o.name_hant for b in added for o in b.officials}
+    if any(o.name not in after for b in removed for o in b.officials):
+        return False
+    return all(protected.get(name) == hant for name, hant in after.items())
+
+
+def _colors(
+    last: LastBuild, catalog: Catalog, added: Sequence[Brief]
+) -> tuple[dict[str, Series], set[str]]:
+    """Each brief's colour, and the briefs whose colour or label changed: while the
+    briefs keep their order in time, each keeps its colour and only the changed
+    ones' labels are made again."""
+    old, new = last.catalog.briefs, catalog.briefs
+    if len(old) != len(new) or any(a.slug != b.slug for a, b in zip(old, new, strict=True)):
+        colors = brief_series(catalog)
+        return colors, {s for s, c in colors.items() if last.colors.get(s) != c}
+    made = {b.slug: series_of(b, last.colors[b.slug].color) for b in added}
+    return {**last.colors, **made}, {s for s, c in made.items() if last.colors[s] != c}
+
+
+def _affected_cities(catalog: Catalog, change: CatalogChange, recolored: set[str]) -> set[str]:
+    """The cities the patched briefs name, and those whose charts colour a brief anew."""
+    cities = set(change.cities)
+    for slug in recolored:
+        if slug in catalog.by_slug:
+            cities.update(city_names(catalog.by_slug[slug]))
+    return cities
+
+
+def _home_pages(
+    pagemap: PageMap, last: LastBuild, catalog: Catalog, added: Sequence[Brief]
+) -> list[PageSpec]:
+    """All of them when briefs moved between them; else the first (its chart)
+    and those that show a changed brief."""
+    old = [b.slug for b in last.catalog.briefs]
+    new = [b.slug for b in catalog.briefs]
+    count = max(1, -(-len(new) // HOME_PAGE_SIZE))
+    if old != new:
+        return pagemap.home_pages()
+    numbers = {1, *(new.index(b.slug) // HOME_PAGE_SIZE + 1 for b in added)}
+    return [pagemap.home_page(n, count) for n in sorted(numbers)]
+
+
+def _index_pages(
+    pagemap: PageMap, last: LastBuild, change: CatalogChange, changed: Sequence[Brief]
+) -> list[PageSpec]:
+    """The indexes whose rows the patch changed, and the matrix unless it
+    shows none of the changed briefs before or after."""
+    pages = []
+    for kind in PageMap.INDEXES:
+        same = not change.names_changed and all(
+            before is not None
+            and after is not None
+            and PageMap.index_row(before) == PageMap.index_row(after)
+            for before, after in change.remade[kind]
+        )
+        kept = last.pages.get(f"{kind}/index.html")
+        pages.append(kept if same and kept is not None else pagemap.index_page(kind))
+    pages.append(_matrix_page(pagemap, last, change, changed))
+    return pages
+
+
+def _matrix_page(
+    pagemap: PageMap, last: LastBuild, change: CatalogChange, changed: Sequence[Brief]
+) -> PageSpec:
+    kept = last.pages.get("matrix/index.html")
+    if kept is None or change.names_changed:
+        return pagemap.matrix_page()
+    if len(pagemap.catalog.briefs) != len(last.catalog.briefs):
+        return pagemap.matrix_page()
+    columns = [c.slug for c in kept.context["matrix"].columns]  # type: ignore[attr-defined]
+    if not columns or any(b.slug in columns for b in changed):
+        return pagemap.matrix_page()
+    # Its columns are the latest briefs: a brief that stays before them all
+    # (before and after its edit) changes no cell, row or column.
+    first = min(matrix_order(pagemap.catalog.by_slug[slug]) for slug in columns)
+    if all(matrix_order(b) < first for b in changed):
+        return kept
+    return pagemap.matrix_page()
+
+
+def _affected_pages(
+    pagemap: PageMap,
+    last: LastBuild,
+    change: CatalogChange,
+    cities: set[str],
+    removed: Sequence[Brief],
+    added: Sequence[Brief],
+) -> list[PageSpec]:
+    catalog = pagemap.catalog
+    pages = _home_pages(pagemap, last, catalog, added)
+    pages += _index_pages(pagemap, last, change, [*removed, *added])
+    for slug in sorted(change.relinked):
+        pages += pagemap.brief_pages(catalog.by_slug[slug])
+    pages += [pagemap.city_page(c) for c in entries_named(catalog.cities, sorted(cities)).values()]
+    officials = entries_named(catalog.officials, sorted(change.officials))
+    pages += [pagemap.official_page(o) for o in officials.values()]
+    series = entries_named(catalog.series, sorted(change.series))
+    pages += [pagemap.series_page(s) for s in series.values()]
+    projects = entries_named(catalog.projects, sorted(change.projects))
+    pages += [pagemap.project_page(p) for p in projects.values()]
+    pages += [search_page(), not_found_page()]
+    return pages
+
+
+def _results(last: LastBuild, articles: Sequence[Path]) -> list[ArticleResult] | None:
+    kit = last.kit
+    results = process_articles(
+        articles, kit.content_dir, kit.config.traditional_variant, kit.cache, 1
+    )
+    if any(r.brief is None for r in results):
+        return None  # the whole build reports it
+    slugs = [r.brief.slug for r in results if r.brief is not None]
+    if len(set(slugs)) != len(slugs):
+        return None
+    for result in results:
+        assert result.brief is not None
+        if kit.sources.get(result.brief.slug, result.source) != result.source:
+            return None  # a slug another article holds
+    return results
+
+
+def patch_site(
+    last: LastBuild, changed: Sequence[Path], progress: Progress = lambda _: None
+) -> tuple[PatchReport, LastBuild] | None:
+    """The site with the articles ``changed`` touches made again, swapped in;
+    None when only a whole build can do it (nothing is written then)."""
+    started = time.perf_counter()
+    kit = last.kit
+    if not last.patchable:
+        return None
+    articles = drafted_articles(kit.content_dir, changed)
+    if not articles:
+        return None
+    results = _results(last, articles)
+    if results is None:
+        return None
+    by_source = {source: slug for slug, source in kit.sources.items()}
+    removed: list[Brief] = []
+    added: list[Brief] = []
+    keys = dict(kit.keys)
+    sources = dict(kit.sources)
+    for result in results:
+        assert result.brief is not None
+        old_slug = by_source.get(result.source)
+        if old_slug is not None and kit.keys[old_slug] == result.key:
+            continue  # saved unchanged
+        if old_slug is not None:
+            removed.append(kit.links["briefs_by_slug"][old_slug])  # type: ignore[index]
+            del keys[old_slug], sources[old_slug]
+        added.append(result.brief)
+        keys[result.brief.slug] = result.key
+        sources[result.brief.slug] = result.source
+    if not added:
+        return None
+    if not _protected_unchanged(last, removed, added):
+        return None
+    memo: list[dict[str, str]] = []  # read only if a name comes or goes
+
+    def slugs() -> dict[str, str]:
+        if not memo:
+            memo.append(kit.cache.load_slugs())
+        return memo[0]
+
+    patched = patch_catalog(last.catalog, kit.promises, removed, added, load_gazetteer(), slugs)
+    if memo:
+        kit.cache.save_slugs(memo[0])  # as a build would: names keep their slugs
+    if patched is None:
+        return None
+    catalog, promises, change = patched
+    if change.names_changed:
+        links = shared_context(catalog, last.static_pages)
+    else:
+        links = {**kit.links, "briefs_by_slug": catalog.by_slug}
+    colors, recolored = _colors(last, catalog, added)
+    cities = _affected_cities(catalog, change, recolored)
+    pagemap = PageMap(catalog, last.static_pages, links, keys)
+    pages = _affected_pages(pagemap, last, change, cities, removed, added)
+    kept = [p for p in pages if last.pages.get(p.path) is p]  # already keyed
+    fresh = [p for p in pages if last.pages.get(p.path) is not p]
+    pages = [*_keyed(with_charts(fresh, catalog, colors), last.build_key), *kept]
+    # Pages that are no longer there: a renamed brief's, a name no brief has now.
+    gone_briefs = {b.slug for b in removed} - {b.slug for b in added}
+    all_pages = dict(last.pages)
+    for page in pages:
+        all_pages[page.path] = page
+    made = {p.path for p in pages}
+    gone_paths, gone_files = _gone(last.catalog, catalog, gone_briefs, change.names_changed)
+    gone_paths = [path for path in gone_paths if path not in made]
+    for path in gone_paths:
+        all_pages.pop(path, None)
+    if kit.config.base_url and (gone_paths or len(all_pages) != len(last.pages)):
+        return None  # the sitemap lists pages in the build's order: a build settles it
+
+    writer = PatchWriter(
+        last.out_dir, live=last.manifest, claimed=last.claimed, stale=last.stale, extra=last.extra
+    )
+    try:
+        for path in gone_paths:
+            for site_path in _page_path_of(PageSpec(path, "", {})):
+                writer.drop(site_path)
+        for path in gone_files:
+            writer.drop(path)
+
+        def full_brief(key: str) -> dict[str, object]:
+            brief = kit.cache.get(key)
+            if brief is None:
+                raise RuntimeError(f"brief {key} vanished from the cache during the build")
+            return full_brief_context(brief)
+
+        rendered = render_into(
+            writer,
+            kit.env,
+            pages,
+            kit.config,
+            kit.traditional,
+            shared=links,
+            full_brief=full_brief,
+            jobs=1,
+        )
+        for brief in added:
+            path = f"data/{brief.slug}.json"
+            writer.claim(path, f"json:{keys[brief.slug]}")
+            if not writer.place(path):
+                full = kit.cache.get(keys[brief.slug])
+                if full is None:
+                    raise RuntimeError(f"brief {brief.slug} vanished from the cache")
+                writer.write(path, _json(brief_record(full)))
+        exports = dict(last.exports)
+        for brief in removed:
+            exports.pop(brief.slug, None)
+        for brief in added:
+            exports[brief.slug] = brief_exports(brief)
+        writer.write_files(export_indexes(catalog, exports))
+        feeds = feed_files(
+            catalog, list(all_pages.values()), kit.config, keys, last.build_key, cities=cities
+        )
+        writer.write_keyed(f for f in feeds if f.key)  # robots.txt, .nojekyll: as they were
+        site = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    stale, extra = writer.differences()
+    warnings = dict(last.warnings)
+    for result in results:
+        assert result.brief is not None
+        warnings[result.source] = result.brief.warnings
+    new_kit = dataclasses.replace(kit, links=links, promises=promises, sources=sources, keys=keys)
+    next_build = replace(
+        last,
+        kit=new_kit,
+        catalog=catalog,
+        colors=colors,
+        pages=all_pages,
+        manifest=writer.manifest,
+        claimed=writer._claimed,
+        stale=stale,
+        extra=extra,
+        exports=exports,
+        warnings=warnings,
+        site=site,
+    )
+    report = PatchReport(
+        briefs=len(catalog.by_slug),
+        pages=len(all_pages),
+        files=len(writer.manifest),
+        rendered=rendered,
+        warnings=[f"{s}: {w}" for s in sorted(warnings) for w in warnings[s]],
+    )
+    save_manifest(
+        kit.cache.root, last.out_dir, writer.manifest, site=site, data=writer.manifest_data
+    )
+    progress(
+        f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
+        f"{len(writer.touched)} file(s) written in {time.perf_counter() - started:.2f} s"
+    )
+    return report, next_build
+
+
+def _gone(
+    old: Catalog, new: Catalog, gone_briefs: set[str], names_changed: bool
+) -> tuple[list[str], list[str]]:
+    """(pages, files) of the last site that the patched one no longer has."""
+    pages: list[str] = []
+    files = [f"data/{slug}.json" for slug in sorted(gone_briefs)]
+    for slug in sorted(gone_briefs):
+        pages += [f"briefs/{slug}/index.html", f"briefs/{slug}/repairs/index.html"]
+    if not names_changed:
+        return pages, files
+    for kind, before, after in (
+        ("cities", old.cities, new.cities),
+        ("officials", old.officials, new.officials),
+        ("series", old.series, new.series),
+        ("projects", old.projects, new.projects),
+    ):
+        kept = {e.slug for e in after}
+        pages += [f"{kind}/{e.slug}/index.html" for e in before if e.slug not in kept]
+        if kind == "cities":
+            files += [f"cities/{e.slug}/feed.xml" for e in before if e.slug not in kept]
+    return pages, files

@@ -1,0 +1,284 @@
+"""Patches: ``serve`` rebuilds only what saved articles touch, and the site equals a whole build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, copy_seed
+from policybriefs.catalog import build_catalog, promise_index
+from policybriefs.catalog_patch import patch_catalog
+from policybriefs.gazetteer import load_gazetteer
+from policybriefs.patch import LastBuild, patch_site
+from policybriefs.pipeline import build
+from policybriefs.write import MARKER, spare_path
+
+ARTICLES = FIXTURES / "articles"
+NAMES = [
+    "changzhutan-2023",
+    "jingjinji-2022",
+    "minxinan-2020-meeting-2",
+    "minxinan-2022-meeting-4",
+    "chengyu-2022",
+    "dawanqu-2021",
+    "ganzhou-jian-fuzhou-2022",
+]
+
+
+def _content(folder: Path) -> Path:
+    for name in NAMES:
+        for suffix in (".txt", ".toml"):
+            shutil.copyfile(ARTICLES / f"{name}{suffix}", folder / f"{name}{suffix}")
+    copy_seed(folder)
+    return folder
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append_to_longest_line(path: Path, sentence: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[longest] += sentence
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _sentence(content: Path) -> list[Path]:
+    _append_to_longest_line(
+        content / "changzhutan-2023.txt", "长沙将加快建设长株潭都市圈轨道交通项目。"
+    )
+    return [content / "changzhutan-2023.txt"]
+
+
+def _date_moved(content: Path) -> list[Path]:
+    """The brief moves in time: newest-first order, colours and first promises change."""
+    _replace(content / "changzhutan-2023.toml", "2023-04-20", "2019-04-20")
+    return [content / "changzhutan-2023.toml"]
+
+
+def _new_article(content: Path) -> list[Path]:
+    """A later meeting of the same cities: its promises repeat the first ones."""
+    shutil.copyfile(ARTICLES / "jingjinji-2022.txt", content / "jingjinji-2024.txt")
+    meta = (ARTICLES / "jingjinji-2022.toml").read_text(encoding="utf-8")
+    (content / "jingjinji-2024.toml").write_text(
+        meta.replace("2022-", "2024-", 1), encoding="utf-8"
+    )
+    return [content / "jingjinji-2024.toml", content / "jingjinji-2024.txt"]
+
+
+def _new_project(content: Path) -> list[Path]:
+    """A commitment naming a project no brief named: a new project page and slug."""
+    _append_to_longest_line(
+        content / "ganzhou-jian-fuzhou-2022.txt", "赣州将加快推进赣南苏区振兴发展示范园项目建设。"
+    )
+    return [content / "ganzhou-jian-fuzhou-2022.txt"]
+
+
+def _two_articles(content: Path) -> list[Path]:
+    _append_to_longest_line(content / "chengyu-2022.txt", "成都将深化成渝地区双城经济圈建设。")
+    _replace(content / "minxinan-2022-meeting-4.toml", "2022-", "2018-")
+    return [content / "chengyu-2022.txt", content / "minxinan-2022-meeting-4.toml"]
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
+
+
+def _assert_same_site(site: Path, clean: Path) -> None:
+    built, expected = _snapshot(site), _snapshot(clean)
+    assert sorted(built.keys() - expected.keys()) == []
+    assert sorted(expected.keys() - built.keys()) == []
+    assert [k for k in built if built[k] != expected[k]] == []
+
+
+def _patchable(content: Path, out: Path, cache: Path) -> list[LastBuild]:
+    """Two builds under ``keep``, as ``serve`` makes them: the second has a spare."""
+    kept: list[LastBuild] = []
+    build(content, out, ROOT / "templates", cache_dir=cache, keep=kept.append)
+    _append_to_longest_line(content / "jingjinji-2022.txt", "天津将推进港口协同。")
+    build(content, out, ROOT / "templates", cache_dir=cache, keep=kept.append)
+    assert kept[-1].patchable
+    return kept
+
+
+@pytest.mark.parametrize(
+    "edit", [_sentence, _date_moved, _new_article, _new_project, _two_articles]
+)
+def test_a_patched_site_equals_a_whole_build(
+    edit: Callable[[Path], list[Path]], content_dir: Path, tmp_path: Path
+) -> None:
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    kept = _patchable(content, out, cache)
+    patched = patch_site(kept[-1], edit(content))
+    assert patched is not None
+    report, last = patched
+    assert 0 < report.rendered < report.pages  # not everything again
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)
+
+    # And again from the patch's own record: the spare it left is brought up to date too.
+    _append_to_longest_line(content / "minxinan-2020-meeting-2.txt", "龙岩将加快推进项目。")
+    again = patch_site(last, [content / "minxinan-2020-meeting-2.txt"])
+    assert again is not None
+    shutil.rmtree(clean)
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)
+    assert spare_path(out).is_dir()
+
+
+def test_what_a_patch_leaves_to_a_whole_build(content_dir: Path, tmp_path: Path) -> None:
+    """A new official changes the protected names (every Traditional page may
+    change), a removed article, a slug another article holds: no patch, nothing written."""
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    before = _snapshot(out)
+    _replace(content / "changzhutan-2023.txt", "易振坤", "龚建华")
+    assert patch_site(last, [content / "changzhutan-2023.txt"]) is None
+    (content / "dawanqu-2021.txt").unlink()
+    assert patch_site(last, [content / "dawanqu-2021.txt"]) is None
+    meta = (content / "chengyu-2022.toml").read_text(encoding="utf-8")
+    body = (content / "chengyu-2022.txt").read_text(encoding="utf-8")
+    taken = content / "a-copy.md"
+    taken.write_text(f'+++\n{meta}slug = "chengyu-2022"\n+++\n{body}', encoding="utf-8")
+    assert "chengyu-2022" in last.kit.sources
+    assert patch_site(last, [taken]) is None
+    assert _snapshot(out) == before
+    assert spare_path(out).is_dir()
+
+
+def test_the_first_build_has_no_spare_to_patch(content_dir: Path, tmp_path: Path) -> None:
+    content = _content(content_dir)
+    kept: list[LastBuild] = []
+    build(
+        content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
+    )
+    assert not kept[-1].patchable
+    assert patch_site(kept[-1], [content / "chengyu-2022.txt"]) is None
+
+
+def test_a_patched_catalog_equals_a_whole_one(content_dir: Path, tmp_path: Path) -> None:
+    """Catalog by catalog, for each brief taken out and put back changed."""
+    content = _content(content_dir)
+    kept: list[LastBuild] = []
+    build(
+        content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
+    )
+    catalog = kept[-1].catalog
+    briefs = list(catalog.by_slug.values())
+    gazetteer = load_gazetteer()
+    for brief in briefs:
+        others = [b for b in briefs if b is not brief]
+        without = patch_catalog(catalog, promise_index(briefs), [brief], [], gazetteer, dict)
+        assert without is not None
+        assert without[0] == build_catalog(others, gazetteer), brief.slug
+        assert without[1] == promise_index(others)
+        back = patch_catalog(without[0], without[1], [], [brief], gazetteer, dict)
+        assert back is not None
+        assert back[0] == catalog, brief.slug
+
+
+def test_serve_starting_on_a_built_site_can_patch_it(content_dir: Path, tmp_path: Path) -> None:
+    """An up-to-date build under ``serve`` renders nothing, and still leaves what a
+    patch needs: the site's and the spare's records tell where they differ."""
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _patchable(content, out, cache)
+    kept: list[LastBuild] = []
+    report = build(content, out, ROOT / "templates", cache_dir=cache, keep=kept.append)
+    assert report.unchanged and kept[-1].patchable
+    patched = patch_site(kept[-1], _date_moved(content))
+    assert patched is not None
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)
+
+
+def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """City, project and home pages are keyed by what they show of a brief: a
+    sentence that changes none of it leaves them as they were (the same files),
+    and a new date, which they show, redraws them."""
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    brief = last.catalog.by_slug["changzhutan-2023"]
+    city = last.catalog.cities[[c.name for c in last.catalog.cities].index(brief.cities[0])]
+    city_page = out / "cities" / city.slug / "index.html"
+    before = city_page.stat().st_ino
+    home = (out / "index.html").stat().st_ino
+    article = content / "changzhutan-2023.txt"
+    _append_to_longest_line(article, "会议还通报了第三批合作事项的进展情况。")
+    patched = patch_site(last, [article])
+    assert patched is not None
+    report, last = patched
+    # The brief, its repairs, search and 404, its officials' (they quote it): both scripts.
+    assert report.rendered <= 2 * (4 + len(brief.officials))
+    assert city_page.stat().st_ino == before
+    assert (out / "index.html").stat().st_ino == home
+    assert "第三批合作事项" in (out / "briefs/changzhutan-2023/index.html").read_text(
+        encoding="utf-8"
+    )
+    patched = patch_site(last, _date_moved(content))  # which the city page shows
+    assert patched is not None
+    assert city_page.stat().st_ino != before
+    assert "2019-04-20" in city_page.read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)
+
+
+def test_serve_brings_the_spare_up_to_date_while_it_waits(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """After a build that changed every page, the spare differs from the site in
+    every file; serve relinks them while no edit comes, so the next patch writes
+    only its own files, and the spare is trusted again by builds."""
+    from policybriefs.cache import load_manifests
+    from policybriefs.serve import Drafts, Preview
+
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    kept: list[LastBuild] = []
+    build(content, out, templates, cache_dir=cache)
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(content, out, templates, cache_dir=cache, keep=kept.append)
+    last = kept[-1]
+    assert last.patchable and len(last.stale) > len(last.manifest) / 2
+
+    drafts = Drafts()
+    drafts.keep(last)
+    preview = Preview(out, [content], lambda changed: 0, port=0, drafts=drafts)
+    try:
+        preview._refresh_spare(last)
+    finally:
+        preview.server.server_close()
+    assert not last.stale and not last.extra
+    spare = spare_path(out)
+    for path in ["index.html", "zh-Hant/briefs/chengyu-2022/index.html", "data/index.json"]:
+        assert (spare / path).stat().st_ino == (out / path).stat().st_ino
+    live, spare_manifest = load_manifests(cache, out)
+    assert spare_manifest == live
+
+    patched = patch_site(last, _sentence(content))
+    assert patched is not None
+    assert len(patched[1].stale) < len(last.manifest) / 4  # what it claimed, not every file
+    clean = tmp_path / "clean"
+    build(content, clean, templates)
+    _assert_same_site(out, clean)
