@@ -18,12 +18,13 @@ change), search, or a last build with errors or without a spare.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .articles import ArticleResult, process_articles
+from .articles import ArticleResult, default_jobs, process_articles
 from .cache import digest, save_manifest
 from .catalog import Catalog
 from .catalog_patch import CatalogChange, city_names, entries_named, patch_catalog
@@ -41,6 +42,8 @@ from .search import search_page
 from .write import PatchWriter
 
 Progress = Callable[[str], None]
+
+PATCH_PAGES_PER_FORK = 8
 
 
 @dataclass(frozen=True)
@@ -119,15 +122,21 @@ def _affected_cities(catalog: Catalog, change: CatalogChange, recolored: set[str
 def _home_pages(
     pagemap: PageMap, last: LastBuild, catalog: Catalog, added: Sequence[Brief]
 ) -> list[PageSpec]:
-    """All of them when briefs moved between them; else the first (its chart)
-    and those that show a changed brief."""
+    """The first (its chart), and those that show other briefs than they did, or a
+    changed one; all of them when their number changed (each links every other)."""
     old = [b.slug for b in last.catalog.briefs]
     new = [b.slug for b in catalog.briefs]
     count = max(1, -(-len(new) // HOME_PAGE_SIZE))
-    if old != new:
+    if count != max(1, -(-len(old) // HOME_PAGE_SIZE)):
         return pagemap.home_pages()
-    numbers = {1, *(new.index(b.slug) // HOME_PAGE_SIZE + 1 for b in added)}
-    return [pagemap.home_page(n, count) for n in sorted(numbers)]
+    changed = {b.slug for b in added}
+    numbers = [
+        n
+        for n in range(1, count + 1)
+        for shown in [slice((n - 1) * HOME_PAGE_SIZE, n * HOME_PAGE_SIZE)]
+        if n == 1 or old[shown] != new[shown] or not changed.isdisjoint(new[shown])
+    ]
+    return [pagemap.home_page(n, count) for n in numbers]
 
 
 def _index_pages(
@@ -214,6 +223,15 @@ def patch_site(
 ) -> tuple[PatchReport, LastBuild] | None:
     """The site with the articles ``changed`` touches made again, swapped in;
     None when only a whole build can do it (nothing is written then)."""
+    try:
+        return _patch_site(last, changed, progress)
+    finally:
+        gc.unfreeze()  # rendering in forks froze the heap; serve freezes what it keeps
+
+
+def _patch_site(
+    last: LastBuild, changed: Sequence[Path], progress: Progress
+) -> tuple[PatchReport, LastBuild] | None:
     started = time.perf_counter()
     kit = last.kit
     if not last.patchable:
@@ -305,7 +323,10 @@ def patch_site(
             kit.traditional,
             shared=links,
             full_brief=full_brief,
-            jobs=1,
+            jobs=default_jobs(),
+            # A city or project page lists hundreds of briefs: a few of them are
+            # worth a fork, a brief's own pages and its officials' are not.
+            per_job=PATCH_PAGES_PER_FORK,
         )
         for brief in added:
             path = f"data/{brief.slug}.json"

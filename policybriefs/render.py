@@ -167,13 +167,15 @@ def render_into(
     shared: Mapping[str, object],
     full_brief: FullBriefContext,
     jobs: int,
+    per_job: int = 32,
 ) -> int:
     """Render every page in both scripts into the writer's staging folder.
 
     Each page is claimed with its key per script; one the writer can put in
     place from an earlier build is not rendered. Pages to render are split among
     ``jobs`` forked processes, which write their own files. Returns how many
-    pages were rendered.
+    pages were rendered. ``per_job``: fewer pages than that for each job are
+    rendered in this process.
     """
     todo: list[tuple[PageSpec, list[tuple[str, str]]]] = []
     for spec in specs:
@@ -194,7 +196,7 @@ def render_into(
             for (_, path), page in zip(needed, pages, strict=True):
                 writer.write(path, page)
 
-    run_in_forks(render_slice, todo, jobs)
+    run_in_forks(render_slice, todo, jobs, per_job)
     return sum(len(needed) for _, needed in todo)
 
 
@@ -216,12 +218,15 @@ def _in_child(work: Callable[[Sequence[T]], None], items: Sequence[T]) -> None:
     work(items)
 
 
-def run_in_forks(work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: int) -> None:
+def run_in_forks(
+    work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: int, per_job: int = 32
+) -> None:
     """Run ``work`` over ``items`` split into ``jobs`` forked processes (no pickling:
-    the children inherit everything), or in this process when one job will do."""
+    the children inherit everything), or in this process when one job will do:
+    when there are fewer than ``per_job`` items for each."""
     # Forking a process that holds thousands of briefs costs more than rendering a
     # few dozen pages, which is all a small change needs.
-    if jobs <= 1 or len(items) < 32 * jobs or not hasattr(os, "fork"):
+    if jobs <= 1 or len(items) < per_job * jobs or not hasattr(os, "fork"):
         work(items)
         return
     # The children inherit the whole heap (briefs, catalog, templates): frozen, the
