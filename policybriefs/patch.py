@@ -12,7 +12,8 @@ which is then swapped in like any build's staging folder.
 What a patch cannot settle cheaply it leaves to a whole build, by returning
 None: a removed article or one that fails, a slug taken, a name whose slug
 would move, a changed set of protected names (every Traditional page may
-change), search, or a last build with errors or without a spare.
+change), or a last build with errors or without a spare. The search index is left as
+the last whole build made it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
 from .pages import HOME_PAGE_SIZE, full_brief_context, shared_context
 from .render import SCRIPTS, render_into, script_root
-from .search import search_page
+from .search import BUNDLE_DIR, search_page
 from .write import PatchWriter
 
 Progress = Callable[[str], None]
@@ -299,8 +300,16 @@ def _patch_site(
     if kit.config.base_url and (gone_paths or len(all_pages) != len(last.pages)):
         return None  # the sitemap lists pages in the build's order: a build settles it
 
+    # The search index stays as the last whole build made it: Pagefind takes a
+    # minute at N = 10,000, and the next whole build indexes the site again.
+    carried = [BUNDLE_DIR] if (last.out_dir / BUNDLE_DIR).is_dir() else []
     writer = PatchWriter(
-        last.out_dir, live=last.manifest, claimed=last.claimed, stale=last.stale, extra=last.extra
+        last.out_dir,
+        live=last.manifest,
+        claimed=last.claimed,
+        stale=last.stale,
+        extra=last.extra,
+        carried=carried,
     )
     try:
         for path in gone_paths:
@@ -383,6 +392,7 @@ def _patch_site(
     progress(
         f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
         f"{len(writer.touched)} file(s) written in {time.perf_counter() - started:.2f} s"
+        + (" (search index as the last whole build left it)" if carried else "")
     )
     return report, next_build
 

@@ -398,7 +398,7 @@ def _build(
                     spare=spare if spare and spare_path(out_dir).is_dir() else None,
                     exports={b.slug: brief_exports(b) for b in briefs},
                     site=read_marker(out_dir),
-                    patchable=not search and not last.get("errors"),
+                    patchable=not last.get("errors"),
                 )
             )
         return saved_report(last, seconds=time.perf_counter() - started)
@@ -467,7 +467,7 @@ def _build(
                 spare=previous if writer.kept_spare else None,
                 exports=exports,
                 site=site,
-                patchable=not search and not report.errors,
+                patchable=not report.errors,
             )
         )
     report.seconds = time.perf_counter() - started

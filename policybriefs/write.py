@@ -450,6 +450,7 @@ class PatchWriter(SiteWriter):
         claimed: set[str],
         stale: set[str],
         extra: set[str],
+        carried: Iterable[str] = (),
     ):
         self.out_dir = out_dir.absolute()
         self.recorded = True
@@ -467,8 +468,23 @@ class PatchWriter(SiteWriter):
             shutil.rmtree(self.staging)
         os.rename(spare_path(self.out_dir), self.staging)
         (self.staging / MARKER).unlink(missing_ok=True)
+        for folder in carried:
+            self._carry(folder)
         self._spare = {}
         self._out, self._staging = str(self.out_dir), str(self.staging)
+
+    def _carry(self, folder: str) -> None:
+        """Take ``folder`` of the live site, which no manifest lists (the search
+        index), as it is: the spare's own copy is older."""
+        target = self.staging / folder
+        if target.exists():
+            _remove_in_background(target, _doomed_name(self.out_dir, "extra"))
+        source = self.out_dir / folder
+        for root, _, files in os.walk(source):
+            here = target / Path(root).relative_to(source)
+            here.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                _link_or_copy(os.path.join(root, name), str(here / name))
 
     def claim(self, path: str, key: str = "") -> None:
         if path in self.touched:

@@ -282,3 +282,24 @@ def test_serve_brings_the_spare_up_to_date_while_it_waits(
     clean = tmp_path / "clean"
     build(content, clean, templates)
     _assert_same_site(out, clean)
+
+
+def test_a_patch_keeps_the_search_index_the_last_build_made(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """No manifest lists the search index: a patch takes the live site's as it is
+    (the spare's is older), and the next whole build indexes the site again."""
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    index = out / "pagefind" / "fragment" / "zh_1.pf_fragment"
+    index.parent.mkdir(parents=True)
+    index.write_bytes(b"the last build's index")
+    (spare_path(out) / "pagefind").mkdir()
+    (spare_path(out) / "pagefind" / "old.pf_meta").write_bytes(b"an older index")
+    patched = patch_site(last, _sentence(content))
+    assert patched is not None
+    assert (out / "pagefind" / "fragment" / "zh_1.pf_fragment").read_bytes() == (
+        b"the last build's index"
+    )
+    assert not (out / "pagefind" / "old.pf_meta").exists()
