@@ -56,7 +56,8 @@ def drafted_articles(content_dir: Path, changed: Iterable[Path]) -> list[Path] |
     """The articles whose pages ``changed`` files alter, or None when a change
     reaches further than its article (configuration, static pages, templates)
     or removes one: only a build can show those. Files that are not content
-    (an editor's temporary file, gone again by now) are passed over."""
+    (an editor's temporary file, gone again by now) are passed over: none but
+    those, and the list is empty."""
     root = Path(os.path.abspath(content_dir))
     articles: dict[Path, None] = {}
     for path in changed:
@@ -76,7 +77,7 @@ def drafted_articles(content_dir: Path, changed: Iterable[Path]) -> list[Path] |
         if not path.is_file():
             return None  # an article removed
         articles[path] = None
-    return sorted(articles, key=lambda p: p.as_posix()) or None
+    return sorted(articles, key=lambda p: p.as_posix())
 
 
 def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:

@@ -238,7 +238,7 @@ def _patch_site(
     if not last.patchable:
         return None
     articles = drafted_articles(kit.content_dir, changed)
-    if not articles:
+    if articles is None:
         return None
     results = _results(last, articles)
     if results is None:
@@ -259,8 +259,9 @@ def _patch_site(
         added.append(result.brief)
         keys[result.brief.slug] = result.key
         sources[result.brief.slug] = result.source
-    if not added:
-        return None
+    if not added:  # saved as it was, or an editor's temporary file: the site stands
+        progress(f"patch: no article changed ({time.perf_counter() - started:.2f} s)")
+        return _report(last, 0), last
     if not _protected_unchanged(last, removed, added):
         return None
     memo: list[dict[str, str]] = []  # read only if a name comes or goes
@@ -379,13 +380,7 @@ def _patch_site(
         warnings=warnings,
         site=site,
     )
-    report = PatchReport(
-        briefs=len(catalog.by_slug),
-        pages=len(all_pages),
-        files=len(writer.manifest),
-        rendered=rendered,
-        warnings=[f"{s}: {w}" for s in sorted(warnings) for w in warnings[s]],
-    )
+    report = _report(next_build, rendered)
     save_manifest(
         kit.cache.root, last.out_dir, writer.manifest, site=site, data=writer.manifest_data
     )
@@ -395,6 +390,17 @@ def _patch_site(
         + (" (search index as the last whole build left it)" if carried else "")
     )
     return report, next_build
+
+
+def _report(last: LastBuild, rendered: int) -> PatchReport:
+    warnings = last.warnings
+    return PatchReport(
+        briefs=len(last.catalog.by_slug),
+        pages=len(last.pages),
+        files=len(last.manifest),
+        rendered=rendered,
+        warnings=[f"{s}: {w}" for s in sorted(warnings) for w in warnings[s]],
+    )
 
 
 def _gone(

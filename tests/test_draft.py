@@ -177,11 +177,11 @@ def test_drafted_articles_are_only_articles_and_their_sidecars(tmp_path: Path) -
         (["b.md", "a.txt"], ["a.txt", "b.md"]),
         (["a.txt", "a.toml"], ["a.txt"]),
         (["a.txt", "sedX4kq"], ["a.txt"]),  # an editor's temporary file, gone again
-        (["notes.jpg"], None),  # not content: nothing to draft
+        (["notes.jpg"], []),  # not content: nothing to draft
         (["site.toml"], None),  # the configuration reaches every page
         (["pages/about.md"], None),  # static pages are in every footer
         (["gone.txt"], None),  # removed: only a build can take it away
-        ([".a.txt.swp"], None),
+        ([".a.txt.swp"], []),
         (["a.txt", "../templates/base.html"], None),
     ]
     for changed, expected in cases:

@@ -303,3 +303,19 @@ def test_a_patch_keeps_the_search_index_the_last_build_made(
         b"the last build's index"
     )
     assert not (out / "pagefind" / "old.pf_meta").exists()
+
+
+def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path: Path) -> None:
+    """An article saved as it was, or only an editor's temporary file: the site stands."""
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    before = _snapshot(out)
+    article = content / "chengyu-2022.txt"
+    article.write_bytes(article.read_bytes())
+    (content / ".chengyu-2022.txt.swp").write_bytes(b"\0")
+    for changed in ([article], [content / ".chengyu-2022.txt.swp"]):
+        patched = patch_site(last, changed)
+        assert patched is not None
+        assert patched[0].rendered == 0 and patched[1] is last
+    assert _snapshot(out) == before
