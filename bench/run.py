@@ -329,7 +329,9 @@ def bench_ours(ctx: Context, help_text: str) -> None:
         ):
             return
         if "serve" in help_text and "--cache-dir" in help_text:
-            bench_serve(ctx, [*fast[:2], "serve", *fast[2:], "--port", "0"], env, run, article)
+            # Not quiet: serve logs each patch's own time, which the bench reads.
+            serve = [*fast[:2], "serve", *(a for a in fast[2:] if a != "-q"), "--port", "0"]
+            bench_serve(ctx, serve, env, run, article)
             article.write_bytes(original_article)
         if not go(
             ctx.row("ours", "brief.html changed"),

@@ -75,7 +75,7 @@ class PatchReport:
     pages: int
     files: int
     rendered: int
-    warnings: list[str]
+    warnings: list[str]  # the patched articles' (a build reports every article's)
 
 
 def _page_path_of(page: PageSpec) -> list[str]:
@@ -261,7 +261,7 @@ def _patch_site(
         sources[result.brief.slug] = result.source
     if not added:  # saved as it was, or an editor's temporary file: the site stands
         progress(f"patch: no article changed ({time.perf_counter() - started:.2f} s)")
-        return _report(last, 0), last
+        return _report(last, 0, set()), last
     if not _protected_unchanged(last, removed, added):
         return None
     memo: list[dict[str, str]] = []  # read only if a name comes or goes
@@ -380,7 +380,7 @@ def _patch_site(
         warnings=warnings,
         site=site,
     )
-    report = _report(next_build, rendered)
+    report = _report(next_build, rendered, {r.source for r in results})
     save_manifest(
         kit.cache.root, last.out_dir, writer.manifest, site=site, data=writer.manifest_data
     )
@@ -392,14 +392,14 @@ def _patch_site(
     return report, next_build
 
 
-def _report(last: LastBuild, rendered: int) -> PatchReport:
+def _report(last: LastBuild, rendered: int, sources: set[str]) -> PatchReport:
     warnings = last.warnings
     return PatchReport(
         briefs=len(last.catalog.by_slug),
         pages=len(last.pages),
         files=len(last.manifest),
         rendered=rendered,
-        warnings=[f"{s}: {w}" for s in sorted(warnings) for w in warnings[s]],
+        warnings=[f"{s}: {w}" for s in sorted(sources) for w in warnings.get(s, ())],
     )
 
 
