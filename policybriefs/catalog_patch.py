@@ -5,7 +5,8 @@ When ``serve`` sees one article saved, only the cities, officials, series and
 projects that brief names (before or after the edit) and the promises it
 shares with other briefs can change; each of those entries is made again from
 its own briefs, in the order ``build_catalog`` would give them. What stands in
-for the whole pass is checked against it in ``tests/test_catalog_patch.py``.
+for the whole pass is checked against it in ``tests/test_catalog_patch.py``,
+and whole sites against whole builds in ``tests/test_patch.py``.
 
 Names' slugs are settled over every name at once (homophones are numbered in
 name order), so when a name comes or goes and another name's slug would move,

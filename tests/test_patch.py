@@ -9,9 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, copy_seed
-from policybriefs.catalog import build_catalog, promise_index
-from policybriefs.catalog_patch import patch_catalog
-from policybriefs.gazetteer import load_gazetteer
 from policybriefs.patch import LastBuild, patch_site
 from policybriefs.pipeline import build
 from policybriefs.write import MARKER, spare_path
@@ -167,27 +164,6 @@ def test_the_first_build_has_no_spare_to_patch(content_dir: Path, tmp_path: Path
     )
     assert not kept[-1].patchable
     assert patch_site(kept[-1], [content / "chengyu-2022.txt"]) is None
-
-
-def test_a_patched_catalog_equals_a_whole_one(content_dir: Path, tmp_path: Path) -> None:
-    """Catalog by catalog, for each brief taken out and put back changed."""
-    content = _content(content_dir)
-    kept: list[LastBuild] = []
-    build(
-        content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
-    )
-    catalog = kept[-1].catalog
-    briefs = list(catalog.by_slug.values())
-    gazetteer = load_gazetteer()
-    for brief in briefs:
-        others = [b for b in briefs if b is not brief]
-        without = patch_catalog(catalog, promise_index(briefs), [brief], [], gazetteer, dict)
-        assert without is not None
-        assert without[0] == build_catalog(others, gazetteer), brief.slug
-        assert without[1] == promise_index(others)
-        back = patch_catalog(without[0], without[1], [], [brief], gazetteer, dict)
-        assert back is not None
-        assert back[0] == catalog, brief.slug
 
 
 def test_serve_starting_on_a_built_site_can_patch_it(content_dir: Path, tmp_path: Path) -> None:
