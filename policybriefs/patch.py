@@ -40,7 +40,7 @@ from .pagemap import PageMap
 from .pages import HOME_PAGE_SIZE, full_brief_context, shared_context
 from .render import SCRIPTS, render_into, script_root
 from .search import BUNDLE_DIR, search_page
-from .write import PatchWriter
+from .spare import PatchWriter
 
 Progress = Callable[[str], None]
 

@@ -32,7 +32,8 @@ import watchfiles
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
 from .patch import LastBuild
-from .write import MARKER, refresh_spare, spare_path
+from .spare import refresh_spare
+from .write import MARKER, spare_path
 
 RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (

@@ -1,0 +1,158 @@
+"""The spare under ``serve``: patched in place of a staging folder, and refreshed while idle.
+
+A build keeps the site its swap retired as the *spare* (see ``write.py``). A
+patch (``patch.py``) takes the spare as its staging folder like a build does,
+but knows from what the last build or patch left where the spare differs from
+the live site, so it touches only those files and its own, never walking the
+whole site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .write import (
+    MARKER,
+    DuplicateOutputError,
+    SiteWriter,
+    _doomed_name,
+    _link_or_copy,
+    _remove_in_background,
+    spare_path,
+)
+
+
+class PatchWriter(SiteWriter):
+    """A writer that changes a few files of the live site, still swapping a whole folder.
+
+    The spare is taken as the staging folder, as for a build, but nothing walks the
+    whole site: the caller says where the spare differs from the live site
+    (``stale``: files it lacks, holds in another version, or whose version is not
+    known; ``extra``: files only it has), as the last build or patch left them.
+    Only those and the files this patch claims are touched. The manifest starts as
+    the live site's; ``claim`` replaces an entry, ``drop`` removes one.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        live: Mapping[str, str],
+        claimed: set[str],
+        stale: set[str],
+        extra: set[str],
+        carried: Iterable[str] = (),
+    ):
+        self.out_dir = out_dir.absolute()
+        self.recorded = True
+        self.kept_spare = False
+        self.manifest_data = b""
+        self.manifest = dict(live)
+        self._previous = live
+        self._claimed = set(claimed)
+        self._dirs = set()
+        self._stale, self._extra = stale, extra
+        self.touched: set[str] = set()
+        self.dropped: set[str] = set()
+        self.staging = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        os.rename(spare_path(self.out_dir), self.staging)
+        (self.staging / MARKER).unlink(missing_ok=True)
+        for folder in carried:
+            self._carry(folder)
+        self._spare = {}
+        self._out, self._staging = str(self.out_dir), str(self.staging)
+
+    def _carry(self, folder: str) -> None:
+        """Take ``folder`` of the live site, which no manifest lists (the search
+        index), as it is: the spare's own copy is older."""
+        target = self.staging / folder
+        if target.exists():
+            _remove_in_background(target, _doomed_name(self.out_dir, "extra"))
+        source = self.out_dir / folder
+        for root, _, files in os.walk(source):
+            here = target / Path(root).relative_to(source)
+            here.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                _link_or_copy(os.path.join(root, name), str(here / name))
+
+    def claim(self, path: str, key: str = "") -> None:
+        if path in self.touched:
+            raise DuplicateOutputError(f"two pages would be written to {path!r}")
+        if path in self.manifest:
+            self.manifest[path] = sys.intern(key)
+        else:
+            super().claim(path, key)
+        self.touched.add(path)
+        self.dropped.discard(path)
+
+    def drop(self, path: str) -> None:
+        """The new site has no file at ``path`` (a page whose brief was renamed)."""
+        if path in self.touched:
+            raise ValueError(f"{path!r} is both claimed and dropped")
+        if self.manifest.pop(path, None) is not None:
+            self._claimed.discard(path.lower())
+            self.dropped.add(path)
+
+    def place(self, path: str) -> bool:
+        key = self.manifest[path]
+        if not key or self._previous.get(path) != key:
+            return False
+        if path not in self._stale and path not in self._extra:
+            return True  # the spare holds the live site's version
+        return self._reuse(path)
+
+    def _target(self, path: str) -> Path:
+        target = self.staging / path
+        target.unlink(missing_ok=True)  # may be a link shared with the live site
+        return target
+
+    def _remove_unclaimed(self) -> None:
+        # The spare's files the patch did not claim: brought to the live site's version.
+        for path in self._stale - self.touched:
+            if path in self.manifest and not self._reuse(path):
+                raise FileNotFoundError(f"{self.out_dir / path} vanished during the build")
+        gone = (self._extra | self.dropped) - self.touched
+        self._spare = dict.fromkeys(gone, "")
+        super()._remove_unclaimed()
+
+    def differences(self) -> tuple[set[str], set[str]]:
+        """(stale, extra) for the next patch, whose spare is the site this one retires:
+        files it did not claim are links to that site's own."""
+        return set(self.touched), set(self.dropped)
+
+
+def refresh_spare(out_dir: Path, stale: Iterable[str], extra: Iterable[str]) -> list[str]:
+    """Make ``stale`` files of the spare links to the live site's, and delete the
+    ``extra`` ones only it has; returns the paths done. The spare's marker must be
+    gone first: until it names a site again, no build takes it for a known one.
+
+    ``serve`` runs this while it waits for edits, so that its first patch does not
+    bring a spare several builds old up to date file by file (minutes at ten
+    thousand briefs). It stops at the first file it cannot place.
+    """
+    live, spare = out_dir.absolute(), spare_path(out_dir)
+    done: list[str] = []
+    try:
+        for path in extra:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(spare / path)
+            done.append(path)
+        for path in stale:
+            target = spare / path
+            target.unlink(missing_ok=True)
+            try:
+                _link_or_copy(str(live / path), str(target))
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(str(live / path), str(target))
+            done.append(path)
+    except OSError:
+        pass  # a folder in the way, a file gone: the next patch sees to the rest
+    return done

@@ -1,0 +1,91 @@
+"""The spare patched in place of a staging folder, and refreshed while serve waits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policybriefs.spare import PatchWriter, refresh_spare
+from policybriefs.write import MARKER, DuplicateOutputError, SiteWriter, spare_path
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
+
+
+def _build(out: Path, files: dict[str, tuple[str, bytes]]) -> dict[str, str]:
+    with SiteWriter(out, recorded=True) as writer:
+        for path, (key, content) in files.items():
+            writer.claim(path, key)
+            writer.write(path, content)
+        writer.commit()
+    return dict(writer.manifest)
+
+
+# The site before last (now the spare) and the last one (live): 甲 changed, 乙 came, 丙 went.
+SPARE = {
+    "index.html": ("k1", "首页".encode()),
+    "briefs/jia/index.html": ("j1", "甲 一".encode()),
+    "briefs/bing/index.html": ("b1", "丙".encode()),
+    "static/site.css": ("", b"body{}"),
+}
+LIVE = {
+    "index.html": ("k1", "首页".encode()),
+    "briefs/jia/index.html": ("j2", "甲 二".encode()),
+    "briefs/yi/index.html": ("y1", "乙".encode()),
+    "static/site.css": ("", b"body{}"),
+}
+
+
+def _two_builds(out: Path) -> tuple[dict[str, str], set[str], set[str]]:
+    """The two sites, and where the spare differs from the live one (as a build says)."""
+    before = _build(out, SPARE)
+    live = _build(out, LIVE)
+    stale = {p for p, k in live.items() if not k or before.get(p) != k}
+    return live, stale, set(before.keys() - live.keys())
+
+
+def test_a_patch_brings_the_spare_up_to_date_and_swaps_it_in(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    live, stale, extra = _two_builds(out)
+    assert stale == {"briefs/jia/index.html", "briefs/yi/index.html", "static/site.css"}
+    assert extra == {"briefs/bing/index.html"}
+    writer = PatchWriter(
+        out, live=live, claimed={p.lower() for p in live}, stale=stale, extra=extra
+    )
+    writer.claim("briefs/yi/index.html", "y2")
+    assert not writer.place("briefs/yi/index.html")
+    writer.write("briefs/yi/index.html", "乙 改".encode())
+    writer.claim("briefs/ding/index.html", "d1")
+    writer.write("briefs/ding/index.html", "丁".encode())
+    writer.drop("index.html")
+    with pytest.raises(DuplicateOutputError):
+        writer.claim("briefs/yi/index.html", "y3")
+    writer.commit()
+    assert _tree(out) == {
+        "briefs/jia/index.html": "甲 二".encode(),  # linked from the live site
+        "briefs/yi/index.html": "乙 改".encode(),
+        "briefs/ding/index.html": "丁".encode(),
+        "static/site.css": b"body{}",
+    }
+    # The site this patch retired is the spare now: it differs where the patch wrote.
+    assert writer.differences() == (
+        {"briefs/yi/index.html", "briefs/ding/index.html"},
+        {"index.html"},
+    )
+    assert _tree(spare_path(out))["briefs/jia/index.html"] == "甲 二".encode()
+
+
+def test_refreshing_the_spare_makes_it_the_live_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _, stale, extra = _two_builds(out)
+    done = refresh_spare(out, sorted(stale), sorted(extra))
+    assert sorted(done) == sorted(stale | extra)
+    assert _tree(spare_path(out)) == _tree(out)
+    for path in stale:
+        assert (spare_path(out) / path).stat().st_ino == (out / path).stat().st_ino
