@@ -456,7 +456,7 @@ def bench_serve(
         with log_path.open("rb") as written:
             written.seek(log_start)
             for line in written.read().decode("utf-8", "replace").splitlines():
-                if found := re.match(r"patch: .* written in ([0-9.]+) s", line):
+                if found := re.match(r"patch: \d+ article.* in ([0-9.]+) s", line):
                     seconds = float(found.group(1))
                     patched.runs.append(Measurement(seconds, seconds, peak, peak, 0))
         patched.note = (

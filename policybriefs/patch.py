@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -32,13 +33,14 @@ from .catalog_patch import CatalogChange, city_names, entries_named, patch_catal
 from .chart import Series, brief_series, series_of, with_charts
 from .draft import DraftKit, drafted_articles
 from .export import BriefExport, _json, brief_exports, brief_record, export_indexes
-from .feeds import feed_files, not_found_page
+from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
 from .pages import HOME_PAGE_SIZE, full_brief_context, shared_context
 from .render import SCRIPTS, render_into, script_root
+from .script import segments_first
 from .search import BUNDLE_DIR, search_page
 from .spare import PatchWriter
 
@@ -98,17 +100,26 @@ def _protected_unchanged(last: LastBuild, removed: Sequence[Brief], added: Seque
 
 
 def _colors(
-    last: LastBuild, catalog: Catalog, added: Sequence[Brief]
+    last: LastBuild, catalog: Catalog, removed: Sequence[Brief], added: Sequence[Brief]
 ) -> tuple[dict[str, Series], set[str]]:
     """Each brief's colour, and the briefs whose colour or label changed: while the
     briefs keep their order in time, each keeps its colour and only the changed
     ones' labels are made again."""
-    old, new = last.catalog.briefs, catalog.briefs
-    if len(old) != len(new) or any(a.slug != b.slug for a, b in zip(old, new, strict=True)):
+    # Colours follow time oldest first, undated last: the reverse of the newest-first
+    # order for dated briefs. A brief that gains or loses its date can keep its
+    # newest-first place (first undated, last dated) and still move in that order.
+    undated = sum(b.date is None for b in added) - sum(b.date is None for b in removed)
+    if undated or _reordered(last.catalog, catalog):
         colors = brief_series(catalog)
         return colors, {s for s, c in colors.items() if last.colors.get(s) != c}
     made = {b.slug: series_of(b, last.colors[b.slug].color) for b in added}
     return {**last.colors, **made}, {s for s, c in made.items() if last.colors[s] != c}
+
+
+def _reordered(old: Catalog, new: Catalog) -> bool:
+    """Whether the briefs, newest first, are not the same slugs in the same order."""
+    a, b = old.briefs, new.briefs
+    return len(a) != len(b) or any(x.slug != y.slug for x, y in zip(a, b, strict=True))
 
 
 def _affected_cities(catalog: Catalog, change: CatalogChange, recolored: set[str]) -> set[str]:
@@ -202,21 +213,26 @@ def _affected_pages(
     return pages
 
 
-def _results(last: LastBuild, articles: Sequence[Path]) -> list[ArticleResult] | None:
+def _results(last: LastBuild, articles: Sequence[Path]) -> list[ArticleResult] | str:
+    """The saved articles processed, or why only a whole build can take them."""
     kit = last.kit
     results = process_articles(
         articles, kit.content_dir, kit.config.traditional_variant, kit.cache, 1
     )
     if any(r.brief is None for r in results):
-        return None  # the whole build reports it
+        return "an article failed to load"  # the whole build reports it
     slugs = [r.brief.slug for r in results if r.brief is not None]
     if len(set(slugs)) != len(slugs):
-        return None
+        return "two saved articles take one slug"
     for result in results:
         assert result.brief is not None
         if kit.sources.get(result.brief.slug, result.source) != result.source:
-            return None  # a slug another article holds
+            return f"slug {result.brief.slug!r} is another article's"
     return results
+
+
+class _Whole(Exception):
+    """Why only a whole build can take this change (nothing is written yet)."""
 
 
 def patch_site(
@@ -233,16 +249,28 @@ def patch_site(
 def _patch_site(
     last: LastBuild, changed: Sequence[Path], progress: Progress
 ) -> tuple[PatchReport, LastBuild] | None:
+    try:
+        return _patched(last, changed, progress)
+    except _Whole as reason:
+        progress(f"patch: not possible ({reason}): building the whole site")
+        return None
+
+
+def _patched(
+    last: LastBuild, changed: Sequence[Path], progress: Progress
+) -> tuple[PatchReport, LastBuild]:
     started = time.perf_counter()
     kit = last.kit
     if not last.patchable:
-        return None
+        raise _Whole("the last build had errors, or left no spare")
+    if not segments_first(kit.config.traditional_variant):
+        raise _Whole("s2t takes entries for its converter from every article's text")
     articles = drafted_articles(kit.content_dir, changed)
     if articles is None:
-        return None
+        raise _Whole("the configuration, a static page or a template changed, or an article went")
     results = _results(last, articles)
-    if results is None:
-        return None
+    if isinstance(results, str):
+        raise _Whole(results)
     by_source = {source: slug for slug, source in kit.sources.items()}
     removed: list[Brief] = []
     added: list[Brief] = []
@@ -263,7 +291,7 @@ def _patch_site(
         progress(f"patch: no article changed ({time.perf_counter() - started:.2f} s)")
         return _report(last, 0, set()), last
     if not _protected_unchanged(last, removed, added):
-        return None
+        raise _Whole("an official's name came or went: every Traditional page protects them")
     memo: list[dict[str, str]] = []  # read only if a name comes or goes
 
     def slugs() -> dict[str, str]:
@@ -275,13 +303,13 @@ def _patch_site(
     if memo:
         kit.cache.save_slugs(memo[0])  # as a build would: names keep their slugs
     if patched is None:
-        return None
+        raise _Whole("a name came or went, and another name's slug would move")
     catalog, promises, change = patched
     if change.names_changed:
         links = shared_context(catalog, last.static_pages)
     else:
         links = {**kit.links, "briefs_by_slug": catalog.by_slug}
-    colors, recolored = _colors(last, catalog, added)
+    colors, recolored = _colors(last, catalog, removed, added)
     cities = _affected_cities(catalog, change, recolored)
     pagemap = PageMap(catalog, last.static_pages, links, keys)
     pages = _affected_pages(pagemap, last, change, cities, removed, added)
@@ -298,8 +326,11 @@ def _patch_site(
     gone_paths = [path for path in gone_paths if path not in made]
     for path in gone_paths:
         all_pages.pop(path, None)
-    if kit.config.base_url and (gone_paths or len(all_pages) != len(last.pages)):
-        return None  # the sitemap lists pages in the build's order: a build settles it
+    if kit.config.base_url and (
+        gone_paths or len(all_pages) != len(last.pages) or _reordered(last.catalog, catalog)
+    ):
+        # The sitemap lists the pages in the build's order.
+        raise _Whole("the sitemap's pages changed or moved")
 
     # The search index stays as the last whole build made it: Pagefind takes a
     # minute at N = 10,000, and the next whole build indexes the site again.
@@ -352,8 +383,16 @@ def _patch_site(
         for brief in added:
             exports[brief.slug] = brief_exports(brief)
         writer.write_files(export_indexes(catalog, exports))
+        # Undated entries take the newest brief's date: when it moves, every feed does.
+        newest = fallback_time(catalog.briefs[:1], os.environ)
+        same = newest == fallback_time(last.catalog.briefs[:1], os.environ)
         feeds = feed_files(
-            catalog, list(all_pages.values()), kit.config, keys, last.build_key, cities=cities
+            catalog,
+            list(all_pages.values()),
+            kit.config,
+            keys,
+            last.build_key,
+            cities=cities if same else None,
         )
         writer.write_keyed(f for f in feeds if f.key)  # robots.txt, .nojekyll: as they were
         site = writer.commit()
@@ -386,7 +425,7 @@ def _patch_site(
     )
     progress(
         f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
-        f"{len(writer.touched)} file(s) written in {time.perf_counter() - started:.2f} s"
+        f"{len(writer.touched)} file(s) claimed, in {time.perf_counter() - started:.2f} s"
         + (" (search index as the last whole build left it)" if carried else "")
     )
     return report, next_build

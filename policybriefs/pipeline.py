@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -202,7 +203,8 @@ def _draft_kit(
     traditional: ScriptConverter,
 ) -> DraftKit:
     return DraftKit(
-        content_dir=content_dir,
+        # Absolute, as the paths the watcher reports are (``--content C`` is relative).
+        content_dir=Path(os.path.abspath(content_dir)),
         cache=cache,
         config=config,
         env=env,
@@ -302,7 +304,9 @@ def _plan(
         config, protected, found.briefs
     )
     env = make_environment(templates_dir)
-    build_key = digest(tool_fingerprint(), templates, repr(config), sorted(protected.items()))
+    # The converter's entries, not only the protected names: under s2t the text
+    # of every brief adds some, which any page may need.
+    build_key = digest(tool_fingerprint(), templates, repr(config), traditional.fingerprint)
     # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
     pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
     return _Plan(config, found, colors, pages, protected, traditional, env, build_key)

@@ -10,6 +10,7 @@ fixes take part in OpenCC's own longest-match segmentation.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import tempfile
@@ -67,6 +68,9 @@ class ScriptConverter:
         user_file = tmp / "user.txt"
         lines = [f"{k}\t{v}" for k, v in sorted(user_pairs.items()) if k and v]
         user_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # Names what this converter writes beyond OpenCC's own: under s2t its
+        # entries come from the text too, so a page's key must name them.
+        self.fingerprint = hashlib.sha256("\n".join([config, *lines]).encode()).hexdigest()
         first = base["conversion_chain"][0]["dict"]
         base["conversion_chain"][0]["dict"] = {
             "type": "group",

@@ -104,6 +104,7 @@ class Drafts:
         self.last: LastBuild | None = None
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         self.served = threading.Event()  # a drafted page went out since the last draw
+        self.polled_at = float("-inf")  # when an open page last asked for the build number
 
     def keep(self, last: LastBuild | None) -> None:
         self.last = last
@@ -161,6 +162,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """Handle the reload endpoint and HTML; False leaves the rest to the base class."""
         route = self.path.split("?", 1)[0].split("#", 1)[0]
         if route == RELOAD_PATH:
+            self.drafts.polled_at = time.monotonic()
             self._send(HTTPStatus.OK, str(self.number.value).encode(), "text/plain")
             return True
         drafted = unquote(route).lstrip("/")
@@ -290,7 +292,9 @@ class Preview:
             self.progress(
                 f"serve: drafted {drawn} page(s) in {time.perf_counter() - started:.2f} s"
             )
-            self.drafts.served.wait(timeout=DRAFT_GRACE_SECONDS)
+            # Only an open page fetches the draft: with none, nothing is waited for.
+            if time.monotonic() - self.drafts.polled_at < 2 * DRAFT_GRACE_SECONDS:
+                self.drafts.served.wait(timeout=DRAFT_GRACE_SECONDS)
 
     def _watch(self) -> None:
         for changes in watchfiles.watch(

@@ -295,3 +295,77 @@ def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path
         assert patched is not None
         assert patched[0].rendered == 0 and patched[1] is last
     assert _snapshot(out) == before
+
+
+def _seed_dated(content: Path) -> list[Path]:
+    """The seed has no date: given the oldest, it keeps its newest-first place
+    (first undated, then last dated) while its colour moves from last to first."""
+    (content / "seed.toml").write_text("date = 2001-12-20\n", encoding="utf-8")
+    return [content / "seed.toml"]
+
+
+def _undated_then_newest(content: Path) -> list[Path]:
+    """An undated brief's feed entries take the newest brief's date: when that
+    moves, every city feed listing an undated brief moves with it."""
+    (content / "changzhutan-2023.toml").unlink()
+    _replace(content / "jingjinji-2022.toml", "2022-", "2031-")
+    return [content / "changzhutan-2023.toml", content / "jingjinji-2022.toml"]
+
+
+@pytest.mark.parametrize("edit", [_seed_dated, _undated_then_newest])
+def test_edits_that_move_dates_patch_what_depends_on_them(
+    edit: Callable[[Path], list[Path]], content_dir: Path, tmp_path: Path
+) -> None:
+    content = _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    assert patch_site(last, edit(content)) is not None
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)
+
+
+def test_a_relative_content_folder_is_patched(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve --content C``: the watcher reports absolute paths."""
+    _content(content_dir)
+    monkeypatch.chdir(content_dir.parent)
+    content = Path(content_dir.name)
+    last = _patchable(content, Path("site"), Path("cache"))[-1]
+    assert patch_site(last, [p.absolute() for p in _sentence(content)]) is not None
+    build(content, Path("clean"), ROOT / "templates")
+    _assert_same_site(Path("site"), Path("clean"))
+
+
+def test_with_a_base_url_a_brief_that_moves_takes_a_whole_build(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """The sitemap lists pages in the order of the briefs: a date moved reorders them."""
+    content = _content(content_dir)
+    (content / "site.toml").write_text('base_url = "https://example.org/b/"\n', encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    patched = patch_site(last, _sentence(content))
+    assert patched is not None
+    assert patch_site(patched[1], _date_moved(content)) is None
+    build(content, out, ROOT / "templates", cache_dir=cache)
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)
+
+
+def test_s2t_takes_whole_builds_that_equal_a_clean_one(content_dir: Path, tmp_path: Path) -> None:
+    """Under s2t the converter takes entries from every article's text, which page
+    keys name through the converter's fingerprint: a patch cannot make it again."""
+    content = _content(content_dir)
+    (content / "site.toml").write_text('traditional_variant = "s2t"\n', encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    article = content / "chengyu-2022.txt"
+    _append_to_longest_line(article, "队伍重新出征的消息令人振奋。")
+    assert patch_site(last, [article]) is None
+    build(content, out, ROOT / "templates", cache_dir=cache)
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    _assert_same_site(out, clean)

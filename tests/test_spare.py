@@ -89,3 +89,12 @@ def test_refreshing_the_spare_makes_it_the_live_site(tmp_path: Path) -> None:
     assert _tree(spare_path(out)) == _tree(out)
     for path in stale:
         assert (spare_path(out) / path).stat().st_ino == (out / path).stat().st_ino
+
+
+def test_refreshing_the_spare_leaves_no_empty_folders(tmp_path: Path) -> None:
+    """A page only the spare has goes with its folders (a browser would list them)."""
+    out = tmp_path / "site"
+    _, stale, extra = _two_builds(out)
+    refresh_spare(out, sorted(stale), sorted(extra))
+    assert not (spare_path(out) / "briefs" / "bing").exists()
+    assert (spare_path(out) / "briefs" / "jia").is_dir()
