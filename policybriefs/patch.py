@@ -241,19 +241,12 @@ def patch_site(
     """The site with the articles ``changed`` touches made again, swapped in;
     None when only a whole build can do it (nothing is written then)."""
     try:
-        return _patch_site(last, changed, progress)
-    finally:
-        gc.unfreeze()  # rendering in forks froze the heap; serve freezes what it keeps
-
-
-def _patch_site(
-    last: LastBuild, changed: Sequence[Path], progress: Progress
-) -> tuple[PatchReport, LastBuild] | None:
-    try:
         return _patched(last, changed, progress)
     except _Whole as reason:
         progress(f"patch: not possible ({reason}): building the whole site")
         return None
+    finally:
+        gc.unfreeze()  # rendering in forks froze the heap; serve freezes what it keeps
 
 
 def _patched(
