@@ -87,6 +87,14 @@ class BriefCache:
     def get(self, key: str) -> Brief | None:
         return self._read(self._path(key))
 
+    def full(self, key: str) -> Brief:
+        """The full brief a build processed (or found) moments ago: gone now, the
+        build cannot go on."""
+        brief = self.get(key)
+        if brief is None:
+            raise RuntimeError(f"brief {key} vanished from the cache during the build")
+        return brief
+
     def get_light(self, key: str) -> Brief | None:
         """The light brief, if the full one is there too (pages may need it)."""
         data = self.get_light_pickle(key)

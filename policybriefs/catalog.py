@@ -168,6 +168,11 @@ def first_promised_in(
     return first
 
 
+def city_names(brief: Brief) -> list[str]:
+    """The cities whose pages list ``brief`` (as ``build_catalog`` finds them)."""
+    return [c for c in dict.fromkeys([*brief.cities, *(o.city for o in brief.officials)]) if c]
+
+
 def build_catalog(
     briefs: Sequence[Brief],
     gazetteer: Gazetteer | None = None,
@@ -186,9 +191,8 @@ def build_catalog(
     series_briefs: dict[str, list[Brief]] = defaultdict(list)
     for b in chronological:
         # A city whose officials attended has a page even when none of them spoke.
-        for city in dict.fromkeys([*b.cities, *(o.city for o in b.officials if o.city)]):
-            if city:
-                city_briefs[city].append(b.slug)
+        for city in city_names(b):
+            city_briefs[city].append(b.slug)
         for c in b.commitments:
             if c.city:
                 city_commitments[c.city].append((b.slug, c))

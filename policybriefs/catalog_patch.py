@@ -34,6 +34,7 @@ from .catalog import (
     _chronological_key,
     _speaking_paragraphs,
     _unique_slugs,
+    city_names,
     first_promised_in,
     person_slug,
 )
@@ -56,11 +57,6 @@ class CatalogChange:
     # Each kind's entries made again, as (before, after): an index page whose
     # rows are all the same is not made again.
     remade: Mapping[str, Sequence[tuple[object, object]]]
-
-
-def city_names(brief: Brief) -> list[str]:
-    """The cities whose pages list ``brief`` (as ``build_catalog`` finds them)."""
-    return [c for c in dict.fromkeys([*brief.cities, *(o.city for o in brief.officials)]) if c]
 
 
 def _commitment_cities(brief: Brief) -> set[str]:

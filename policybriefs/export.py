@@ -92,14 +92,14 @@ def _json(data: Any) -> bytes:
 
 def export_into(
     writer: SiteWriter,
-    catalog: Catalog,
+    briefs: Sequence[Brief],
     keys: Mapping[str, str],
     cache: BriefCache,
     jobs: int,
 ) -> None:
     """One JSON file per brief, from the full brief in the cache; reused when unchanged."""
     todo: list[tuple[str, str]] = []
-    for brief in catalog.briefs:
+    for brief in briefs:
         path = f"data/{brief.slug}.json"
         writer.claim(path, f"json:{keys[brief.slug]}")
         if not writer.place(path):
@@ -107,10 +107,7 @@ def export_into(
 
     def write_slice(part: Sequence[tuple[str, str]]) -> None:
         for path, key in part:
-            full = cache.get(key)
-            if full is None:
-                raise RuntimeError(f"brief {key} vanished from the cache during the build")
-            writer.write(path, _json(brief_record(full)))
+            writer.write(path, _json(brief_record(cache.full(key))))
 
     run_in_forks(write_slice, todo, jobs)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from .cache import BriefCache
 from .catalog import Catalog, CityEntry
 from .models import EDIT_KINDS, ROUTINE_EDIT_KINDS, Brief, Commitment, Edit, PageSpec, StaticPage
 
@@ -131,6 +132,18 @@ def full_brief_context(brief: Brief) -> dict[str, object]:
         "routine": routine_groups(brief),
         "lost": lost_edits(brief),
     }
+
+
+def full_brief_reader(cache: BriefCache) -> Callable[[str], dict[str, object]]:
+    """What the renderer gives pages drawn from a full brief, by cache key. A
+    brief's page and its repair report come one after the other in a worker's
+    share: the brief is read from the cache and digested once."""
+
+    @functools.lru_cache(maxsize=2)
+    def full_brief(key: str) -> dict[str, object]:
+        return full_brief_context(cache.full(key))
+
+    return full_brief
 
 
 def script_pairs(brief: Brief) -> list[tuple[str, str, int]]:

@@ -28,17 +28,17 @@ from pathlib import Path
 
 from .articles import ArticleResult, default_jobs, process_articles
 from .cache import digest, save_manifest
-from .catalog import Catalog
-from .catalog_patch import CatalogChange, city_names, entries_named, patch_catalog
+from .catalog import Catalog, city_names
+from .catalog_patch import CatalogChange, entries_named, patch_catalog
 from .chart import Series, brief_series, series_of, with_charts
 from .draft import DraftKit, drafted_articles
-from .export import BriefExport, _json, brief_exports, brief_record, export_indexes
+from .export import BriefExport, brief_exports, export_indexes, export_into
 from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
-from .pages import HOME_PAGE_SIZE, full_brief_context, shared_context
+from .pages import HOME_PAGE_SIZE, full_brief_reader, shared_context
 from .render import SCRIPTS, render_into, script_root
 from .script import segments_first
 from .search import BUNDLE_DIR, search_page
@@ -343,12 +343,6 @@ def _patched(
         for path in gone_files:
             writer.drop(path)
 
-        def full_brief(key: str) -> dict[str, object]:
-            brief = kit.cache.get(key)
-            if brief is None:
-                raise RuntimeError(f"brief {key} vanished from the cache during the build")
-            return full_brief_context(brief)
-
         rendered = render_into(
             writer,
             kit.env,
@@ -356,20 +350,13 @@ def _patched(
             kit.config,
             kit.traditional,
             shared=links,
-            full_brief=full_brief,
+            full_brief=full_brief_reader(kit.cache),
             jobs=default_jobs(),
             # A city or project page lists hundreds of briefs: a few of them are
             # worth a fork, a brief's own pages and its officials' are not.
             per_job=PATCH_PAGES_PER_FORK,
         )
-        for brief in added:
-            path = f"data/{brief.slug}.json"
-            writer.claim(path, f"json:{keys[brief.slug]}")
-            if not writer.place(path):
-                full = kit.cache.get(keys[brief.slug])
-                if full is None:
-                    raise RuntimeError(f"brief {brief.slug} vanished from the cache")
-                writer.write(path, _json(brief_record(full)))
+        export_into(writer, added, keys, kit.cache, 1)
         exports = dict(last.exports)
         for brief in removed:
             exports.pop(brief.slug, None)

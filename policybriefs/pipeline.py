@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import tempfile
@@ -35,7 +34,7 @@ from .gazetteer import load_gazetteer
 from .load import discover, load_page
 from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
 from .pagemap import gather_pages
-from .pages import full_brief_context, shared_context
+from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .render import make_environment, render_into
 from .script import ScriptConverter, segments_first, traditionalizer
@@ -413,15 +412,6 @@ def _build(
     catalog, keys = found.catalog, found.keys
     previous, spare = load_manifests(cache.root, out_dir)
 
-    # A brief's page and its repair report come one after the other in a
-    # worker's share: the brief is read from the cache and digested once.
-    @functools.lru_cache(maxsize=2)
-    def full_brief(key: str) -> dict[str, object]:
-        brief = cache.get(key)
-        if brief is None:
-            raise RuntimeError(f"brief {key} vanished from the cache during the build")
-        return full_brief_context(brief)
-
     with SiteWriter(out_dir, previous=previous, spare=spare, recorded=recorded) as writer:
         progress(f"render: {len(pages)} page(s) in 2 scripts")
         rendered = render_into(
@@ -431,10 +421,10 @@ def _build(
             config,
             plan.traditional,
             shared=found.links,
-            full_brief=full_brief,
+            full_brief=full_brief_reader(cache),
             jobs=jobs,
         )
-        export_into(writer, catalog, keys, cache, jobs)
+        export_into(writer, catalog.briefs, keys, cache, jobs)
         placed = len(writer.manifest) - rendered
         exports = {b.slug: brief_exports(b) for b in catalog.briefs}
         writer.write_files([*export_indexes(catalog, exports), *static_files(templates_dir)])
