@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,30 @@ def copy_seed(folder: Path, name: str = "seed.txt") -> Path:
     target = folder / name
     shutil.copy(SEED, target)
     return target
+
+
+def copy_articles(folder: Path, names: Iterable[str]) -> Path:
+    """Fixture articles (``tests/fixtures/articles/<name>.txt``) with their sidecars."""
+    for name in names:
+        for suffix in (".txt", ".toml"):
+            shutil.copyfile(FIXTURES / "articles" / f"{name}{suffix}", folder / f"{name}{suffix}")
+    return folder
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by path, but the marker naming each build."""
+    from policybriefs.write import MARKER
+
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
+
+
+def assert_same_site(site: Path, clean: Path, where: str = "") -> None:
+    """Byte for byte the files of ``clean``, apart from the marker naming each build."""
+    built, expected = site_files(site), site_files(clean)
+    assert sorted(built.keys() - expected.keys()) == [], where
+    assert sorted(expected.keys() - built.keys()) == [], where
+    assert [k for k in built if built[k] != expected[k]] == [], where

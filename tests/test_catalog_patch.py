@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, copy_seed
+from conftest import ROOT, copy_articles, copy_seed
 from policybriefs.catalog import build_catalog, promise_index
 from policybriefs.catalog_patch import entries_named, patch_catalog
 from policybriefs.gazetteer import load_gazetteer
@@ -26,11 +25,8 @@ NAMES = [
 
 
 def _content(folder: Path) -> Path:
-    for name in NAMES:
-        for suffix in (".txt", ".toml"):
-            shutil.copyfile(FIXTURES / "articles" / f"{name}{suffix}", folder / f"{name}{suffix}")
     copy_seed(folder)
-    return folder
+    return copy_articles(folder, NAMES)
 
 
 def test_a_patched_catalog_equals_a_whole_one(content_dir: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_seed
+from conftest import FIXTURES, ROOT, copy_articles, copy_seed
 from policybriefs.draft import DraftKit, draft_pages, drafted_articles
 from policybriefs.pipeline import build
 from policybriefs.serve import DRAFT_NOTICE_TEXT, RELOAD_PATH, Drafts, Preview
@@ -21,10 +21,21 @@ SENTENCE = "长沙将加快建设长株潭都市圈轨道交通项目。"
 
 
 def _content(folder: Path) -> Path:
-    for name in NAMES:
-        for suffix in (".txt", ".toml"):
-            (folder / f"{name}{suffix}").write_bytes((ARTICLES / f"{name}{suffix}").read_bytes())
-    return folder
+    return copy_articles(folder, NAMES)
+
+
+def _built_kit(content: Path, out: Path, cache: Path, last_kit: DraftKit | None = None) -> DraftKit:
+    """Build as ``serve`` does, and what it keeps to draft with."""
+    kits: list[DraftKit] = []
+    build(
+        content,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=lambda last: kits.append(last.kit),
+        last_kit=last_kit,
+    )
+    return kits[-1]
 
 
 def _append_to_longest_line(path: Path, sentence: str) -> None:
@@ -88,19 +99,12 @@ def test_drafts_equal_the_pages_the_next_build_writes(
     _content(content_dir)
     copy_seed(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
-    kits: list[DraftKit] = []
-    build(
-        content_dir,
-        out,
-        ROOT / "templates",
-        cache_dir=cache,
-        keep=lambda last: kits.append(last.kit),
-    )
+    kit = _built_kit(content_dir, out, cache)
     changed = edit(content_dir)
 
     articles = drafted_articles(content_dir, changed)
     assert articles is not None
-    drafts = draft_pages(kits[-1], articles)
+    drafts = draft_pages(kit, articles)
     assert sorted(drafts) == sorted(
         f"{root}briefs/{slug}/{page}"
         for root in ("", "zh-Hant/")
@@ -124,18 +128,11 @@ def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_pat
     article = content_dir / "jjj.md"
     article.write_text(f'+++\n{meta}slug = "jjj-a"\n+++\n{body}', encoding="utf-8")
     out, cache = tmp_path / "site", tmp_path / "cache"
-    kits: list[DraftKit] = []
-    build(
-        content_dir,
-        out,
-        ROOT / "templates",
-        cache_dir=cache,
-        keep=lambda last: kits.append(last.kit),
-    )
+    kit = _built_kit(content_dir, out, cache)
     assert "首次承诺于" not in (out / "briefs/jjj-a/index.html").read_text(encoding="utf-8")
     _replace(article, 'slug = "jjj-a"', 'slug = "jjj-b"')
 
-    drafts = draft_pages(kits[-1], drafted_articles(content_dir, [article]) or [])
+    drafts = draft_pages(kit, drafted_articles(content_dir, [article]) or [])
     page = drafts["briefs/jjj-b/index.html"]
     assert "首次承诺于" not in page.decode("utf-8")
     build(content_dir, out, ROOT / "templates", cache_dir=cache)
@@ -144,16 +141,9 @@ def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_pat
 
 def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: Path) -> None:
     _content(content_dir)
-    kits: list[DraftKit] = []
-    build(
-        content_dir,
-        tmp_path / "site",
-        ROOT / "templates",
-        cache_dir=tmp_path,
-        keep=lambda last: kits.append(last.kit),
-    )
+    kit = _built_kit(content_dir, tmp_path / "site", tmp_path)
     changed = _new_article_repeating_promises(content_dir)
-    drafts = draft_pages(kits[-1], drafted_articles(content_dir, changed) or [])
+    drafts = draft_pages(kit, drafted_articles(content_dir, changed) or [])
     page = drafts["briefs/jingjinji-2024/index.html"].decode("utf-8")
     assert "首次承诺于" in page and "briefs/jingjinji-2022/index.html" in page
 
@@ -244,27 +234,13 @@ def test_a_build_reuses_what_serve_holds_and_equals_a_clean_build(
 ) -> None:
     _content(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
-    kits: list[DraftKit] = []
-    build(
-        content_dir,
-        out,
-        ROOT / "templates",
-        cache_dir=cache,
-        keep=lambda last: kits.append(last.kit),
-    )
+    kit = _built_kit(content_dir, out, cache)
     edit(content_dir)
-    assert len(kits[-1].held_briefs()) == len(NAMES)
-    build(
-        content_dir,
-        out,
-        ROOT / "templates",
-        cache_dir=cache,
-        keep=lambda last: kits.append(last.kit),
-        last_kit=kits[0],
-    )
+    assert len(kit.held_briefs()) == len(NAMES)
+    again = _built_kit(content_dir, out, cache, last_kit=kit)
     # The same protected names make the same converter; a new official, another.
-    assert (kits[1].traditional is kits[0].traditional) == same_names
-    before, after = (kit.links["briefs_by_slug"] for kit in kits)
+    assert (again.traditional is kit.traditional) == same_names
+    before, after = (k.links["briefs_by_slug"] for k in (kit, again))
     for slug in after:  # type: ignore[attr-defined]
         reused = after[slug] is before[slug]  # type: ignore[index]
         assert reused == (slug != "changzhutan-2023"), slug
@@ -280,18 +256,11 @@ def test_a_build_reuses_what_serve_holds_and_equals_a_clean_build(
 def test_two_new_articles_with_one_slug_draft_the_first(content_dir: Path, tmp_path: Path) -> None:
     """As the build keeps the first in path order and reports the other."""
     _content(content_dir)
-    kits: list[DraftKit] = []
-    build(
-        content_dir,
-        tmp_path / "site",
-        ROOT / "templates",
-        cache_dir=tmp_path,
-        keep=lambda last: kits.append(last.kit),
-    )
+    kit = _built_kit(content_dir, tmp_path / "site", tmp_path)
     body = (ARTICLES / "chengyu-2022.txt").read_text(encoding="utf-8")
     first, second = content_dir / "a.md", content_dir / "b.md"
     first.write_text(f'+++\nslug = "same"\ntitle = "甲"\n+++\n{body}', encoding="utf-8")
     second.write_text(f'+++\nslug = "same"\ntitle = "乙"\n+++\n{body}', encoding="utf-8")
-    drafts = draft_pages(kits[-1], drafted_articles(content_dir, [second, first]) or [])
+    drafts = draft_pages(kit, drafted_articles(content_dir, [second, first]) or [])
     assert len(drafts) == 4
     assert "<title>甲" in drafts["briefs/same/index.html"].decode("utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_seed
+from conftest import FIXTURES, ROOT, copy_articles, copy_seed
 from policybriefs import cache as cache_module
 from policybriefs.cache import BriefCache, article_key
 from policybriefs.pipeline import build
@@ -26,10 +26,7 @@ ARTICLES = FIXTURES / "articles"
 
 def _content(folder: Path) -> Path:
     copy_seed(folder, "seed.txt")
-    for name in ["minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"]:
-        for suffix in (".txt", ".toml"):
-            (folder / f"{name}{suffix}").write_bytes((ARTICLES / f"{name}{suffix}").read_bytes())
-    return folder
+    return copy_articles(folder, ["minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"])
 
 
 def _snapshot(site: Path) -> dict[str, bytes]:

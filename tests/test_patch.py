@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_seed
+from conftest import FIXTURES, ROOT, assert_same_site, copy_articles, copy_seed, site_files
 from policybriefs.patch import LastBuild, patch_site
 from policybriefs.pipeline import build
-from policybriefs.write import MARKER, spare_path
+from policybriefs.write import spare_path
 
 ARTICLES = FIXTURES / "articles"
 NAMES = [
@@ -26,11 +26,8 @@ NAMES = [
 
 
 def _content(folder: Path) -> Path:
-    for name in NAMES:
-        for suffix in (".txt", ".toml"):
-            shutil.copyfile(ARTICLES / f"{name}{suffix}", folder / f"{name}{suffix}")
     copy_seed(folder)
-    return folder
+    return copy_articles(folder, NAMES)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -83,19 +80,12 @@ def _two_articles(content: Path) -> list[Path]:
     return [content / "chengyu-2022.txt", content / "minxinan-2022-meeting-4.toml"]
 
 
-def _snapshot(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and p.name != MARKER
-    }
-
-
-def _assert_same_site(site: Path, clean: Path) -> None:
-    built, expected = _snapshot(site), _snapshot(clean)
-    assert sorted(built.keys() - expected.keys()) == []
-    assert sorted(expected.keys() - built.keys()) == []
-    assert [k for k in built if built[k] != expected[k]] == []
+def _assert_like_a_clean_build(content: Path, out: Path, tmp_path: Path) -> None:
+    """``out`` byte for byte as ``content`` built from scratch, without a cache."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build(content, clean, ROOT / "templates")
+    assert_same_site(out, clean)
 
 
 def _patchable(content: Path, out: Path, cache: Path) -> list[LastBuild]:
@@ -121,17 +111,13 @@ def test_a_patched_site_equals_a_whole_build(
     assert patched is not None
     report, last = patched
     assert 0 < report.rendered < report.pages  # not everything again
-    clean = tmp_path / "clean"
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)
 
     # And again from the patch's own record: the spare it left is brought up to date too.
     _append_to_longest_line(content / "minxinan-2020-meeting-2.txt", "龙岩将加快推进项目。")
     again = patch_site(last, [content / "minxinan-2020-meeting-2.txt"])
     assert again is not None
-    shutil.rmtree(clean)
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)
     assert spare_path(out).is_dir()
 
 
@@ -141,7 +127,7 @@ def test_what_a_patch_leaves_to_a_whole_build(content_dir: Path, tmp_path: Path)
     content = _content(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
-    before = _snapshot(out)
+    before = site_files(out)
     _replace(content / "changzhutan-2023.txt", "易振坤", "龚建华")
     assert patch_site(last, [content / "changzhutan-2023.txt"]) is None
     (content / "dawanqu-2021.txt").unlink()
@@ -152,7 +138,7 @@ def test_what_a_patch_leaves_to_a_whole_build(content_dir: Path, tmp_path: Path)
     taken.write_text(f'+++\n{meta}slug = "chengyu-2022"\n+++\n{body}', encoding="utf-8")
     assert "chengyu-2022" in last.kit.sources
     assert patch_site(last, [taken]) is None
-    assert _snapshot(out) == before
+    assert site_files(out) == before
     assert spare_path(out).is_dir()
 
 
@@ -177,9 +163,7 @@ def test_serve_starting_on_a_built_site_can_patch_it(content_dir: Path, tmp_path
     assert report.unchanged and kept[-1].patchable
     patched = patch_site(kept[-1], _date_moved(content))
     assert patched is not None
-    clean = tmp_path / "clean"
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)
 
 
 def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
@@ -212,9 +196,7 @@ def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
     assert patched is not None
     assert city_page.stat().st_ino != before
     assert "2019-04-20" in city_page.read_text(encoding="utf-8")
-    clean = tmp_path / "clean"
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)
 
 
 def test_serve_brings_the_spare_up_to_date_while_it_waits(
@@ -257,7 +239,7 @@ def test_serve_brings_the_spare_up_to_date_while_it_waits(
     assert len(patched[1].stale) < len(last.manifest) / 4  # what it claimed, not every file
     clean = tmp_path / "clean"
     build(content, clean, templates)
-    _assert_same_site(out, clean)
+    assert_same_site(out, clean)
 
 
 def test_a_patch_keeps_the_search_index_the_last_build_made(
@@ -286,7 +268,7 @@ def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path
     content = _content(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
-    before = _snapshot(out)
+    before = site_files(out)
     article = content / "chengyu-2022.txt"
     article.write_bytes(article.read_bytes())
     (content / ".chengyu-2022.txt.swp").write_bytes(b"\0")
@@ -294,7 +276,7 @@ def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path
         patched = patch_site(last, changed)
         assert patched is not None
         assert patched[0].rendered == 0 and patched[1] is last
-    assert _snapshot(out) == before
+    assert site_files(out) == before
 
 
 def _seed_dated(content: Path) -> list[Path]:
@@ -320,9 +302,7 @@ def test_edits_that_move_dates_patch_what_depends_on_them(
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
     assert patch_site(last, edit(content)) is not None
-    clean = tmp_path / "clean"
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)
 
 
 def test_a_relative_content_folder_is_patched(
@@ -335,7 +315,7 @@ def test_a_relative_content_folder_is_patched(
     last = _patchable(content, Path("site"), Path("cache"))[-1]
     assert patch_site(last, [p.absolute() for p in _sentence(content)]) is not None
     build(content, Path("clean"), ROOT / "templates")
-    _assert_same_site(Path("site"), Path("clean"))
+    assert_same_site(Path("site"), Path("clean"))
 
 
 def test_with_a_base_url_a_brief_that_moves_takes_a_whole_build(
@@ -350,9 +330,7 @@ def test_with_a_base_url_a_brief_that_moves_takes_a_whole_build(
     assert patched is not None
     assert patch_site(patched[1], _date_moved(content)) is None
     build(content, out, ROOT / "templates", cache_dir=cache)
-    clean = tmp_path / "clean"
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)
 
 
 def test_s2t_takes_whole_builds_that_equal_a_clean_one(content_dir: Path, tmp_path: Path) -> None:
@@ -366,6 +344,4 @@ def test_s2t_takes_whole_builds_that_equal_a_clean_one(content_dir: Path, tmp_pa
     _append_to_longest_line(article, "队伍重新出征的消息令人振奋。")
     assert patch_site(last, [article]) is None
     build(content, out, ROOT / "templates", cache_dir=cache)
-    clean = tmp_path / "clean"
-    build(content, clean, ROOT / "templates")
-    _assert_same_site(out, clean)
+    _assert_like_a_clean_build(content, out, tmp_path)

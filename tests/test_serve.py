@@ -127,10 +127,7 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         article = content / "chengyu-2022.txt"
         sentence = "成都将加快建设成渝地区双城经济圈轨道交通项目。"
         article.write_text(article.read_text(encoding="utf-8") + sentence + "\n", encoding="utf-8")
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and int(_get(url + RELOAD_PATH)[1]) < before + 2:
-            time.sleep(0.1)
-        assert int(_get(url + RELOAD_PATH)[1]) == before + 2, "".join(lines)
+        assert _build_number_reaches(url, before + 2) == before + 2, "".join(lines)
         page = "briefs/chengyu-2022/index.html"
         assert sentence in (out / page).read_text(encoding="utf-8")
         assert sentence in _get(url + page)[1]
@@ -139,10 +136,7 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         # That build kept the site it replaced as the spare: the next save is patched.
         again = "成都将深化成渝地区双城经济圈建设。"
         article.write_text(article.read_text(encoding="utf-8") + again + "\n", encoding="utf-8")
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and int(_get(url + RELOAD_PATH)[1]) < before + 4:
-            time.sleep(0.1)
-        assert int(_get(url + RELOAD_PATH)[1]) == before + 4, "".join(lines)
+        assert _build_number_reaches(url, before + 4) == before + 4, "".join(lines)
         assert again in (out / page).read_text(encoding="utf-8")
         assert any(line.startswith("patch: 1 article(s)") for line in lines), lines
         proc.send_signal(signal.SIGTERM)
@@ -151,6 +145,14 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _build_number_reaches(url: str, number: int, seconds: float = 90) -> int:
+    """The build number once it reaches ``number`` (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and int(_get(url + RELOAD_PATH)[1]) < number:
+        time.sleep(0.1)
+    return int(_get(url + RELOAD_PATH)[1])
 
 
 def _sigterm_is_default() -> bool:

@@ -6,16 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import site_files
 from policybriefs.spare import PatchWriter, refresh_spare
-from policybriefs.write import MARKER, DuplicateOutputError, SiteWriter, spare_path
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MARKER
-    }
+from policybriefs.write import DuplicateOutputError, SiteWriter, spare_path
 
 
 def _build(out: Path, files: dict[str, tuple[str, bytes]]) -> dict[str, str]:
@@ -67,7 +60,7 @@ def test_a_patch_brings_the_spare_up_to_date_and_swaps_it_in(tmp_path: Path) -> 
     with pytest.raises(DuplicateOutputError):
         writer.claim("briefs/yi/index.html", "y3")
     writer.commit()
-    assert _tree(out) == {
+    assert site_files(out) == {
         "briefs/jia/index.html": "甲 二".encode(),  # linked from the live site
         "briefs/yi/index.html": "乙 改".encode(),
         "briefs/ding/index.html": "丁".encode(),
@@ -78,7 +71,7 @@ def test_a_patch_brings_the_spare_up_to_date_and_swaps_it_in(tmp_path: Path) -> 
         {"briefs/yi/index.html", "briefs/ding/index.html"},
         {"index.html"},
     )
-    assert _tree(spare_path(out))["briefs/jia/index.html"] == "甲 二".encode()
+    assert site_files(spare_path(out))["briefs/jia/index.html"] == "甲 二".encode()
 
 
 def test_refreshing_the_spare_makes_it_the_live_site(tmp_path: Path) -> None:
@@ -86,7 +79,7 @@ def test_refreshing_the_spare_makes_it_the_live_site(tmp_path: Path) -> None:
     _, stale, extra = _two_builds(out)
     done = refresh_spare(out, sorted(stale), sorted(extra))
     assert sorted(done) == sorted(stale | extra)
-    assert _tree(spare_path(out)) == _tree(out)
+    assert site_files(spare_path(out)) == site_files(out)
     for path in stale:
         assert (spare_path(out) / path).stat().st_ino == (out / path).stat().st_ino
 

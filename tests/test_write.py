@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import site_files
 from policybriefs.write import (
     MARKER,
     DuplicateOutputError,
@@ -18,14 +19,6 @@ from policybriefs.write import (
     site_id,
     spare_path,
 )
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MARKER
-    }
 
 
 def _build(
@@ -82,7 +75,7 @@ def test_every_build_through_the_spare_equals_its_files(
     spare: dict[str, str] = {}
     for files in sequence:
         manifest, _ = _build(out, files, previous, spare)
-        assert _tree(out) == {path: content for path, (_, content) in files.items()}
+        assert site_files(out) == {path: content for path, (_, content) in files.items()}
         assert read_marker(out) == site_id(manifest)
         previous, spare = manifest, previous
     # Folders emptied by a removed page go too.
@@ -125,7 +118,7 @@ def test_a_spare_that_does_not_match_its_manifest_is_dropped(tmp_path: Path) -> 
     (spare_path(out) / MARKER).write_text("another site", encoding="utf-8")
     _, written = _build(out, {"p.html": ("1", b"one"), "q.html": ("1", b"q")}, m2, m1)
     assert sorted(written) == ["p.html"]  # rendered again, not taken from the spare
-    assert _tree(out) == {"p.html": b"one", "q.html": b"q"}
+    assert site_files(out) == {"p.html": b"one", "q.html": b"q"}
 
 
 def test_what_the_spare_holds_beyond_its_manifest_is_removed(tmp_path: Path) -> None:
@@ -135,7 +128,7 @@ def test_what_the_spare_holds_beyond_its_manifest_is_removed(tmp_path: Path) -> 
     (spare_path(out) / "pagefind").mkdir()
     (spare_path(out) / "pagefind" / "index.js").write_bytes(b"old index")
     _build(out, {"p.html": ("3", b"three")}, m2, m1)
-    assert _tree(out) == {"p.html": b"three"}
+    assert site_files(out) == {"p.html": b"three"}
 
 
 def test_leftovers_of_killed_builds_are_removed(tmp_path: Path) -> None:
@@ -203,5 +196,5 @@ def test_a_file_and_a_folder_may_trade_places(tmp_path: Path, shapes: list[str])
     for n, path in enumerate(shapes):
         files = {"index.html": ("1", b"home"), path: ("", f"build {n}".encode())}
         manifest, _ = _build(out, files, previous, spare)
-        assert _tree(out) == {"index.html": b"home", path: f"build {n}".encode()}
+        assert site_files(out) == {"index.html": b"home", path: f"build {n}".encode()}
         previous, spare = manifest, previous
