@@ -319,13 +319,15 @@ def _last_build(
     base_url: str | None,
     *,
     live: dict[str, str],
+    claimed: set[str] | None = None,
     spare: Mapping[str, str] | None,
     exports: dict[str, BriefExport],
     site: str,
     patchable: bool,
 ) -> LastBuild:
     """What ``serve`` keeps of a build: ``live`` and ``spare`` are the manifests
-    of the site in ``out_dir`` and of its spare (None: no spare to patch)."""
+    of the site in ``out_dir`` and of its spare (None: no spare to patch);
+    ``claimed``, the live paths case-folded, when the writer holds them already."""
     found = plan.found
     kit = _draft_kit(
         content_dir, cache, plan.config, plan.env, found, plan.protected, plan.traditional
@@ -342,7 +344,7 @@ def _last_build(
         pages={p.path: p for p in plan.pages},
         build_key=plan.build_key,
         manifest=live,
-        claimed={path.lower() for path in live},
+        claimed={path.lower() for path in live} if claimed is None else claimed,
         # Where the spare differs from the live site: what a patch brings up to date.
         stale={p for p, k in live.items() if not k or before.get(p) != k} if known else set(),
         extra=set(before.keys() - live.keys()) if known else set(),
@@ -457,6 +459,7 @@ def _build(
                 out_dir,
                 base_url,
                 live=writer.manifest,
+                claimed=writer.claimed,
                 # The site just retired is the spare, when the writer kept it.
                 spare=previous if writer.kept_spare else None,
                 exports=exports,
