@@ -13,7 +13,7 @@ from .models import Brief, Commitment
 from .roster import surnames
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CityEntry:
     name: str  # short name: 厦门
     slug: str
@@ -23,7 +23,7 @@ class CityEntry:
     commitments: tuple[tuple[str, Commitment], ...]  # (brief slug, commitment)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     brief: str
     city: str | None
@@ -31,7 +31,7 @@ class Appearance:
     paragraphs: tuple[int, ...]  # the paragraphs where they speak
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OfficialEntry:
     name: str
     slug: str
@@ -39,14 +39,14 @@ class OfficialEntry:
     appearances: tuple[Appearance, ...]  # chronological
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeriesEntry:
     name: str
     slug: str
     briefs: tuple[str, ...]  # by ordinal, then date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectEntry:
     name: str
     slug: str

@@ -36,6 +36,21 @@ LOST_MARK = "□"
 """Stands in the canonical text for a character that could not be recovered."""
 
 
+class _Slotted:
+    """Pickled as the class and its field values, unpickled through ``__init__``.
+
+    Records held by the thousand (a site's briefs, its pages) take slots: a
+    third less memory than a ``__dict__`` each. The field-by-field
+    ``__setstate__`` dataclasses gives slotted classes doubled the time to
+    load a brief from the cache; calling the class is as fast as before.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (type(self), tuple(map(self.__getattribute__, self.__slots__)))
+
+
 @dataclass(frozen=True)
 class Edit:
     """One change the normalizer made, so an editor can audit it.
@@ -84,15 +99,15 @@ def new_edit(
     return edit
 
 
-@dataclass(frozen=True)
-class OfficialCorrection:
+@dataclass(frozen=True, slots=True)
+class OfficialCorrection(_Slotted):
     name: str
     city: str | None
     titles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CommitmentReview:
+@dataclass(frozen=True, slots=True)
+class CommitmentReview(_Slotted):
     """An editor's verdict on one extracted commitment, keyed by paragraph and text."""
 
     paragraph: int
@@ -103,16 +118,16 @@ class CommitmentReview:
     city: str | None = None
 
 
-@dataclass(frozen=True)
-class Corrections:
+@dataclass(frozen=True, slots=True)
+class Corrections(_Slotted):
     officials: tuple[OfficialCorrection, ...] = ()
     paragraph_cities: tuple[tuple[int, str | None], ...] = ()
     commitments: tuple[CommitmentReview, ...] = ()
     text: tuple[tuple[str, str], ...] = ()  # (wrong, right) applied to the normalized text
 
 
-@dataclass(frozen=True)
-class ArticleMeta:
+@dataclass(frozen=True, slots=True)
+class ArticleMeta(_Slotted):
     title: str | None = None
     date: dt.date | None = None
     source_url: str | None = None
@@ -123,8 +138,8 @@ class ArticleMeta:
     corrections: Corrections = field(default_factory=Corrections)
 
 
-@dataclass(frozen=True)
-class RawArticle:
+@dataclass(frozen=True, slots=True)
+class RawArticle(_Slotted):
     """An article as read from content/, decoded but otherwise untouched."""
 
     source: str  # path relative to the content folder, with forward slashes
@@ -135,8 +150,8 @@ class RawArticle:
     meta: ArticleMeta
 
 
-@dataclass(frozen=True)
-class NormalizedArticle:
+@dataclass(frozen=True, slots=True)
+class NormalizedArticle(_Slotted):
     raw: RawArticle
     title: str  # zh-Hans
     paragraphs: tuple[str, ...]  # zh-Hans body paragraphs, title and chrome excluded
@@ -154,8 +169,8 @@ class NormalizedArticle:
         return sum(n for _, n in self.edit_counts) if self.edit_counts else len(self.edits)
 
 
-@dataclass(frozen=True)
-class Official:
+@dataclass(frozen=True, slots=True)
+class Official(_Slotted):
     name: str  # zh-Hans
     city: str | None  # short place name without 市/区 (厦门, 平潭), None for provincial posts
     titles: tuple[str, ...]  # as written, place prefixes included (厦门市委书记)
@@ -163,8 +178,8 @@ class Official:
     name_hant: str = ""  # the Traditional form, from the source when it was Traditional
 
 
-@dataclass(frozen=True)
-class Attribution:
+@dataclass(frozen=True, slots=True)
+class Attribution(_Slotted):
     """A run of sentences in one paragraph, spoken for one city (None: the meeting)."""
 
     paragraph: int
@@ -175,8 +190,8 @@ class Attribution:
     reviewed: bool = False
 
 
-@dataclass(frozen=True)
-class Section:
+@dataclass(frozen=True, slots=True)
+class Section(_Slotted):
     """The part of the brief that speaks for one city (or for the meeting, city None)."""
 
     city: str | None
@@ -185,14 +200,14 @@ class Section:
     parts: tuple[Attribution, ...] = ()
 
 
-@dataclass(frozen=True)
-class Entity:
+@dataclass(frozen=True, slots=True)
+class Entity(_Slotted):
     kind: str  # document, slogan, project, quantity, deadline
     text: str
 
 
-@dataclass(frozen=True)
-class Commitment:
+@dataclass(frozen=True, slots=True)
+class Commitment(_Slotted):
     city: str | None
     speaker: str | None
     text: str
@@ -212,8 +227,8 @@ class Commitment:
         return sum(weights.get(e.kind, 0) for e in self.entities)
 
 
-@dataclass(frozen=True)
-class Brief:
+@dataclass(frozen=True, slots=True)
+class Brief(_Slotted):
     """Everything the site shows about one article."""
 
     slug: str
@@ -266,8 +281,8 @@ class StaticPage:
     source: str
 
 
-@dataclass(frozen=True)
-class PageSpec:
+@dataclass(frozen=True, slots=True)
+class PageSpec(_Slotted):
     """One output file: where it goes, which template draws it, with what."""
 
     path: str  # relative to the script root (for example "briefs/x/index.html")
