@@ -180,6 +180,22 @@ def traditionalizer(
     return ScriptConverter(variant, traditional_pairs(variant, protected, texts))
 
 
+@functools.lru_cache(maxsize=4)
+def _packaged_protected(variant: str) -> dict[str, str]:
+    """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``.
+
+    With a converter of its own, dropped once the table is made: a build's main
+    process needs no other plain converter (the workers name officials), and
+    one holds 40 MiB.
+    """
+    plain = ScriptConverter(variant, {})
+    pairs = read_pairs("s2t_protected.tsv")
+    for source, target in list(pairs.items()):
+        if source == target:
+            pairs[source] = plain.convert(source) if not _CJK.search(target) else target
+    return pairs
+
+
 def traditional_pairs(
     variant: str, protected: Mapping[str, str], texts: Iterable[str] = ()
 ) -> dict[str, str]:
@@ -192,15 +208,12 @@ def traditional_pairs(
     """
     if variant not in TRADITIONAL_VARIANTS:
         raise ValueError(f"unknown Traditional variant {variant!r}")
-    plain = _plain(variant)
-    pairs = dict(read_pairs("s2t_protected.tsv"))
-    for source, target in list(pairs.items()):
-        if source == target:
-            pairs[source] = plain.convert(source) if not _CJK.search(target) else target
+    pairs = dict(_packaged_protected(variant))
     pairs.update(protected)
     # Configs that segment first (s2tw, s2hk) let the protected entries take part in
     # segmentation; only s2t needs entries for the character before each phrase.
     if pairs and not segments_first(variant):
+        plain = _plain(variant)
         pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
         for text in texts:
             for match in pattern.finditer(text):
