@@ -32,7 +32,7 @@ from .catalog import Catalog, city_names
 from .catalog_patch import CatalogChange, entries_named, patch_catalog
 from .chart import Series, brief_series, series_of, with_charts
 from .draft import DraftKit, drafted_articles
-from .export import BriefExport, brief_exports, export_indexes, export_into
+from .export import BriefExport, brief_exports, export_into, write_indexes
 from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
@@ -362,7 +362,7 @@ def _patched(
             exports.pop(brief.slug, None)
         for brief in added:
             exports[brief.slug] = brief_exports(brief)
-        writer.write_files(export_indexes(catalog, exports))
+        write_indexes(writer, catalog, exports)
         # Undated entries take the newest brief's date: when it moves, every feed does.
         newest = fallback_time(catalog.briefs[:1], os.environ)
         same = newest == fallback_time(last.catalog.briefs[:1], os.environ)

@@ -28,7 +28,7 @@ from .chart import Series, brief_series, with_charts
 from .config import load_config
 from .draft import DraftKit
 from .errors import ContentError
-from .export import BriefExport, brief_exports, export_indexes, export_into
+from .export import BriefExport, brief_exports, export_into, write_indexes
 from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_page
@@ -428,8 +428,10 @@ def _build(
         )
         export_into(writer, catalog.briefs, keys, cache, jobs)
         placed = len(writer.manifest) - rendered
-        exports = {b.slug: brief_exports(b) for b in catalog.briefs}
-        writer.write_files([*export_indexes(catalog, exports), *static_files(templates_dir)])
+        # Each brief's part of the data files is kept only for what serve patches.
+        exports = {b.slug: brief_exports(b) for b in catalog.briefs} if keep else {}
+        write_indexes(writer, catalog, exports)
+        writer.write_files(static_files(templates_dir))
         writer.write_keyed(feed_files(catalog, pages, config, keys, plan.build_key))
         if note := base_url_note(config):
             progress(note)

@@ -108,9 +108,10 @@ class PatchWriter(SiteWriter):
             return True  # the spare holds the live site's version
         return self._reuse(path)
 
-    def _target(self, path: str) -> Path:
-        target = self.staging / path
-        target.unlink(missing_ok=True)  # may be a link shared with the live site
+    def _target(self, path: str) -> str:
+        target = f"{self._staging}/{path}"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)  # may be a link shared with the live site
         return target
 
     def _remove_unclaimed(self) -> None:

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from .models import KeyedFile, OutputFile
 
@@ -207,7 +208,7 @@ class SiteWriter:
         self.manifest: dict[str, str] = {}
         self._previous = previous or {}
         self._claimed: set[str] = set()
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()  # folders made in the staging folder
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
         if self.staging.exists():  # this process's own, from an earlier build that failed
             shutil.rmtree(self.staging)
@@ -267,22 +268,35 @@ class SiteWriter:
             return True
         return self._previous.get(path) == key and self._reuse(path)
 
-    def _target(self, path: str) -> Path:
-        target = self.staging / path
+    def _target(self, path: str) -> str:
+        # Plain strings, as in ``_reuse``: this runs for every file a build writes.
+        target = f"{self._staging}/{path}"
         if path in self._spare:
-            target.unlink(missing_ok=True)  # may be a link shared with the live site
-        elif target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)  # may be a link shared with the live site
+        else:
+            folder = target.rpartition("/")[0]
+            if folder not in self._dirs:
+                os.makedirs(folder, exist_ok=True)
+                self._dirs.add(folder)
         return target
+
+    def _open(self, path: str) -> BinaryIO:
+        try:
+            return open(self._target(path), "wb")
+        except (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError):
+            self._make_room(path)
+            return open(f"{self._staging}/{path}", "wb")
 
     def write(self, path: str, content: bytes) -> None:
         """Write a claimed file (workers call this for the paths they were given)."""
-        try:
-            self._target(path).write_bytes(content)
-        except (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError):
-            self._make_room(path)
-            (self.staging / path).write_bytes(content)
+        with self._open(path) as handle:
+            handle.write(content)
+
+    def write_chunks(self, path: str, chunks: Iterable[bytes]) -> None:
+        """Write a claimed file made piece by piece, none of it held whole in memory."""
+        with self._open(path) as handle:
+            handle.writelines(chunks)
 
     def _make_room(self, path: str) -> None:
         """Clear the way to ``path`` in a staging folder made from the spare: a file
@@ -299,7 +313,7 @@ class SiteWriter:
         else:
             target.unlink(missing_ok=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self._dirs.add(target.parent)
+        self._dirs.add(str(target.parent))
 
     def write_files(self, files: Iterable[OutputFile]) -> int:
         count = 0
@@ -340,7 +354,7 @@ class SiteWriter:
             folder = os.path.dirname(target)
             try:  # the common case: the folder is not there yet
                 os.makedirs(folder, exist_ok=True)
-                self._dirs.add(Path(folder))
+                self._dirs.add(folder)
                 _link_or_copy(previous, target)
             except in_the_way:
                 self._make_room(path)
