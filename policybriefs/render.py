@@ -182,7 +182,7 @@ def render_into(
         needed: list[tuple[str, str]] = []
         for script in SCRIPTS:
             path = script_root(script) + spec.path
-            writer.claim(path, f"{script}:{spec.key}" if spec.key else "")
+            writer.claim(path, spec.key)  # the path names the script
             if not writer.place(path):
                 needed.append((script, path))
         if needed:
