@@ -48,21 +48,31 @@ class Measurement:
     tree_rss: int  # bytes: the largest sum of RSS over the live process tree (sampled)
     rc: int
     timed_out: bool = False
+    # bytes: the largest sum of PSS over the tree (sampled): pages a fork shares with
+    # its parent count once in all, where the RSS sum counts them in every process.
+    tree_pss: int = 0
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and its descendants every ``interval`` seconds."""
+    """Samples the summed RSS of a process and its descendants every ``interval`` seconds,
+    and their summed PSS every ``pss_every`` samples (the kernel walks every mapping for it)."""
 
-    def __init__(self, pid: int, interval: float = 0.02) -> None:
+    def __init__(self, pid: int, interval: float = 0.02, pss_every: int = 10) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
+        self.pss_every = pss_every
         self.peak = 0
+        self.peak_pss = 0
         self._done = threading.Event()
 
     def run(self) -> None:
+        samples = 0
         while not self._done.is_set():
             self.peak = max(self.peak, tree_rss(self.pid))
+            if samples % self.pss_every == 0:
+                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
+            samples += 1
             self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -70,21 +80,44 @@ class _TreeSampler(threading.Thread):
         self.join()
 
 
-def tree_rss(root: int) -> int:
-    total = 0
+def _tree(root: int) -> list[int]:
+    found: list[int] = []
     stack = [root]
-    seen: set[int] = set()
     while stack:
         pid = stack.pop()
-        if pid in seen:
+        if pid in found:
             continue
-        seen.add(pid)
+        found.append(pid)
         try:
-            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
-                total += int(f.read().split()[1]) * PAGE
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
                     stack.extend(int(x) for x in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def tree_pss(root: int) -> int:
+    """The summed proportional set size of ``root`` and its descendants, in bytes."""
+    total = 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def tree_rss(root: int) -> int:
+    total = 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+                total += int(f.read().split()[1]) * PAGE
         except (OSError, ValueError, IndexError):
             continue
     return total
@@ -137,6 +170,7 @@ def measure(
         tree_rss=max(sampler.peak, usage.ru_maxrss * 1024),
         rc=proc.returncode,
         timed_out=timed_out.is_set(),
+        tree_pss=sampler.peak_pss,
     )
 
 
@@ -166,6 +200,10 @@ class Row:
     @property
     def tree_rss(self) -> int:
         return max(m.tree_rss for m in self.runs)
+
+    @property
+    def tree_pss(self) -> int:
+        return max(m.tree_pss for m in self.runs)
 
     @property
     def failed(self) -> bool:
@@ -771,6 +809,17 @@ def _mib(n: int) -> str:
     return f"{n / MIB:,.0f}"
 
 
+def _peaks(rows: Sequence[Row]) -> str:
+    """The largest single process, tree PSS and tree RSS over ``rows``."""
+    if not rows:
+        return "—"
+    pss = max(r.tree_pss for r in rows)
+    return (
+        f"{_mib(max(r.max_rss for r in rows))} / {_mib(pss) if pss else '—'} / "
+        f"{_mib(max(r.tree_rss for r in rows))}"
+    )
+
+
 def _find(rows: Sequence[Row], size: int, tool: str, prefix: str) -> Row | None:
     for row in rows:
         if row.size == size and row.tool == tool and row.scenario.startswith(prefix) and row.runs:
@@ -808,8 +857,8 @@ def report(
         "## Builds",
         "",
         "| N | tool | scenario | wall s | ms/brief | CPU s | cores | peak RSS MiB"
-        " | tree RSS MiB | note |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
+        " | tree RSS MiB | tree PSS MiB | note |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         if not r.runs:
@@ -821,7 +870,7 @@ def report(
         lines.append(
             f"| {r.size:,} | {r.tool} | {r.scenario} | {r.wall:.2f} | "
             f"{r.wall * 1000 / r.size:.1f} | {cpu} | {cores} | {_mib(r.max_rss)} | "
-            f"{_mib(r.tree_rss)} | {r.note} |"
+            f"{_mib(r.tree_rss)} | {_mib(r.tree_pss) if r.tree_pss else '—'} | {r.note} |"
         )
     lines += [
         "",
@@ -830,7 +879,7 @@ def report(
         "| N | ours cold ÷ Hugo cold (≤ 2 at 1,000) | ours cold ÷ Pelican cold (< 0.25 at 1,000)"
         " | one article changed, first / again / serve: shown / rebuilt / patched alone, s"
         " (< 0.5 at 10,000)"
-        " | peak tree RSS MiB (< 500 at 10,000)"
+        " | peak RSS of one process / tree PSS / tree RSS, MiB (< 500 at 10,000)"
         " | cores used, cold (2) | cold with search, s (< 60 at 10,000) |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -856,7 +905,7 @@ def report(
             f"{f'{drafted.wall:.2f}' if drafted else '—'} / "
             f"{f'{served.wall:.2f}' if served else '—'} / "
             f"{f'{patched.wall:.2f}' if patched and patched.runs else '—'} | "
-            f"{_mib(max(r.tree_rss for r in ours_rows)) if ours_rows else '—'} | "
+            f"{_peaks(ours_rows)} | "
             f"{f'{ours.cpu / ours.wall:.1f}' if ours and ours.wall else '—'} | "
             f"{f'{search.wall:.2f}' if search else '—'} |"
         )
