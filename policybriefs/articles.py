@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .brief import build_brief
 from .cache import BriefCache, article_key, digest
+from .catalog import slug_memo_entries
 from .errors import ContentError
 from .load import load_article
 from .models import Brief
@@ -38,6 +39,10 @@ class ArticleResult:
     # A worker hands back the light brief as its pickle, read from the cache as
     # it is: unpickled once, in the main process, not also in the worker.
     light_pickle: bytes | None = None
+    # ``catalog.slug_memo_entries`` of a brief the worker had in hand (made, or read
+    # whole from the cache); a light brief from the cache has its names' slugs
+    # in the cache's memo already.
+    slugs: tuple[tuple[str, str], ...] = ()
 
 
 def lighten(brief: Brief) -> Brief:
@@ -88,7 +93,7 @@ def process_article(
             return ArticleResult(source, key, None, str(exc))
         cache.put(key, brief)
     light = cache.put_light(key, lighten(brief))
-    return ArticleResult(source, key, None, None, light)
+    return ArticleResult(source, key, None, None, light, tuple(slug_memo_entries(brief).items()))
 
 
 def _opened(
@@ -108,7 +113,7 @@ def _opened(
         if brief is None:
             error = result.error or f"{result.source}: its cached brief cannot be read"
             return ArticleResult(result.source, result.key, None, error)
-    return ArticleResult(result.source, result.key, brief, None)
+    return ArticleResult(result.source, result.key, brief, None, slugs=result.slugs)
 
 
 def default_jobs() -> int:

@@ -173,6 +173,22 @@ def city_names(brief: Brief) -> list[str]:
     return [c for c in dict.fromkeys([*brief.cities, *(o.city for o in brief.officials)]) if c]
 
 
+def slug_memo_entries(brief: Brief) -> dict[str, str]:
+    """The ``slug_memo`` entries for every name ``build_catalog`` gives a page in
+    ``brief``. Made by the workers that build briefs, so the main process of a
+    build needs no readings of its own: pypinyin holds 60 MiB once loaded."""
+    entries: dict[str, str] = {}
+    for make, names in (
+        (slugify, city_names(brief)),
+        (person_slug, [o.name for o in brief.officials]),
+        (slugify, [brief.series] if brief.series else []),
+        (slugify, [e.text for c in brief.commitments for e in c.entities if e.kind == "project"]),
+    ):
+        for name in names:
+            entries[f"{make.__name__}:{name}"] = make(name)
+    return entries
+
+
 def build_catalog(
     briefs: Sequence[Brief],
     gazetteer: Gazetteer | None = None,

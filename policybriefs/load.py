@@ -16,8 +16,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from .decode import decode_bytes
 from .errors import ContentError
 from .models import (
@@ -43,8 +41,12 @@ _STATUSES = ("pledged", "in progress", "done", "stalled", "no follow-up found")
 @functools.lru_cache(maxsize=65536)  # pypinyin is slow, and names recur across briefs
 def slugify(text: str) -> str:
     """An ASCII slug: pinyin for Chinese (厦门 → xiamen), other words joined by hyphens."""
-    words = lazy_pinyin(text, errors=lambda s: f" {s} ")
-    joined = "".join(words)
+    if text.isascii():  # what pypinyin would give back, without loading its 60 MiB
+        joined = f" {text} "
+    else:
+        from pypinyin import lazy_pinyin
+
+        joined = "".join(lazy_pinyin(text, errors=lambda s: f" {s} "))
     slug = re.sub(r"[^a-z0-9]+", "-", joined.lower()).strip("-")
     return slug[:80].strip("-") or "untitled"
 

@@ -154,6 +154,8 @@ def _gather(
 
     slugs = cache.load_slugs()
     known = len(slugs)
+    for result in results:
+        slugs.update(result.slugs)
     catalog = build_catalog(briefs, load_gazetteer(), slugs)
     if len(slugs) != known:
         cache.save_slugs(slugs)

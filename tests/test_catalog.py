@@ -117,3 +117,25 @@ def test_unique_slugs_remember_readings_per_kind(
     function = {"slugify": slugify, "person_slug": person_slug}[make]
     assert _unique_slugs(names, function, memo) == expected
     assert all(f"{make}:{name}" in memo for name in names)
+
+
+def test_workers_give_every_name_the_catalog_slugs() -> None:
+    """The memo entries a worker hands back with each brief cover every name the
+    catalog gives a page, so a build's main process slugs nothing itself."""
+    from policybriefs.catalog import slug_memo_entries
+
+    briefs = [
+        build_brief(normalize_article(load_article(path, ARTICLES)))
+        for path in sorted(ARTICLES.glob("*.txt"))
+        if not path.name.endswith(".clean.txt")
+    ]
+    given: dict[str, str] = {}
+    for brief in briefs:
+        given.update(slug_memo_entries(brief))
+    memo = dict(given)
+    catalog = build_catalog(briefs, slug_memo=memo)
+    assert memo == given  # nothing added: no name was slugged that the workers left out
+    assert len(catalog.officials) > 20 and len(catalog.projects) > 5 and catalog.series
+    named = {e.name for e in (*catalog.cities, *catalog.officials, *catalog.series)}
+    named |= {e.name for e in catalog.projects}
+    assert {key.split(":", 1)[1] for key in given} == named

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_seed
+from conftest import ROOT, copy_articles, copy_seed
 
 SLUG = "2021-minxinan-joint-meeting-3"
 CITIES = ["厦门", "漳州", "泉州", "三明", "龙岩"]
@@ -339,3 +339,31 @@ def test_text_holding_a_renderers_stand_in_character_is_not_taken_for_one(
         assert not any(chr(c) in html for c in range(0xE000, 0xE009))
         assert "\ufffd\ufffd" in html
         assert "新材料" in html
+
+
+def test_a_build_with_workers_loads_no_readings_in_its_main_process(tmp_path: Path) -> None:
+    """pypinyin holds 60 MiB: only the workers that normalize and name load it."""
+    content = tmp_path / "content"
+    content.mkdir()
+    names = [
+        "changzhutan-2023",
+        "jingjinji-2022",
+        "chengyu-2022",
+        "dawanqu-2021",
+        "mindongbei-2022",
+    ]
+    copy_articles(content, names)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from policybriefs.pipeline import build\n"
+        f"report = build(Path({str(content)!r}), Path({str(tmp_path / 'site')!r}),"
+        f" Path({str(ROOT / 'templates')!r}), jobs=2)\n"
+        "assert report.briefs > 4, report.briefs\n"
+        "print('pypinyin' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -9,8 +9,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pypinyin import Style, pinyin
-
 from ..models import LOST_MARK
 from .gbk_tables import Tables, gbk_tables, is_hanzi
 from .pinyin import PINYIN_LETTERS, TONE_MARKS
@@ -51,6 +49,8 @@ paragraph_without_annotations = functools.lru_cache(maxsize=4)(without_annotatio
 def toned_readings(ch: str) -> frozenset[str]:
     """The readings pypinyin knows for ``ch``, with tone marks (``pinyin.readings_of``
     adds their toneless forms too)."""
+    from pypinyin import Style, pinyin  # here, as in ``pinyin.readings_of``
+
     found: set[str] = set()
     for group in pinyin(ch, heteronym=True, style=Style.TONE, errors="ignore"):
         found.update(r.lower() for r in group)

@@ -11,8 +11,6 @@ import functools
 import re
 import unicodedata
 
-from pypinyin import Style, pinyin
-
 from ..models import LOST_MARK, Edit, new_edit
 from .edits import rewrite
 
@@ -51,6 +49,9 @@ def _fold(reading: str) -> str:
 @functools.lru_cache(maxsize=32768)
 def readings_of(char: str) -> frozenset[str]:
     """Every reading pypinyin knows for ``char``, with tone marks and folded."""
+    # Imported here: a build's main process never normalizes, and need not hold it.
+    from pypinyin import Style, pinyin
+
     toned = pinyin(char, heteronym=True, style=Style.TONE, errors="ignore")
     found: set[str] = set()
     for group in toned:
