@@ -21,12 +21,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import io
 import os
 import re
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -49,7 +51,13 @@ def spare_path(out_dir: Path) -> Path:
 
 def manifest_bytes(manifest: Mapping[str, str]) -> bytes:
     """A site's manifest (path → key, one per line) as stored in the cache."""
-    return "".join(f"{path}\t{key}\n" for path, key in manifest.items()).encode("utf-8")
+    # Encoded a slice of lines at a time: joined whole, the lines, their text and
+    # its bytes were held at once, three times the 17 MB of a site of 10,000 briefs.
+    out = io.BytesIO()
+    items = iter(manifest.items())
+    while lines := [f"{path}\t{key}\n" for path, key in islice(items, 4096)]:
+        out.write("".join(lines).encode("utf-8"))
+    return out.getvalue()
 
 
 def read_manifest_bytes(data: bytes) -> dict[str, str]:
