@@ -55,7 +55,6 @@ class PatchWriter(SiteWriter):
         self.manifest = dict(live)
         self._previous = live
         self._claimed = set(claimed)
-        self._dirs = set()
         self._stale, self._extra = stale, extra
         self.touched: set[str] = set()
         self.dropped: set[str] = set()
