@@ -97,30 +97,37 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def tree_pss(root: int) -> int:
-    """The summed proportional set size of ``root`` and its descendants, in bytes."""
+def _rss(pid: int) -> int:
+    with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+def _pss(pid: int) -> int:
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _tree_total(root: int, size_of: Callable[[int], int]) -> int:
+    """``size_of`` summed over ``root`` and its live descendants (gone ones count 0)."""
     total = 0
     for pid in _tree(root):
         try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
+            total += size_of(pid)
         except (OSError, ValueError, IndexError):
             continue
     return total
+
+
+def tree_pss(root: int) -> int:
+    """The summed proportional set size of ``root`` and its descendants, in bytes."""
+    return _tree_total(root, _pss)
 
 
 def tree_rss(root: int) -> int:
-    total = 0
-    for pid in _tree(root):
-        try:
-            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
-                total += int(f.read().split()[1]) * PAGE
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
+    return _tree_total(root, _rss)
 
 
 def measure(
