@@ -55,6 +55,25 @@ def copy_articles(folder: Path, names: Iterable[str]) -> Path:
     return folder
 
 
+# The seed and seven fixture briefs of five regions: the corpus that patches are
+# compared with whole builds on (test_patch, test_catalog_patch).
+PATCH_ARTICLES = (
+    "changzhutan-2023",
+    "jingjinji-2022",
+    "minxinan-2020-meeting-2",
+    "minxinan-2022-meeting-4",
+    "chengyu-2022",
+    "dawanqu-2021",
+    "ganzhou-jian-fuzhou-2022",
+)
+
+
+def copy_patch_corpus(folder: Path) -> Path:
+    """The seed and ``PATCH_ARTICLES`` with their sidecars."""
+    copy_seed(folder)
+    return copy_articles(folder, PATCH_ARTICLES)
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     """Every file of a built site by path, but the marker naming each build."""
     from policybriefs.write import MARKER

@@ -6,33 +6,18 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from conftest import ROOT, copy_articles, copy_seed
+from conftest import ROOT, copy_patch_corpus
 from policybriefs.catalog import build_catalog, promise_index
 from policybriefs.catalog_patch import entries_named, patch_catalog
 from policybriefs.gazetteer import load_gazetteer
 from policybriefs.patch import LastBuild
 from policybriefs.pipeline import build
 
-NAMES = [
-    "changzhutan-2023",
-    "jingjinji-2022",
-    "minxinan-2020-meeting-2",
-    "minxinan-2022-meeting-4",
-    "chengyu-2022",
-    "dawanqu-2021",
-    "ganzhou-jian-fuzhou-2022",
-]
-
-
-def _content(folder: Path) -> Path:
-    copy_seed(folder)
-    return copy_articles(folder, NAMES)
-
 
 def test_a_patched_catalog_equals_a_whole_one(content_dir: Path, tmp_path: Path) -> None:
     """Catalog by catalog, for each brief taken out, put back, and put back changed:
     a promise fewer and a new date (it moves in time, before every other brief)."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     kept: list[LastBuild] = []
     build(
         content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append

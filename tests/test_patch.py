@@ -8,26 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, assert_same_site, copy_articles, copy_seed, site_files
+from conftest import FIXTURES, ROOT, assert_same_site, copy_patch_corpus, site_files
 from policybriefs.patch import LastBuild, patch_site
 from policybriefs.pipeline import build
 from policybriefs.write import spare_path
 
 ARTICLES = FIXTURES / "articles"
-NAMES = [
-    "changzhutan-2023",
-    "jingjinji-2022",
-    "minxinan-2020-meeting-2",
-    "minxinan-2022-meeting-4",
-    "chengyu-2022",
-    "dawanqu-2021",
-    "ganzhou-jian-fuzhou-2022",
-]
-
-
-def _content(folder: Path) -> Path:
-    copy_seed(folder)
-    return copy_articles(folder, NAMES)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -104,7 +90,7 @@ def _patchable(content: Path, out: Path, cache: Path) -> list[LastBuild]:
 def test_a_patched_site_equals_a_whole_build(
     edit: Callable[[Path], list[Path]], content_dir: Path, tmp_path: Path
 ) -> None:
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     kept = _patchable(content, out, cache)
     patched = patch_site(kept[-1], edit(content))
@@ -124,7 +110,7 @@ def test_a_patched_site_equals_a_whole_build(
 def test_what_a_patch_leaves_to_a_whole_build(content_dir: Path, tmp_path: Path) -> None:
     """A new official changes the protected names (every Traditional page may
     change), a removed article, a slug another article holds: no patch, nothing written."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
     before = site_files(out)
@@ -143,7 +129,7 @@ def test_what_a_patch_leaves_to_a_whole_build(content_dir: Path, tmp_path: Path)
 
 
 def test_the_first_build_has_no_spare_to_patch(content_dir: Path, tmp_path: Path) -> None:
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     kept: list[LastBuild] = []
     build(
         content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
@@ -155,7 +141,7 @@ def test_the_first_build_has_no_spare_to_patch(content_dir: Path, tmp_path: Path
 def test_serve_starting_on_a_built_site_can_patch_it(content_dir: Path, tmp_path: Path) -> None:
     """An up-to-date build under ``serve`` renders nothing, and still leaves what a
     patch needs: the site's and the spare's records tell where they differ."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     _patchable(content, out, cache)
     kept: list[LastBuild] = []
@@ -172,7 +158,7 @@ def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
     """City, project and home pages are keyed by what they show of a brief: a
     sentence that changes none of it leaves them as they were (the same files),
     and a new date, which they show, redraws them."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
     brief = last.catalog.by_slug["changzhutan-2023"]
@@ -208,7 +194,7 @@ def test_serve_brings_the_spare_up_to_date_while_it_waits(
     from policybriefs.cache import load_manifests
     from policybriefs.serve import Drafts, Preview
 
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
@@ -247,7 +233,7 @@ def test_a_patch_keeps_the_search_index_the_last_build_made(
 ) -> None:
     """No manifest lists the search index: a patch takes the live site's as it is
     (the spare's is older), and the next whole build indexes the site again."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
     index = out / "pagefind" / "fragment" / "zh_1.pf_fragment"
@@ -265,7 +251,7 @@ def test_a_patch_keeps_the_search_index_the_last_build_made(
 
 def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path: Path) -> None:
     """An article saved as it was, or only an editor's temporary file: the site stands."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
     before = site_files(out)
@@ -298,7 +284,7 @@ def _undated_then_newest(content: Path) -> list[Path]:
 def test_edits_that_move_dates_patch_what_depends_on_them(
     edit: Callable[[Path], list[Path]], content_dir: Path, tmp_path: Path
 ) -> None:
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
     assert patch_site(last, edit(content)) is not None
@@ -309,7 +295,7 @@ def test_a_relative_content_folder_is_patched(
     content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``serve --content C``: the watcher reports absolute paths."""
-    _content(content_dir)
+    copy_patch_corpus(content_dir)
     monkeypatch.chdir(content_dir.parent)
     content = Path(content_dir.name)
     last = _patchable(content, Path("site"), Path("cache"))[-1]
@@ -322,7 +308,7 @@ def test_with_a_base_url_a_brief_that_moves_takes_a_whole_build(
     content_dir: Path, tmp_path: Path
 ) -> None:
     """The sitemap lists pages in the order of the briefs: a date moved reorders them."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     (content / "site.toml").write_text('base_url = "https://example.org/b/"\n', encoding="utf-8")
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
@@ -336,7 +322,7 @@ def test_with_a_base_url_a_brief_that_moves_takes_a_whole_build(
 def test_s2t_takes_whole_builds_that_equal_a_clean_one(content_dir: Path, tmp_path: Path) -> None:
     """Under s2t the converter takes entries from every article's text, which page
     keys name through the converter's fingerprint: a patch cannot make it again."""
-    content = _content(content_dir)
+    content = copy_patch_corpus(content_dir)
     (content / "site.toml").write_text('traditional_variant = "s2t"\n', encoding="utf-8")
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
