@@ -289,6 +289,34 @@ def test_light_briefs_are_cached_beside_their_full_briefs(
     _assert_same_site(out, tmp_path / "clean")
 
 
+def test_light_briefs_read_from_the_cache_share_their_short_strings(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """Every light brief is held at once: an equal short string (a city, a kind of
+    commitment) read from two cached briefs is one object, long text is not pooled."""
+    _content(content_dir)
+    cache_dir = tmp_path / "cache"
+    build(content_dir, tmp_path / "site", ROOT / "templates", cache_dir=cache_dir, jobs=1)
+    cache = BriefCache(cache_dir)
+    first, second = (
+        cache.get_light(article_key(content_dir / name, content_dir, "s2tw"))
+        for name in ("seed.txt", "minxinan-2022-meeting-4.txt")
+    )
+    assert first is not None and second is not None
+    kinds = {c.kind: c.kind for c in first.commitments}
+    shared = [c.kind for c in second.commitments if c.kind in kinds]
+    assert shared, "the two meetings share no kind of commitment"
+    assert all(kind is kinds[kind] for kind in shared)
+    cities = {s.city: s.city for s in first.sections if s.city}
+    common = [s.city for s in second.sections if s.city in cities]
+    assert common, "the two meetings of one zone share no city"
+    assert all(city is cities[city] for city in common)
+    # A paragraph is read as its own string, not looked up in the pool.
+    again = cache.get_light(article_key(content_dir / "seed.txt", content_dir, "s2tw"))
+    assert again is not None and again.article.paragraphs == first.article.paragraphs
+    assert again.article.paragraphs[0] is not first.article.paragraphs[0]
+
+
 def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
     content_dir: Path, tmp_path: Path
 ) -> None:
