@@ -13,7 +13,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -148,16 +148,24 @@ def process_articles(
     The cache is still asked for every key, so a brief it lost is made again."""
     work = partial(process_article, content_dir=content_dir, variant=variant, cache=cache)
     if jobs <= 1 or len(paths) < 2 * jobs:
-        results = [work(path) for path in paths]
-    else:
-        prepare_workers()
-        with worker_pool(jobs) as pool:
-            chunks = max(1, min(64, len(paths) // (jobs * 8)))
-            results = pool.map(work, paths, chunksize=chunks)
+        return _open_all(map(work, paths), paths, work, held or {})
+    prepare_workers()
+    with worker_pool(jobs) as pool:
+        chunks = max(1, min(64, len(paths) // (jobs * 8)))
+        # Opened as they come: the main process unpickles while the workers work,
+        # and holds each result's pickle only until its brief is made from it.
+        return _open_all(pool.imap(work, paths, chunksize=chunks), paths, work, held or {})
+
+
+def _open_all(
+    results: Iterable[ArticleResult],
+    paths: Sequence[Path],
+    work: Callable[..., ArticleResult],
+    held: Mapping[str, Brief],
+) -> list[ArticleResult]:
     # The briefs live for the whole build: millions of objects that full collections
     # would walk again and again while they are unpickled and after. None while
     # they are made; frozen once they are (the build unfreezes at its end).
-    held = held or {}
     enabled = gc.isenabled()
     gc.disable()
     try:
