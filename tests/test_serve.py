@@ -177,21 +177,29 @@ def test_article_workers_die_on_sigterm_whatever_the_parent_handles() -> None:
 
 
 def _report_sigterm(items: list[Path]) -> None:
+    import os
     import signal
 
     for path in items:
-        path.write_text(str(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL), encoding="utf-8")
+        default = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        path.write_text(f"{os.getpid()} {default}", encoding="utf-8")
 
 
 def test_render_children_die_on_sigterm_whatever_the_parent_handles(tmp_path: Path) -> None:
+    import os
     import signal
 
     from policybriefs.render import run_in_forks
 
-    items = [tmp_path / f"{i}.txt" for i in range(64)]  # enough to fork
+    items = [tmp_path / f"{i}.txt" for i in range(96)]  # enough to fork
     previous = signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        run_in_forks(_report_sigterm, items, 2)
+        run_in_forks(_report_sigterm, items, 3)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    assert {p.read_text(encoding="utf-8") for p in items} == {"True"}
+    reports = [p.read_text(encoding="utf-8").split() for p in items]
+    in_children = {default for pid, default in reports if int(pid) != os.getpid()}
+    assert in_children == {"True"}
+    # This process took its own share: two children, not three.
+    assert len({pid for pid, _ in reports}) == 3
+    assert sum(int(pid) == os.getpid() for pid, _ in reports) == 32

@@ -1,0 +1,65 @@
+"""run_in_forks: the shares of work, and what happens when one of them fails."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from policybriefs.render import run_in_forks
+
+
+def _write_pids(items: Sequence[Path]) -> None:
+    for path in items:
+        path.write_text(str(os.getpid()), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("count", "jobs", "processes"),
+    [
+        (10, 2, 1),  # too few to fork: all in this process
+        (64, 1, 1),
+        (64, 2, 2),  # this process and one child
+        (99, 3, 3),
+    ],
+)
+def test_every_item_is_done_once_in_its_share(
+    tmp_path: Path, count: int, jobs: int, processes: int
+) -> None:
+    items = [tmp_path / f"{i}.txt" for i in range(count)]
+    run_in_forks(_write_pids, items, jobs)
+    pids = [int(p.read_text(encoding="utf-8")) for p in items]
+    assert len(set(pids)) == processes
+    assert os.getpid() in pids
+
+
+def _fail_in_child(items: Sequence[Path]) -> None:
+    if items[0].name != "0.txt":  # not this process's share, which starts with item 0
+        raise RuntimeError("a child fails")
+    _write_pids(items)
+
+
+def test_a_failed_child_fails_the_run(tmp_path: Path) -> None:
+    items = [tmp_path / f"{i}.txt" for i in range(64)]
+    with pytest.raises(RuntimeError, match="1 rendering process"):
+        run_in_forks(_fail_in_child, items, 2)
+
+
+def _failing_here(parent: int) -> Callable[[Sequence[Path]], None]:
+    def work(items: Sequence[Path]) -> None:
+        if os.getpid() == parent:
+            raise ValueError("this process's share fails")
+        time.sleep(30)  # a child still at work: ended by the parent, not waited for
+
+    return work
+
+
+def test_a_failure_in_this_process_ends_the_children(tmp_path: Path) -> None:
+    items = [tmp_path / f"{i}.txt" for i in range(64)]
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="this process's share fails"):
+        run_in_forks(_failing_here(os.getpid()), items, 2)
+    assert time.monotonic() - started < 20
