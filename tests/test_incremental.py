@@ -400,3 +400,27 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     build(content_dir, out, templates, cache_dir=cache, jobs=2)
     build(content_dir, tmp_path / "clean", templates, jobs=1)
     _assert_same_site(out, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        (lambda root: (root / ".notes" / "x.txt").write_text("y", encoding="utf-8"), True),
+        (lambda root: (root / "sub" / ".a.txt.swp").write_bytes(b"\0"), True),
+        (lambda root: (root / "sub").mkdir(exist_ok=True), True),  # an empty folder
+        (lambda root: (root / "sub" / "b.txt").write_text("二", encoding="utf-8"), False),
+        (lambda root: (root / "a.txt").rename(root / "sub" / "a.txt"), False),
+        (lambda root: (root / "a.txt").write_text("一。", encoding="utf-8"), False),
+    ],
+)
+def test_the_content_fingerprint_sees_names_and_bytes_but_not_hidden_files(
+    tmp_path: Path, change: Callable[[Path], object], same: bool
+) -> None:
+    root = tmp_path / "content"
+    (root / "sub").mkdir(parents=True)
+    (root / ".notes").mkdir()
+    (root / "a.txt").write_text("一", encoding="utf-8")
+    (root / "sub" / "b.txt").write_text("一", encoding="utf-8")
+    before = cache_module.tree_fingerprint(root, skip_hidden=True)
+    change(root)
+    assert (cache_module.tree_fingerprint(root, skip_hidden=True) == before) is same
