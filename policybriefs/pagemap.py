@@ -14,7 +14,16 @@ from .cache import digest
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
 from .matrix import build_matrix
 from .models import Brief, PageSpec, StaticPage
-from .pages import HOME_PAGE_SIZE, brief_pages, city_context, home_path
+from .pages import (
+    HOME_PAGE_SIZE,
+    INDEX_PAGE_SIZE,
+    brief_pages,
+    city_context,
+    home_path,
+    index_path,
+    page_count,
+    pager,
+)
 
 SLUG_TABLES = {
     "city": "city_slugs",
@@ -74,8 +83,7 @@ class PageMap:
         return sorted((f"{kind}:{name}", self.slug(kind, name)) for kind, name in set(names))
 
     def home_pages(self) -> list[PageSpec]:
-        briefs = self.catalog.briefs
-        count = max(1, -(-len(briefs) // HOME_PAGE_SIZE))
+        count = page_count(len(self.catalog.briefs), HOME_PAGE_SIZE)
         return [self.home_page(n, count) for n in range(1, count + 1)]
 
     def home_page(self, n: int, count: int) -> PageSpec:
@@ -85,9 +93,7 @@ class PageMap:
             "index.html",
             {
                 "briefs": shown,
-                "page_number": n,
-                "page_count": count,
-                "home_pages": [home_path(i) for i in range(1, count + 1)],
+                "pager": pager(n, [home_path(i) for i in range(1, count + 1)]),
                 "catalog": self.catalog,
             },
             key=self.key("home", n, count, self._cards_of(shown)),
@@ -110,16 +116,27 @@ class PageMap:
             return (e.name, e.slug, len(e.mentions))
         raise TypeError(f"no index shows {e!r}")
 
-    def index_page(self, kind: str) -> PageSpec:
+    def index_pages_of(self, kind: str) -> list[PageSpec]:
+        """An index, a page per ``INDEX_PAGE_SIZE`` entries."""
+        count = page_count(len(getattr(self.catalog, kind)), INDEX_PAGE_SIZE)
+        return [self.index_page(kind, n, count) for n in range(1, count + 1)]
+
+    def index_page(self, kind: str, n: int, count: int) -> PageSpec:
         entries: Sequence[object] = getattr(self.catalog, kind)
+        shown = entries[(n - 1) * INDEX_PAGE_SIZE : n * INDEX_PAGE_SIZE]
         template, label = {
             "cities": ("cities.html", "cities"),
             "officials": ("officials.html", "officials"),
             "series": ("series_index.html", "series index"),
             "projects": ("projects.html", "projects"),
         }[kind]
-        rows = [self.index_row(e) for e in entries]
-        return PageSpec(f"{kind}/index.html", template, {kind: entries}, self.key(label, rows))
+        rows = [self.index_row(e) for e in shown]
+        return PageSpec(
+            index_path(kind, n),
+            template,
+            {kind: shown, "pager": pager(n, [index_path(kind, i) for i in range(1, count + 1)])},
+            self.key(label, n, count, rows),
+        )
 
     def matrix_page(self) -> PageSpec:
         matrix = build_matrix(self.catalog)
@@ -128,7 +145,18 @@ class PageMap:
         )
 
     def index_pages(self) -> list[PageSpec]:
-        return [*(self.index_page(kind) for kind in self.INDEXES), self.matrix_page()]
+        indexes = [page for kind in self.INDEXES for page in self.index_pages_of(kind)]
+        return [*indexes, self.matrix_page()]
+
+    @staticmethod
+    def list_paths(catalog: Catalog) -> set[str]:
+        """The paths of the pages that list a catalog page by page (home, indexes)."""
+        count = page_count(len(catalog.briefs), HOME_PAGE_SIZE)
+        paths = {home_path(n) for n in range(1, count + 1)}
+        for kind in PageMap.INDEXES:
+            count = page_count(len(getattr(catalog, kind)), INDEX_PAGE_SIZE)
+            paths.update(index_path(kind, n) for n in range(1, count + 1))
+        return paths
 
     def first_promised(self, brief: Brief) -> dict[int, tuple[str, str]]:
         first = self.catalog.first_promised

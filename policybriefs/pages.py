@@ -39,6 +39,41 @@ EDIT_LABELS = {
 
 
 HOME_PAGE_SIZE = 50
+# Rows of an index page (officials, projects, cities, series). Unpaginated, the
+# officials of 10,000 briefs made one page of 6 MB, slow to open and 80 MiB to render.
+INDEX_PAGE_SIZE = 1000
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+def index_path(kind: str, number: int) -> str:
+    """Page ``number`` of an index: beside its first page, where no entry's folder can be."""
+    return f"{kind}/index.html" if number == 1 else f"{kind}/index-{number}.html"
+
+
+def pager(number: int, paths: Sequence[str]) -> dict[str, object]:
+    """Links between the pages of one list: the previous and next page, and the
+    first, the last and those near this one by number (None stands for a gap)."""
+    count = len(paths)
+    near = {1, count, *range(max(1, number - 2), min(count, number + 2) + 1)}
+    links: list[tuple[int, str] | None] = []
+    last = 0
+    for n in sorted(near):
+        if n == last + 2:  # a gap of one page: the page itself takes no more room
+            links.append((n - 1, paths[n - 2]))
+        elif n > last + 2:
+            links.append(None)
+        links.append((n, paths[n - 1]))
+        last = n
+    return {
+        "number": number,
+        "count": count,
+        "links": links,
+        "previous": paths[number - 2] if number > 1 else None,
+        "next": paths[number] if number < count else None,
+    }
 
 
 def brief_path(slug: str) -> str:

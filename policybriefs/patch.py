@@ -38,7 +38,14 @@ from .gazetteer import load_gazetteer
 from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
-from .pages import HOME_PAGE_SIZE, full_brief_reader, shared_context
+from .pages import (
+    HOME_PAGE_SIZE,
+    INDEX_PAGE_SIZE,
+    full_brief_reader,
+    index_path,
+    page_count,
+    shared_context,
+)
 from .render import SCRIPTS, render_into, script_root
 from .script import segments_first
 from .search import BUNDLE_DIR, search_page
@@ -138,8 +145,8 @@ def _home_pages(
     changed one; all of them when their number changed (each links every other)."""
     old = [b.slug for b in last.catalog.briefs]
     new = [b.slug for b in catalog.briefs]
-    count = max(1, -(-len(new) // HOME_PAGE_SIZE))
-    if count != max(1, -(-len(old) // HOME_PAGE_SIZE)):
+    count = page_count(len(new), HOME_PAGE_SIZE)
+    if count != page_count(len(old), HOME_PAGE_SIZE):
         return pagemap.home_pages()
     changed = {b.slug for b in added}
     numbers = [
@@ -164,8 +171,12 @@ def _index_pages(
             and PageMap.index_row(before) == PageMap.index_row(after)
             for before, after in change.remade[kind]
         )
-        kept = last.pages.get(f"{kind}/index.html")
-        pages.append(kept if same and kept is not None else pagemap.index_page(kind))
+        count = page_count(len(getattr(pagemap.catalog, kind)), INDEX_PAGE_SIZE)
+        kept = [last.pages.get(index_path(kind, n)) for n in range(1, count + 1)]
+        if same and all(page is not None for page in kept):
+            pages += [page for page in kept if page is not None]
+        else:
+            pages += pagemap.index_pages_of(kind)
     pages.append(_matrix_page(pagemap, last, change, changed))
     return pages
 
@@ -316,6 +327,8 @@ def _patched(
         all_pages[page.path] = page
     made = {p.path for p in pages}
     gone_paths, gone_files = _gone(last.catalog, catalog, gone_briefs, change.names_changed)
+    # A list one page shorter: its last page goes.
+    gone_paths += sorted(PageMap.list_paths(last.catalog) - PageMap.list_paths(catalog))
     gone_paths = [path for path in gone_paths if path not in made]
     for path in gone_paths:
         all_pages.pop(path, None)

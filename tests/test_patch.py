@@ -331,3 +331,37 @@ def test_s2t_takes_whole_builds_that_equal_a_clean_one(content_dir: Path, tmp_pa
     assert patch_site(last, [article]) is None
     build(content, out, ROOT / "templates", cache_dir=cache)
     _assert_like_a_clean_build(content, out, tmp_path)
+
+
+def test_lists_paged_one_entry_a_page_are_patched_like_a_whole_build(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a page per brief and per index entry, an entry that comes adds a page
+    to its list and one that goes takes the last page away, as a whole build does."""
+    import policybriefs.pagemap
+    import policybriefs.patch
+
+    for module in (policybriefs.pagemap, policybriefs.patch):
+        monkeypatch.setattr(module, "HOME_PAGE_SIZE", 1)
+        monkeypatch.setattr(module, "INDEX_PAGE_SIZE", 1)
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    projects = len(last.catalog.projects)
+    assert (out / f"projects/index-{projects}.html").is_file()
+    assert (out / f"page/{len(last.catalog.briefs)}/index.html").is_file()
+
+    article = content / "ganzhou-jian-fuzhou-2022.txt"
+    original = article.read_text(encoding="utf-8")
+    _replace(article, "井岡山", "井岡山國際物流產業園和井岡山")
+    patched = patch_site(last, [article])
+    assert patched is not None
+    assert len(patched[1].catalog.projects) == projects + 1
+    _assert_like_a_clean_build(content, out, tmp_path)
+    assert (out / f"zh-Hant/projects/index-{projects + 1}.html").is_file()
+
+    article.write_text(original, encoding="utf-8")
+    again = patch_site(patched[1], [article])
+    assert again is not None
+    _assert_like_a_clean_build(content, out, tmp_path)
+    assert not (out / f"zh-Hant/projects/index-{projects + 1}.html").exists()

@@ -1,0 +1,88 @@
+"""Lists shown a page at a time: the pager's links, and every entry reachable from page 1."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_patch_corpus
+from policybriefs.pages import index_path, pager
+from policybriefs.pipeline import build
+
+PATHS = [f"p{n}" for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "shown", "previous", "next_"),
+    [
+        (1, 1, [1], None, None),
+        (1, 2, [1, 2], None, "p2"),
+        (2, 2, [1, 2], "p1", None),
+        (1, 10, [1, 2, 3, None, 10], None, "p2"),
+        (5, 10, [1, 2, 3, 4, 5, 6, 7, None, 10], "p4", "p6"),
+        (6, 10, [1, None, 4, 5, 6, 7, 8, 9, 10], "p5", "p7"),
+        (10, 10, [1, None, 8, 9, 10], "p9", None),
+    ],
+)
+def test_the_pager_links_the_ends_and_the_pages_near_this_one(
+    number: int, count: int, shown: list[int | None], previous: str | None, next_: str | None
+) -> None:
+    made = pager(number, PATHS[:count])
+    links = made["links"]
+    assert isinstance(links, list)
+    assert [link and link[0] for link in links] == shown
+    assert all(link is None or link[1] == f"p{link[0]}" for link in links)
+    assert (made["number"], made["count"]) == (number, count)
+    assert (made["previous"], made["next"]) == (previous, next_)
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "path"),
+    [("officials", 1, "officials/index.html"), ("projects", 3, "projects/index-3.html")],
+)
+def test_later_index_pages_sit_beside_the_first(kind: str, number: int, path: str) -> None:
+    assert index_path(kind, number) == path
+
+
+def _links(page: Path) -> list[str]:
+    return re.findall(r'href="([^"#]+)"', page.read_text(encoding="utf-8"))
+
+
+def test_every_brief_and_official_is_reached_from_the_first_page_of_its_list(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policybriefs.pagemap
+
+    monkeypatch.setattr(policybriefs.pagemap, "HOME_PAGE_SIZE", 3)
+    monkeypatch.setattr(policybriefs.pagemap, "INDEX_PAGE_SIZE", 4)
+    content = copy_patch_corpus(content_dir)
+    out = tmp_path / "site"
+    report = build(content, out, ROOT / "templates", jobs=1)
+    assert report.errors == []
+
+    for first, listed in (("index.html", "briefs/"), ("officials/index.html", "officials/")):
+        for root in (out, out / "zh-Hant"):
+            seen, todo, targets = set(), [root / first], []
+            while todo:
+                page = todo.pop()
+                if page in seen:
+                    continue
+                seen.add(page)
+                for link in _links(page):
+                    target = (page.parent / link).resolve()
+                    other_script = root == out and target.is_relative_to(out / "zh-Hant")
+                    if other_script or not target.is_relative_to(root):
+                        continue
+                    if re.search(r"(^|/)(page/\d+/index|[a-z]+/index-\d+)\.html$", link):
+                        todo.append(target)
+                    elif target.parent.parent == root / listed and target.name == "index.html":
+                        targets.append(target)
+            expected = sorted((root / listed).glob("*/index.html"))
+            assert sorted(set(targets)) == expected, (root, first)
+            pages = len(seen)
+            assert pages == -(-len(expected) // (3 if listed == "briefs/" else 4))
+    title = re.search(r"<title>(.*?)</title>", (out / "officials/index-2.html").read_text("utf-8"))
+    assert title is not None and "第 2 页" in title.group(1)
+    assert 'aria-current="page">2<' in (out / "zh-Hant/page/2/index.html").read_text("utf-8")
