@@ -246,8 +246,10 @@ def run_in_forks(
     try:
         work(items[0::jobs])
     except BaseException:
+        # Killed, not asked to stop: a child that has not yet reset SIGTERM would
+        # shrug it off under serve, and render its whole share for nothing.
         for child in children:
-            child.terminate()
+            child.kill()
         for child in children:
             child.join()
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +15,8 @@ from policybriefs.render import run_in_forks
 
 def _write_pids(items: Sequence[Path]) -> None:
     for path in items:
-        path.write_text(str(os.getpid()), encoding="utf-8")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
 
 
 @pytest.mark.parametrize(
@@ -31,7 +33,9 @@ def test_every_item_is_done_once_in_its_share(
 ) -> None:
     items = [tmp_path / f"{i}.txt" for i in range(count)]
     run_in_forks(_write_pids, items, jobs)
-    pids = [int(p.read_text(encoding="utf-8")) for p in items]
+    lines = [p.read_text(encoding="utf-8").split() for p in items]
+    assert all(len(done) == 1 for done in lines)  # each item once
+    pids = [int(done[0]) for done in lines]
     assert len(set(pids)) == processes
     assert os.getpid() in pids
 
@@ -58,8 +62,14 @@ def _failing_here(parent: int) -> Callable[[Sequence[Path]], None]:
 
 
 def test_a_failure_in_this_process_ends_the_children(tmp_path: Path) -> None:
-    items = [tmp_path / f"{i}.txt" for i in range(64)]
+    """Even children that would ignore SIGTERM (serve's handler, inherited until
+    they reset it) are ended at once."""
+    items = [tmp_path / f"{i}.txt" for i in range(256)]
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
     started = time.monotonic()
-    with pytest.raises(ValueError, match="this process's share fails"):
-        run_in_forks(_failing_here(os.getpid()), items, 2)
+    try:
+        with pytest.raises(ValueError, match="this process's share fails"):
+            run_in_forks(_failing_here(os.getpid()), items, 8)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     assert time.monotonic() - started < 20
