@@ -407,7 +407,7 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     [
         (lambda root: (root / ".notes" / "x.txt").write_text("y", encoding="utf-8"), True),
         (lambda root: (root / "sub" / ".a.txt.swp").write_bytes(b"\0"), True),
-        (lambda root: (root / "sub").mkdir(exist_ok=True), True),  # an empty folder
+        (lambda root: (root / "empty").mkdir(), True),  # an empty folder
         (lambda root: (root / "sub" / "b.txt").write_text("二", encoding="utf-8"), False),
         (lambda root: (root / "a.txt").rename(root / "sub" / "a.txt"), False),
         (lambda root: (root / "a.txt").write_text("一。", encoding="utf-8"), False),
