@@ -82,8 +82,21 @@ class PageMap:
         names += [("series", brief.series)] if brief.series else []
         return sorted((f"{kind}:{name}", self.slug(kind, name)) for kind, name in set(names))
 
+    # The one place page sizes are read (a patch counts pages through these too).
+    @staticmethod
+    def home_page_size() -> int:
+        return HOME_PAGE_SIZE
+
+    @staticmethod
+    def home_page_count(catalog: Catalog) -> int:
+        return page_count(len(catalog.briefs), HOME_PAGE_SIZE)
+
+    @staticmethod
+    def index_page_count(catalog: Catalog, kind: str) -> int:
+        return page_count(len(getattr(catalog, kind)), INDEX_PAGE_SIZE)
+
     def home_pages(self) -> list[PageSpec]:
-        count = page_count(len(self.catalog.briefs), HOME_PAGE_SIZE)
+        count = self.home_page_count(self.catalog)
         return [self.home_page(n, count) for n in range(1, count + 1)]
 
     def home_page(self, n: int, count: int) -> PageSpec:
@@ -96,7 +109,7 @@ class PageMap:
                 "pager": pager(n, [home_path(i) for i in range(1, count + 1)]),
                 "catalog": self.catalog,
             },
-            key=self.key("home", n, count, self._cards_of(shown)),
+            key=self.key("home", n, count, len(self.catalog.briefs), self._cards_of(shown)),
         )
 
     # Each index is keyed by exactly what its rows show, so a change that leaves
@@ -118,7 +131,7 @@ class PageMap:
 
     def index_pages_of(self, kind: str) -> list[PageSpec]:
         """An index, a page per ``INDEX_PAGE_SIZE`` entries."""
-        count = page_count(len(getattr(self.catalog, kind)), INDEX_PAGE_SIZE)
+        count = self.index_page_count(self.catalog, kind)
         return [self.index_page(kind, n, count) for n in range(1, count + 1)]
 
     def index_page(self, kind: str, n: int, count: int) -> PageSpec:
@@ -151,10 +164,10 @@ class PageMap:
     @staticmethod
     def list_paths(catalog: Catalog) -> set[str]:
         """The paths of the pages that list a catalog page by page (home, indexes)."""
-        count = page_count(len(catalog.briefs), HOME_PAGE_SIZE)
+        count = PageMap.home_page_count(catalog)
         paths = {home_path(n) for n in range(1, count + 1)}
         for kind in PageMap.INDEXES:
-            count = page_count(len(getattr(catalog, kind)), INDEX_PAGE_SIZE)
+            count = PageMap.index_page_count(catalog, kind)
             paths.update(index_path(kind, n) for n in range(1, count + 1))
         return paths
 

@@ -38,14 +38,7 @@ from .gazetteer import load_gazetteer
 from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
-from .pages import (
-    HOME_PAGE_SIZE,
-    INDEX_PAGE_SIZE,
-    full_brief_reader,
-    index_path,
-    page_count,
-    shared_context,
-)
+from .pages import full_brief_reader, index_path, shared_context
 from .render import SCRIPTS, render_into, script_root
 from .script import segments_first
 from .search import BUNDLE_DIR, search_page
@@ -142,17 +135,17 @@ def _home_pages(
     pagemap: PageMap, last: LastBuild, catalog: Catalog, added: Sequence[Brief]
 ) -> list[PageSpec]:
     """The first (its chart), and those that show other briefs than they did, or a
-    changed one; all of them when their number changed (each links every other)."""
+    changed one; all of them when the number of briefs changed (each page shows it)."""
     old = [b.slug for b in last.catalog.briefs]
     new = [b.slug for b in catalog.briefs]
-    count = page_count(len(new), HOME_PAGE_SIZE)
-    if count != page_count(len(old), HOME_PAGE_SIZE):
+    if len(new) != len(old):
         return pagemap.home_pages()
+    count, size = PageMap.home_page_count(catalog), PageMap.home_page_size()
     changed = {b.slug for b in added}
     numbers = [
         n
         for n in range(1, count + 1)
-        for shown in [slice((n - 1) * HOME_PAGE_SIZE, n * HOME_PAGE_SIZE)]
+        for shown in [slice((n - 1) * size, n * size)]
         if n == 1 or old[shown] != new[shown] or not changed.isdisjoint(new[shown])
     ]
     return [pagemap.home_page(n, count) for n in numbers]
@@ -171,7 +164,7 @@ def _index_pages(
             and PageMap.index_row(before) == PageMap.index_row(after)
             for before, after in change.remade[kind]
         )
-        count = page_count(len(getattr(pagemap.catalog, kind)), INDEX_PAGE_SIZE)
+        count = PageMap.index_page_count(pagemap.catalog, kind)
         kept = [last.pages.get(index_path(kind, n)) for n in range(1, count + 1)]
         if same and all(page is not None for page in kept):
             pages += [page for page in kept if page is not None]

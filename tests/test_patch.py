@@ -339,11 +339,9 @@ def test_lists_paged_one_entry_a_page_are_patched_like_a_whole_build(
     """With a page per brief and per index entry, an entry that comes adds a page
     to its list and one that goes takes the last page away, as a whole build does."""
     import policybriefs.pagemap
-    import policybriefs.patch
 
-    for module in (policybriefs.pagemap, policybriefs.patch):
-        monkeypatch.setattr(module, "HOME_PAGE_SIZE", 1)
-        monkeypatch.setattr(module, "INDEX_PAGE_SIZE", 1)
+    monkeypatch.setattr(policybriefs.pagemap, "HOME_PAGE_SIZE", 1)
+    monkeypatch.setattr(policybriefs.pagemap, "INDEX_PAGE_SIZE", 1)
     content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
@@ -365,3 +363,25 @@ def test_lists_paged_one_entry_a_page_are_patched_like_a_whole_build(
     assert again is not None
     _assert_like_a_clean_build(content, out, tmp_path)
     assert not (out / f"zh-Hant/projects/index-{projects + 1}.html").exists()
+
+
+def test_a_brief_more_redraws_every_home_page_with_the_new_total(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older brief, listed on the last home page only: the pages before it list the
+    same briefs as before, yet each shows the number of briefs, which changed."""
+    import policybriefs.pagemap
+
+    monkeypatch.setattr(policybriefs.pagemap, "HOME_PAGE_SIZE", 3)
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    assert len(last.catalog.briefs) == 8  # three pages, as with one brief more
+    shutil.copyfile(ARTICLES / "jingjinji-2022.txt", content / "jingjinji-2010.txt")
+    meta = (ARTICLES / "jingjinji-2022.toml").read_text(encoding="utf-8")
+    (content / "jingjinji-2010.toml").write_text(meta.replace("2022-", "2010-", 1), "utf-8")
+    patched = patch_site(last, [content / "jingjinji-2010.toml", content / "jingjinji-2010.txt"])
+    assert patched is not None
+    assert [b.slug for b in patched[1].catalog.briefs[-2:]] == ["jingjinji-2010", "seed"]
+    _assert_like_a_clean_build(content, out, tmp_path)
+    assert "简报（9）" in (out / "page/2/index.html").read_text(encoding="utf-8")
