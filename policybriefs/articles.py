@@ -147,14 +147,15 @@ def process_articles(
     in memory (``serve`` keeps the last build's): those are not unpickled again.
     The cache is still asked for every key, so a brief it lost is made again."""
     work = partial(process_article, content_dir=content_dir, variant=variant, cache=cache)
+    held = held or {}
     if jobs <= 1 or len(paths) < 2 * jobs:
-        return _open_all(map(work, paths), paths, work, held or {})
+        return _open_all(map(work, paths), paths, work, held)
     prepare_workers()
     with worker_pool(jobs) as pool:
         chunks = max(1, min(64, len(paths) // (jobs * 8)))
         # Opened as they come: the main process unpickles while the workers work,
         # and holds each result's pickle only until its brief is made from it.
-        return _open_all(pool.imap(work, paths, chunksize=chunks), paths, work, held or {})
+        return _open_all(pool.imap(work, paths, chunksize=chunks), paths, work, held)
 
 
 def _open_all(

@@ -23,6 +23,7 @@ from .write import (
     _doomed_name,
     _link_or_copy,
     _remove_in_background,
+    prune_empty_folders,
     spare_path,
 )
 
@@ -143,7 +144,7 @@ def refresh_spare(out_dir: Path, stale: Iterable[str], extra: Iterable[str]) -> 
         for path in extra:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(spare / path)
-            _prune_empty_folders(spare / path, spare)
+            prune_empty_folders(spare / path, spare)
             done.append(path)
         for path in stale:
             target = spare / path
@@ -157,14 +158,3 @@ def refresh_spare(out_dir: Path, stale: Iterable[str], extra: Iterable[str]) -> 
     except OSError:
         pass  # a folder in the way, a file gone: the next patch sees to the rest
     return done
-
-
-def _prune_empty_folders(removed: Path, root: Path) -> None:
-    """The folders above a removed file that it left empty (a page's gone with it)."""
-    for folder in removed.parents:
-        if folder == root:
-            break
-        try:
-            folder.rmdir()
-        except OSError:  # not empty, or gone: its parents are not empty either
-            break

@@ -172,6 +172,17 @@ def _remove_abandoned(out_dir: Path) -> None:
             _remove_in_background(leftover, _doomed_name(out_dir, "abandoned"))
 
 
+def prune_empty_folders(removed: Path, root: Path) -> None:
+    """The folders between ``root`` and a removed file that it left empty."""
+    for folder in removed.parents:
+        if folder == root:
+            break
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or already gone): its parents are not either
+            break
+
+
 def _link_or_copy(previous: str, target: str) -> None:
     try:
         os.link(previous, target)
@@ -390,13 +401,7 @@ class SiteWriter:
                 if target.is_dir():
                     continue
                 raise
-            for folder in target.parents:
-                if folder == self.staging:
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:  # not empty (or already gone): its parents are not either
-                    break
+            prune_empty_folders(target, self.staging)
 
     def commit(self, before_swap: Callable[[Path], None] | None = None) -> str:
         """``before_swap(staging)`` may add to the new site first (the search index);
