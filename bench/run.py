@@ -464,7 +464,7 @@ def bench_serve(
             before = int(_http(url + "__reload"))
             cpu = _proc_cpu(proc.pid)
             k = 900 + i
-            while EDIT_SENTENCE.format(k=k) in _http(url + f"briefs/{name}/index.html"):
+            while EDIT_SENTENCE.format(k=k) in _http(url + f"briefs/{name}.html"):
                 k += 100  # the site may hold an earlier run's edits
             sentence = EDIT_SENTENCE.format(k=k)
             started = time.perf_counter()
@@ -473,7 +473,7 @@ def bench_serve(
             # once the build number moves. Rebuilt: the number moves again.
             marks: list[float] = []
             while not marks and time.perf_counter() - started < ctx.timeout:
-                if sentence in _http(url + f"briefs/{name}/index.html"):
+                if sentence in _http(url + f"briefs/{name}.html"):
                     marks.append(time.perf_counter() - started)
                 time.sleep(0.01)
             on_disk = run / "site" / "briefs" / name / "index.html"

@@ -11,6 +11,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
 from .models import Brief, Commitment
 from .roster import surnames
+from .urls import names_a_list_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ def _unique_slugs(
     memo: MutableMapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Pinyin slugs; homophones (泰州, 台州) get a numbered suffix in name order.
+    A slug that names a list page (index, index-2…) beside the entries' pages
+    gets "-entry" (a project called "Index" is at projects/index-entry.html).
 
     ``memo`` keeps each name's slug between builds: readings cost tens of
     microseconds a name, and a site of thousands of briefs has tens of
@@ -105,6 +108,8 @@ def _unique_slugs(
         base = memo.get(prefix + name)
         if base is None:
             base = memo[prefix + name] = make(name)
+        if names_a_list_page(base):
+            base += "-entry"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1

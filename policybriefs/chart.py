@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .cache import digest
 from .catalog import Catalog, CityEntry
 from .models import Brief, PageSpec
+from .urls import entry_path
 
 # Dark enough for 3:1 against the page background and against each other's white rule.
 PALETTE = (
@@ -202,7 +203,7 @@ def with_charts(
     can change when the page's own briefs have not: what it is drawn from is part
     of the page's key. A city's chart is drawn only if its page is rendered.
     """
-    cities = {f"cities/{c.slug}/index.html": c for c in catalog.cities}
+    cities = {entry_path("cities", c.slug): c for c in catalog.cities}
     colors = brief_series(catalog) if colors is None else colors
     out: list[PageSpec] = []
     for spec in pages:

@@ -12,6 +12,7 @@ from .cache import BriefCache
 from .catalog import Catalog
 from .models import Brief
 from .render import run_in_forks
+from .urls import brief_path
 from .write import SiteWriter
 
 
@@ -124,7 +125,7 @@ def index_entry(brief: Brief) -> bytes:
         "meeting": brief.meeting,
         "cities": list(brief.cities),
         "commitments": len(brief.commitments),
-        "url": f"briefs/{brief.slug}/index.html",
+        "url": brief_path(brief.slug),
         "data": f"data/{brief.slug}.json",
     }
     return _json(entry)[:-1]

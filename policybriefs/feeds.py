@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from .cache import digest
 from .catalog import Catalog, CityEntry
 from .models import Brief, KeyedFile, PageSpec, SiteConfig
-from .urls import absolute_url, page_url
+from .urls import absolute_url, brief_path, city_feed_path, entry_path, page_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -103,7 +103,7 @@ def _brief_label(brief: Brief) -> str:
 def _entry(
     feed: ET.Element, links: _Links, brief: Brief, updated: dt.datetime, summary: str, content: str
 ) -> None:
-    path = f"briefs/{brief.slug}/index.html"
+    path = brief_path(brief.slug)
     entry = _sub(feed, "entry")
     _sub(entry, "id", links.id(path))
     _sub(entry, "title", brief.article.title)
@@ -174,7 +174,7 @@ def feed_files(
     environ: Mapping[str, str] | None = None,
     cities: Collection[str] | None = None,
 ) -> list[KeyedFile]:
-    """feed.xml, cities/<slug>/feed.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll.
+    """feed.xml, cities/<slug>.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll.
 
     Each feed is keyed by what it is made from (``salt``: the build's own key;
     ``brief_keys``: each brief's cache key), so a rebuild makes only the feeds
@@ -200,8 +200,8 @@ def feed_files(
     def city_feed(city: CityEntry, briefs: Sequence[Brief]) -> bytes:
         entries = [(b, *_city_summary(city, b)) for b in briefs]
         title = f"{city.full_name} · {config.title}"
-        path = f"cities/{city.slug}/feed.xml"
-        return _feed(config, path, f"cities/{city.slug}/index.html", title, entries, fallback)
+        path = city_feed_path(city.slug)
+        return _feed(config, path, entry_path("cities", city.slug), title, entries, fallback)
 
     newest = catalog.briefs[:FEED_ENTRIES]
     files = [keyed("feed.xml", briefs_of(newest), functools.partial(site_feed, newest))]
@@ -212,7 +212,7 @@ def feed_files(
         briefs = [by_slug[s] for s in reversed(city.briefs) if s in by_slug][:FEED_ENTRIES]
         files.append(
             keyed(
-                f"cities/{city.slug}/feed.xml",
+                city_feed_path(city.slug),
                 (city.name, city.full_name, briefs_of(briefs)),
                 functools.partial(city_feed, city, briefs),
             )

@@ -285,7 +285,7 @@ class StaticPage:
 class PageSpec(_Slotted):
     """One output file: where it goes, which template draws it, with what."""
 
-    path: str  # relative to the script root (for example "briefs/x/index.html")
+    path: str  # relative to the script root (for example "briefs/x.html")
     template: str
     context: dict[str, object]
     # What the page shows, digested: the page is reused from the last build

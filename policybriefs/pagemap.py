@@ -19,11 +19,10 @@ from .pages import (
     INDEX_PAGE_SIZE,
     brief_pages,
     city_context,
-    home_path,
-    index_path,
     page_count,
     pager,
 )
+from .urls import city_feed_path, entry_path, home_path, index_path
 
 SLUG_TABLES = {
     "city": "city_slugs",
@@ -203,9 +202,9 @@ class PageMap:
 
     def city_page(self, city: CityEntry) -> PageSpec:
         return PageSpec(
-            f"cities/{city.slug}/index.html",
+            entry_path("cities", city.slug),
             "city.html",
-            {"city": city},
+            {"city": city, "feed_path": city_feed_path(city.slug)},
             # Its commitments may come from a brief that does not list the city.
             self.key(
                 "city",
@@ -218,7 +217,7 @@ class PageMap:
 
     def official_page(self, official: OfficialEntry) -> PageSpec:
         return PageSpec(
-            f"officials/{official.slug}/index.html",
+            entry_path("officials", official.slug),
             "official.html",
             {"official": official},
             self.key(
@@ -232,7 +231,7 @@ class PageMap:
     def series_page(self, series: SeriesEntry) -> PageSpec:
         cards = self._cards_of([self.catalog.brief(slug) for slug in series.briefs])
         return PageSpec(
-            f"series/{series.slug}/index.html",
+            entry_path("series", series.slug),
             "series.html",
             {"series": series},
             self.key("series", series.slug, series.name, cards),
@@ -240,7 +239,7 @@ class PageMap:
 
     def project_page(self, project: ProjectEntry) -> PageSpec:
         return PageSpec(
-            f"projects/{project.slug}/index.html",
+            entry_path("projects", project.slug),
             "project.html",
             {"project": project},
             self.key(
@@ -253,7 +252,7 @@ class PageMap:
 
     def static_page(self, page: StaticPage) -> PageSpec:
         return PageSpec(
-            f"pages/{page.slug}/index.html", "page.html", {"page": page}, self.key("page", page)
+            entry_path("pages", page.slug), "page.html", {"page": page}, self.key("page", page)
         )
 
     def all_pages(self) -> list[PageSpec]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .cache import BriefCache
 from .catalog import Catalog, CityEntry
 from .models import EDIT_KINDS, ROUTINE_EDIT_KINDS, Brief, Commitment, Edit, PageSpec, StaticPage
+from .urls import brief_path, repairs_path
 
 KIND_LABELS = {
     "pledge": "承诺",
@@ -48,11 +49,6 @@ def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
 
-def index_path(kind: str, number: int) -> str:
-    """Page ``number`` of an index: beside its first page, where no entry's folder can be."""
-    return f"{kind}/index.html" if number == 1 else f"{kind}/index-{number}.html"
-
-
 def pager(number: int, paths: Sequence[str]) -> dict[str, object]:
     """Links between the pages of one list: the previous and next page, and the
     first, the last and those near this one by number (None stands for a gap)."""
@@ -74,10 +70,6 @@ def pager(number: int, paths: Sequence[str]) -> dict[str, object]:
         "previous": paths[number - 2] if number > 1 else None,
         "next": paths[number] if number < count else None,
     }
-
-
-def brief_path(slug: str) -> str:
-    return f"briefs/{slug}/index.html"
 
 
 def shared_context(catalog: Catalog, static_pages: Sequence[StaticPage]) -> dict[str, object]:
@@ -204,14 +196,10 @@ def brief_pages(
             deferred=functools.partial(_brief_context, brief),
         ),
         PageSpec(
-            f"briefs/{brief.slug}/repairs/index.html",
+            repairs_path(brief.slug),
             "repairs.html",
             {"edit_labels": EDIT_LABELS},
             repairs_key,
             full_brief=brief_key,
         ),
     ]
-
-
-def home_path(page: int) -> str:
-    return "index.html" if page == 1 else f"page/{page}/index.html"

@@ -38,11 +38,12 @@ from .gazetteer import load_gazetteer
 from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
-from .pages import full_brief_reader, index_path, shared_context
+from .pages import full_brief_reader, shared_context
 from .render import SCRIPTS, render_into, script_root
 from .script import segments_first
 from .search import BUNDLE_DIR, search_page
 from .spare import PatchWriter
+from .urls import brief_path, city_feed_path, entry_path, index_path, repairs_path
 
 Progress = Callable[[str], None]
 
@@ -435,7 +436,7 @@ def _gone(
     pages: list[str] = []
     files = [f"data/{slug}.json" for slug in sorted(gone_briefs)]
     for slug in sorted(gone_briefs):
-        pages += [f"briefs/{slug}/index.html", f"briefs/{slug}/repairs/index.html"]
+        pages += [brief_path(slug), repairs_path(slug)]
     if not names_changed:
         return pages, files
     for kind, before, after in (
@@ -445,7 +446,7 @@ def _gone(
         ("projects", old.projects, new.projects),
     ):
         kept = {e.slug for e in after}
-        pages += [f"{kind}/{e.slug}/index.html" for e in before if e.slug not in kept]
+        pages += [entry_path(kind, e.slug) for e in before if e.slug not in kept]
         if kind == "cities":
-            files += [f"cities/{e.slug}/feed.xml" for e in before if e.slug not in kept]
+            files += [city_feed_path(e.slug) for e in before if e.slug not in kept]
     return pages, files

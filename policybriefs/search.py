@@ -37,7 +37,7 @@ UNUSED_BUNDLE_FILES = (
 SEARCH_KINDS = {"briefs": "简报", "cities": "城市", "series": "会议系列", "pages": "说明"}
 # Pagefind reads only those pages; left to its default it parsed every page of both
 # scripts to find them, two thirds of a search build's time at 1,000 briefs.
-SEARCH_GLOB = "{" + ",".join(SEARCH_KINDS) + "}/*/index.html"
+SEARCH_GLOB = "{" + ",".join(SEARCH_KINDS) + "}/*.html"
 # Chrome around the text that would only clutter excerpts.
 EXCLUDE_SELECTORS = ".pnum, .commitment .details, .chart"
 TIMEOUT_SECONDS = 300

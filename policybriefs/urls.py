@@ -9,11 +9,13 @@ content/site.toml unless ``--base-url`` or ``SITE_BASE_URL`` overrides it.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from .errors import ConfigError
 from .models import SiteConfig
 
 BASE_URL_ENV = "SITE_BASE_URL"
+_LIST_PAGE_NAME = re.compile(r"index(-[0-9]+)?")
 
 
 def normalize_base_url(value: str, source: str) -> str:
@@ -31,6 +33,43 @@ def with_base_url(config: SiteConfig, override: str | None, source: str) -> Site
     if override is None:
         return config
     return dataclasses.replace(config, base_url=normalize_base_url(override, source))
+
+
+# Every page of one entry (a brief, its repair report, a city, an official…) is
+# a file of its section's folder, not a folder of its own: on this machine's ext4
+# a new folder and the first file in it cost 0.6 ms of kernel time, against
+# 0.05 ms for a file beside others, and a site of 1,000 briefs has 24,000 pages.
+# A section's list is its index.html (later pages index-2.html …), names that
+# no entry's slug may take (catalog._unique_slugs).
+
+
+def entry_path(section: str, slug: str) -> str:
+    return f"{section}/{slug}.html"
+
+
+def brief_path(slug: str) -> str:
+    return entry_path("briefs", slug)
+
+
+def repairs_path(slug: str) -> str:
+    return entry_path("repairs", slug)
+
+
+def city_feed_path(slug: str) -> str:
+    return f"cities/{slug}.xml"
+
+
+def home_path(page: int) -> str:
+    return "index.html" if page == 1 else f"page/{page}.html"
+
+
+def index_path(section: str, number: int) -> str:
+    """Page ``number`` of a section's list."""
+    return f"{section}/index.html" if number == 1 else f"{section}/index-{number}.html"
+
+
+def names_a_list_page(slug: str) -> bool:
+    return _LIST_PAGE_NAME.fullmatch(slug) is not None
 
 
 def page_url(path: str) -> str:

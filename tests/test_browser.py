@@ -224,16 +224,16 @@ def test_search_page_from_disk_says_how_to_serve(browser: Any, site: Path) -> No
 
 def test_script_switch_lands_on_the_same_brief(browser: Any, served: str) -> None:
     page = browser.new_page()
-    page.goto(f"{served}briefs/{SEED}/index.html")
+    page.goto(f"{served}briefs/{SEED}.html")
     assert "余红胜" in page.inner_text("main")
     page.click(".script-switch")
-    page.wait_for_url(f"{served}zh-Hant/briefs/{SEED}/index.html")
+    page.wait_for_url(f"{served}zh-Hant/briefs/{SEED}.html")
     assert page.get_attribute("html", "lang") == "zh-Hant"
     text = page.inner_text("main")
     assert "余紅勝" in text and "餘紅勝" not in text
     assert page.get_attribute(".script-switch", "lang") == "zh-Hans"
     page.click(".script-switch")
-    page.wait_for_url(f"{served}briefs/{SEED}/index.html")
+    page.wait_for_url(f"{served}briefs/{SEED}.html")
     page.close()
 
 
@@ -258,7 +258,7 @@ def test_search_in_either_script(browser: Any, served: str, script: str, query: 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{served}{prefix}search/index.html")
     links = _search(page, query)
-    assert f"{served}{prefix}briefs/{SEED}/index.html" in links, links
+    assert f"{served}{prefix}briefs/{SEED}.html" in links, links
     assert all(link.startswith(served + prefix) for link in links), links
     first = page.locator(".search-result").first
     assert first.locator("mark").count() >= 1  # the matching sentence, highlighted
@@ -266,8 +266,8 @@ def test_search_in_either_script(browser: Any, served: str, script: str, query: 
     assert "个页面" in page.inner_text("#search-status") or "個頁面" in page.inner_text(
         "#search-status"
     )
-    page.click(f".search-result h2 a[href$='briefs/{SEED}/index.html']")
-    page.wait_for_url(f"{served}{prefix}briefs/{SEED}/index.html")
+    page.click(f".search-result h2 a[href$='briefs/{SEED}.html']")
+    page.wait_for_url(f"{served}{prefix}briefs/{SEED}.html")
     assert page.get_attribute("html", "lang") == script
     assert not errors
     page.close()
@@ -275,12 +275,12 @@ def test_search_in_either_script(browser: Any, served: str, script: str, query: 
 
 PAGE_TYPES = {
     "home": "index.html",
-    "brief": f"briefs/{SEED}/index.html",
-    "repairs": f"briefs/{SEED}/repairs/index.html",
+    "brief": f"briefs/{SEED}.html",
+    "repairs": f"repairs/{SEED}.html",
     "cities": "cities/index.html",
-    "city": "cities/xiamen/index.html",
+    "city": "cities/xiamen.html",
     "officials": "officials/index.html",
-    "official": "officials/yu-hongsheng/index.html",
+    "official": "officials/yu-hongsheng.html",
     "series-index": "series/index.html",
     "series": None,  # the first series, found on disk
     "projects": "projects/index.html",
@@ -295,7 +295,9 @@ def _page_path(site: Path, kind: str) -> str:
     path = PAGE_TYPES[kind]
     if path is None:
         folder = "series" if kind == "series" else "projects"
-        first = sorted((site / folder).glob("*/index.html"))[0]
+        first = sorted(p for p in (site / folder).glob("*.html") if not p.name.startswith("index"))[
+            0
+        ]
         path = first.relative_to(site).as_posix()
     return path
 
@@ -338,8 +340,8 @@ def test_layout_and_screenshots(browser: Any, site: Path, served: str, width: in
     page = browser.new_page(viewport={"width": width, "height": 900})
     shots = {
         "home": "index.html",
-        "brief": f"briefs/{SEED}/index.html",
-        "city": "cities/xiamen/index.html",
+        "brief": f"briefs/{SEED}.html",
+        "city": "cities/xiamen.html",
     }
     too_wide = []
     for kind in _kinds(site):
@@ -360,7 +362,7 @@ def test_layout_and_screenshots(browser: Any, site: Path, served: str, width: in
 
 def test_print_stylesheet(browser: Any, served: str) -> None:
     page = browser.new_page()
-    page.goto(f"{served}briefs/{SEED}/index.html")
+    page.goto(f"{served}briefs/{SEED}.html")
     page.emulate_media(media="print")
     assert not page.locator(".site-header nav").is_visible()
     assert not page.locator(".script-switch").is_visible()

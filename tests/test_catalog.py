@@ -107,6 +107,18 @@ def test_unit_that_is_not_a_city_has_a_page(catalog: Catalog) -> None:
         # A slug remembered from an earlier build is used as it is, not read again.
         (["泰州"], "slugify", {"slugify:泰州": "remembered"}, {"泰州": "remembered"}),
         (["胡昌升"], "person_slug", {"slugify:胡昌升": "other-kind"}, {"胡昌升": "hu-changsheng"}),
+        # A list page's name (a section's index.html, index-2.html …) is never an entry's.
+        (
+            ["Index", "INDEX 2", "Index Fund", "index-entry"],
+            "slugify",
+            {},
+            {
+                "INDEX 2": "index-2-entry",
+                "Index": "index-entry",
+                "Index Fund": "index-fund",
+                "index-entry": "index-entry-2",
+            },
+        ),
     ],
 )
 def test_unique_slugs_remember_readings_per_kind(

@@ -106,15 +106,15 @@ def test_drafts_equal_the_pages_the_next_build_writes(
     assert articles is not None
     drafts = draft_pages(kit, articles)
     assert sorted(drafts) == sorted(
-        f"{root}briefs/{slug}/{page}"
+        f"{root}{section}/{slug}.html"
         for root in ("", "zh-Hant/")
-        for page in ("index.html", "repairs/index.html")
+        for section in ("briefs", "repairs")
     )
     build(content_dir, out, ROOT / "templates", cache_dir=cache)
     for path, page in drafts.items():
         assert page == (out / path).read_bytes(), path
     if edit is _name_of_another_briefs_official:
-        assert "余紅勝同志列席會議" in drafts[f"zh-Hant/briefs/{slug}/index.html"].decode("utf-8")
+        assert "余紅勝同志列席會議" in drafts[f"zh-Hant/briefs/{slug}.html"].decode("utf-8")
 
 
 def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_path: Path) -> None:
@@ -129,14 +129,14 @@ def test_a_renamed_brief_is_not_its_own_first_promise(content_dir: Path, tmp_pat
     article.write_text(f'+++\n{meta}slug = "jjj-a"\n+++\n{body}', encoding="utf-8")
     out, cache = tmp_path / "site", tmp_path / "cache"
     kit = _built_kit(content_dir, out, cache)
-    assert "首次承诺于" not in (out / "briefs/jjj-a/index.html").read_text(encoding="utf-8")
+    assert "首次承诺于" not in (out / "briefs/jjj-a.html").read_text(encoding="utf-8")
     _replace(article, 'slug = "jjj-a"', 'slug = "jjj-b"')
 
     drafts = draft_pages(kit, drafted_articles(content_dir, [article]) or [])
-    page = drafts["briefs/jjj-b/index.html"]
+    page = drafts["briefs/jjj-b.html"]
     assert "首次承诺于" not in page.decode("utf-8")
     build(content_dir, out, ROOT / "templates", cache_dir=cache)
-    assert page == (out / "briefs/jjj-b/index.html").read_bytes()
+    assert page == (out / "briefs/jjj-b.html").read_bytes()
 
 
 def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: Path) -> None:
@@ -144,8 +144,8 @@ def test_a_repeated_promise_is_linked_in_the_draft(content_dir: Path, tmp_path: 
     kit = _built_kit(content_dir, tmp_path / "site", tmp_path)
     changed = _new_article_repeating_promises(content_dir)
     drafts = draft_pages(kit, drafted_articles(content_dir, changed) or [])
-    page = drafts["briefs/jingjinji-2024/index.html"].decode("utf-8")
-    assert "首次承诺于" in page and "briefs/jingjinji-2022/index.html" in page
+    page = drafts["briefs/jingjinji-2024.html"].decode("utf-8")
+    assert "首次承诺于" in page and "briefs/jingjinji-2022.html" in page
 
 
 def test_drafted_articles_are_only_articles_and_their_sidecars(tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
     try:
         time.sleep(0.3)  # let the watcher start
         _edit_sentence(content_dir)
-        page = "briefs/changzhutan-2023/index.html"
+        page = "briefs/changzhutan-2023.html"
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and _get(server.url + RELOAD_PATH) == "0":
             time.sleep(0.05)
@@ -263,4 +263,4 @@ def test_two_new_articles_with_one_slug_draft_the_first(content_dir: Path, tmp_p
     second.write_text(f'+++\nslug = "same"\ntitle = "乙"\n+++\n{body}', encoding="utf-8")
     drafts = draft_pages(kit, drafted_articles(content_dir, [second, first]) or [])
     assert len(drafts) == 4
-    assert "<title>甲" in drafts["briefs/same/index.html"].decode("utf-8")
+    assert "<title>甲" in drafts["briefs/same.html"].decode("utf-8")

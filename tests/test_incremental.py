@@ -55,8 +55,8 @@ def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
     _content(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=2)
-    untouched = "briefs/mindongbei-2022/index.html"
-    changed = "briefs/seed/index.html"
+    untouched = "briefs/mindongbei-2022.html"
+    changed = "briefs/seed.html"
     before = _inode(out, untouched), (out / changed).read_bytes()
     # Indexes are keyed by what their rows show: a sentence more in one brief leaves
     # the list of officials (names, latest titles, counts) as it was.

@@ -130,7 +130,7 @@ def test_duplicate_slugs_fail_and_name_both_files(content_dir: Path, tmp_path: P
     _write(content_dir, "other.md", '+++\nslug = "same"\n+++\n' + TEXT)
     report = build(content_dir, tmp_path / "site", ROOT / "templates")
     assert any("other.md" in e and "same.txt" in e for e in report.errors), report.errors
-    assert (tmp_path / "site" / "briefs" / "same" / "index.html").is_file()
+    assert (tmp_path / "site" / "briefs" / "same.html").is_file()
 
 
 def test_article_without_city_builds_as_meeting_only_brief(
@@ -140,7 +140,7 @@ def test_article_without_city_builds_as_meeting_only_brief(
     report = build(content_dir, tmp_path / "site", ROOT / "templates")
     assert not report.errors
     assert any("plain.txt" in w and "meeting-only" in w for w in report.warnings)
-    assert (tmp_path / "site" / "briefs" / "plain" / "index.html").is_file()
+    assert (tmp_path / "site" / "briefs" / "plain.html").is_file()
 
 
 def test_good_articles_survive_a_bad_one(content_dir: Path, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_good_articles_survive_a_bad_one(content_dir: Path, tmp_path: Path) -> N
     _write(content_dir, "empty.txt", b"")
     report = build(content_dir, tmp_path / "site", ROOT / "templates")
     assert [e for e in report.errors if "empty.txt" in e]
-    assert (tmp_path / "site" / "briefs" / "good" / "index.html").is_file()
+    assert (tmp_path / "site" / "briefs" / "good.html").is_file()
 
 
 def test_seed_is_shipped_unchanged() -> None:

@@ -163,7 +163,7 @@ def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
     last = _patchable(content, out, cache)[-1]
     brief = last.catalog.by_slug["changzhutan-2023"]
     city = last.catalog.cities[[c.name for c in last.catalog.cities].index(brief.cities[0])]
-    city_page = out / "cities" / city.slug / "index.html"
+    city_page = out / "cities" / f"{city.slug}.html"
     before = city_page.stat().st_ino
     home = (out / "index.html").stat().st_ino
     article = content / "changzhutan-2023.txt"
@@ -175,9 +175,7 @@ def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
     assert report.rendered <= 2 * (4 + len(brief.officials))
     assert city_page.stat().st_ino == before
     assert (out / "index.html").stat().st_ino == home
-    assert "第三批合作事项" in (out / "briefs/changzhutan-2023/index.html").read_text(
-        encoding="utf-8"
-    )
+    assert "第三批合作事项" in (out / "briefs/changzhutan-2023.html").read_text(encoding="utf-8")
     patched = patch_site(last, _date_moved(content))  # which the city page shows
     assert patched is not None
     assert city_page.stat().st_ino != before
@@ -215,7 +213,7 @@ def test_serve_brings_the_spare_up_to_date_while_it_waits(
         preview.server.server_close()
     assert not last.stale and not last.extra
     spare = spare_path(out)
-    for path in ["index.html", "zh-Hant/briefs/chengyu-2022/index.html", "data/index.json"]:
+    for path in ["index.html", "zh-Hant/briefs/chengyu-2022.html", "data/index.json"]:
         assert (spare / path).stat().st_ino == (out / path).stat().st_ino
     live, spare_manifest = load_manifests(cache, out)
     assert spare_manifest == live
@@ -347,7 +345,7 @@ def test_lists_paged_one_entry_a_page_are_patched_like_a_whole_build(
     last = _patchable(content, out, cache)[-1]
     projects = len(last.catalog.projects)
     assert (out / f"projects/index-{projects}.html").is_file()
-    assert (out / f"page/{len(last.catalog.briefs)}/index.html").is_file()
+    assert (out / f"page/{len(last.catalog.briefs)}.html").is_file()
 
     article = content / "ganzhou-jian-fuzhou-2022.txt"
     original = article.read_text(encoding="utf-8")
@@ -384,4 +382,4 @@ def test_a_brief_more_redraws_every_home_page_with_the_new_total(
     assert patched is not None
     assert [b.slug for b in patched[1].catalog.briefs[-2:]] == ["jingjinji-2010", "seed"]
     _assert_like_a_clean_build(content, out, tmp_path)
-    assert "简报（9）" in (out / "page/2/index.html").read_text(encoding="utf-8")
+    assert "简报（9）" in (out / "page/2.html").read_text(encoding="utf-8")

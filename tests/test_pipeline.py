@@ -133,19 +133,19 @@ def test_both_scripts_with_identical_paths(seed_site: Path) -> None:
 
 
 def test_traditional_edition_protects_names(seed_site: Path) -> None:
-    page = (seed_site / "zh-Hant" / "briefs" / SLUG / "index.html").read_text(encoding="utf-8")
+    page = (seed_site / "zh-Hant" / "briefs" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "余紅勝" in page and "餘紅勝" not in page
     assert "三明市長" in page
     assert "新征程" in page and "新徵程" not in page
-    hans = (seed_site / "briefs" / SLUG / "index.html").read_text(encoding="utf-8")
+    hans = (seed_site / "briefs" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "余红胜" in hans and "三明市长" in hans
 
 
 def test_script_switch_goes_to_the_same_page(seed_site: Path) -> None:
-    page = (seed_site / "briefs" / SLUG / "index.html").read_text(encoding="utf-8")
-    assert f'href="../../zh-Hant/briefs/{SLUG}/index.html"' in page
-    hant = (seed_site / "zh-Hant" / "briefs" / SLUG / "index.html").read_text(encoding="utf-8")
-    assert f'href="../../../briefs/{SLUG}/index.html"' in hant
+    page = (seed_site / "briefs" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert f'href="../zh-Hant/briefs/{SLUG}.html"' in page
+    hant = (seed_site / "zh-Hant" / "briefs" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert f'href="../../briefs/{SLUG}.html"' in hant
     assert ">简体</a>" in hant  # the label of the other script is not converted
 
 
@@ -190,7 +190,7 @@ def test_cli_builds_any_folder_into_any_output(content_dir: Path, tmp_path: Path
     out = tmp_path / "deep" / "out"
     result = _run_cli("--content", str(content_dir), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert (out / "briefs" / "seed" / "index.html").is_file()
+    assert (out / "briefs" / "seed.html").is_file()
     assert "normalize" in result.stderr and "write" in result.stderr
     quiet = _run_cli("--content", str(content_dir), "--out", str(out), "-q")
     assert quiet.returncode == 0 and quiet.stderr == ""
@@ -205,7 +205,7 @@ def test_cli_reports_a_bad_file_by_name_and_builds_the_rest(
     result = _run_cli("--content", str(content_dir), "--out", str(out), "-q")
     assert result.returncode == 1
     assert "bad.md" in result.stderr
-    assert (out / "briefs" / "good" / "index.html").is_file()
+    assert (out / "briefs" / "good.html").is_file()
 
 
 def test_strict_fails_on_warnings(content_dir: Path, tmp_path: Path) -> None:
@@ -250,9 +250,9 @@ def test_md_article_with_front_matter_and_notes(content_dir: Path, tmp_path: Pat
     data = json.loads((out / "data" / "ganzhou.json").read_text(encoding="utf-8"))
     assert data["date"] == "2022-03-01" and data["title"] == "赣州吉安抚州三市合作座谈会"
     assert data["paragraphs"][0].startswith("赣州市委书记")
-    page = (out / "briefs" / "ganzhou" / "index.html").read_text(encoding="utf-8")
+    page = (out / "briefs" / "ganzhou.html").read_text(encoding="utf-8")
     assert "<strong>编者</strong>" in page and "<script>alert" not in page
-    assert (out / "pages" / "about" / "index.html").is_file()
+    assert (out / "pages" / "about.html").is_file()
 
 
 def test_sidecar_metadata_for_raw_txt(content_dir: Path, tmp_path: Path) -> None:
@@ -333,9 +333,7 @@ def test_text_holding_a_renderers_stand_in_character_is_not_taken_for_one(
     report = build(content_dir, tmp_path / "site", ROOT / "templates")
     assert not report.errors
     for script_dir in ("", "zh-Hant/"):
-        html = (tmp_path / "site" / script_dir / "briefs" / "pua" / "index.html").read_text(
-            encoding="utf-8"
-        )
+        html = (tmp_path / "site" / script_dir / "briefs" / "pua.html").read_text(encoding="utf-8")
         assert not any(chr(c) in html for c in range(0xE000, 0xE009))
         assert "\ufffd\ufffd" in html
         assert "新材料" in html

@@ -40,17 +40,16 @@ def test_cli_indexes_and_reports_the_time(indexed: tuple[Path, str]) -> None:
 
 def test_only_simplified_detail_pages_are_indexed(indexed: tuple[Path, str]) -> None:
     out, _ = indexed
-    brief = (out / "briefs" / "seed" / "index.html").read_text(encoding="utf-8")
+    brief = (out / "briefs" / "seed.html").read_text(encoding="utf-8")
     assert 'data-pagefind-body data-pagefind-meta="kind:简报"' in brief
     assert 'data-pagefind-meta="cities:厦门、' in brief
-    assert "data-pagefind-body" in (out / "cities" / "xiamen" / "index.html").read_text(
-        encoding="utf-8"
-    )
-    official = next((out / "officials").glob("*/index.html"))
+    assert "data-pagefind-body" in (out / "cities" / "xiamen.html").read_text(encoding="utf-8")
+    official = next(p for p in (out / "officials").glob("*.html") if p.name != "index.html")
     not_indexed = [
-        out / "zh-Hant/briefs/seed/index.html",
+        out / "zh-Hant/briefs/seed.html",
         out / "index.html",
-        out / "briefs/seed/repairs/index.html",
+        out / "repairs/seed.html",
+        out / "cities/index.html",
         official,  # official and project pages repeat the briefs' commitments
     ]
     for path in not_indexed:

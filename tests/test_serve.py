@@ -128,7 +128,7 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         sentence = "成都将加快建设成渝地区双城经济圈轨道交通项目。"
         article.write_text(article.read_text(encoding="utf-8") + sentence + "\n", encoding="utf-8")
         assert _build_number_reaches(url, before + 2) == before + 2, "".join(lines)
-        page = "briefs/chengyu-2022/index.html"
+        page = "briefs/chengyu-2022.html"
         assert sentence in (out / page).read_text(encoding="utf-8")
         assert sentence in _get(url + page)[1]
         assert any(line.startswith("serve: drafted 4 page(s)") for line in lines), lines

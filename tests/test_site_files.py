@@ -42,27 +42,27 @@ def test_atom_feed_with_base_url(based_site: Path) -> None:
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 1
     link = entries[0].find(f"{ATOM}link")
-    assert link is not None and link.get("href") == f"{BASE}briefs/{SLUG}/"
-    assert entries[0].findtext(f"{ATOM}id") == f"{BASE}briefs/{SLUG}/"
+    assert link is not None and link.get("href") == f"{BASE}briefs/{SLUG}.html"
+    assert entries[0].findtext(f"{ATOM}id") == f"{BASE}briefs/{SLUG}.html"
     assert {c.get("term") for c in entries[0].findall(f"{ATOM}category")} >= {"厦门", "三明"}
 
 
 def test_a_feed_per_city(based_site: Path) -> None:
-    feeds = sorted((based_site / "cities").glob("*/feed.xml"))
+    feeds = sorted((based_site / "cities").glob("*.xml"))
     assert len(feeds) >= 5
-    xiamen = ET.parse(based_site / "cities" / "xiamen" / "feed.xml").getroot()
+    xiamen = ET.parse(based_site / "cities" / "xiamen.xml").getroot()
     entry = xiamen.find(f"{ATOM}entry")
     assert entry is not None
     assert "厦门" in (entry.findtext(f"{ATOM}summary") or "")
-    page = (based_site / "cities" / "xiamen" / "index.html").read_text(encoding="utf-8")
-    assert 'type="application/atom+xml"' in page and 'href="../../cities/xiamen/feed.xml"' in page
+    page = (based_site / "cities" / "xiamen.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in page and 'href="../cities/xiamen.xml"' in page
 
 
 def test_sitemap_lists_both_scripts_with_alternates(based_site: Path) -> None:
     root = ET.parse(based_site / "sitemap.xml").getroot()
     urls = root.findall(f"{SM}url")
     locs = [u.findtext(f"{SM}loc") for u in urls]
-    assert f"{BASE}briefs/{SLUG}/" in locs and f"{BASE}zh-Hant/briefs/{SLUG}/" in locs
+    assert f"{BASE}briefs/{SLUG}.html" in locs and f"{BASE}zh-Hant/briefs/{SLUG}.html" in locs
     assert BASE in locs and f"{BASE}zh-Hant/" in locs
     assert not any(loc and ("404" in loc or "search/" in loc) for loc in locs)
     html_pages = [p for p in based_site.rglob("*.html") if p.name != "404.html"]
@@ -82,13 +82,13 @@ def test_robots_nojekyll_and_404(based_site: Path) -> None:
 
 
 def test_canonical_hreflang_and_open_graph(based_site: Path) -> None:
-    hant = (based_site / "zh-Hant" / "briefs" / SLUG / "index.html").read_text(encoding="utf-8")
-    assert f'<link rel="canonical" href="{BASE}zh-Hant/briefs/{SLUG}/">' in hant
-    assert f'hreflang="zh-Hans" href="{BASE}briefs/{SLUG}/"' in hant
-    assert f'hreflang="x-default" href="{BASE}briefs/{SLUG}/"' in hant
+    hant = (based_site / "zh-Hant" / "briefs" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{BASE}zh-Hant/briefs/{SLUG}.html">' in hant
+    assert f'hreflang="zh-Hans" href="{BASE}briefs/{SLUG}.html"' in hant
+    assert f'hreflang="x-default" href="{BASE}briefs/{SLUG}.html"' in hant
     assert '<meta property="og:title" content="攜手為新時代新福建建設貢獻更大力量' in hant
     assert '<meta property="og:locale" content="zh_TW">' in hant
-    assert f'<meta property="og:url" content="{BASE}zh-Hant/briefs/{SLUG}/">' in hant
+    assert f'<meta property="og:url" content="{BASE}zh-Hant/briefs/{SLUG}.html">' in hant
     home = (based_site / "index.html").read_text(encoding="utf-8")
     assert "<title>区域合作承诺录</title>" in home
     assert f'<link rel="canonical" href="{BASE}">' in home
@@ -101,9 +101,9 @@ def test_without_base_url_everything_stays_relative(seed_site: Path) -> None:
     entry = feed.find(f"{ATOM}entry")
     assert entry is not None
     link = entry.find(f"{ATOM}link")
-    assert link is not None and link.get("href") == f"briefs/{SLUG}/"
+    assert link is not None and link.get("href") == f"briefs/{SLUG}.html"
     assert (entry.findtext(f"{ATOM}id") or "").startswith("urn:uuid:")
-    page = (seed_site / "briefs" / SLUG / "index.html").read_text(encoding="utf-8")
+    page = (seed_site / "briefs" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert 'rel="canonical"' not in page and "og:url" not in page
     assert '<meta property="og:description"' in page
 
@@ -166,7 +166,7 @@ def test_a_large_site_gets_a_sitemap_index(monkeypatch: pytest.MonkeyPatch) -> N
     from policybriefs.models import PageSpec, SiteConfig
 
     config = SiteConfig(base_url=BASE)
-    pages = [PageSpec(f"briefs/b{n}/index.html", "brief.html", {}) for n in range(5)]
+    pages = [PageSpec(f"briefs/b{n}.html", "brief.html", {}) for n in range(5)]
     pages.append(PageSpec("404.html", "404.html", {}))  # never listed
     small = feeds.sitemap_files(pages, config, "salt")
     assert [f.path for f in small] == ["sitemap.xml"]
@@ -187,7 +187,7 @@ def test_a_large_site_gets_a_sitemap_index(monkeypatch: pytest.MonkeyPatch) -> N
     ]
     listed = [loc.text for f in files[1:] for loc in ET.fromstring(f.make()).iter(f"{SM}loc")]
     assert len(listed) == 10 and len(set(listed)) == 10
-    assert f"{BASE}zh-Hant/briefs/b4/" in listed
+    assert f"{BASE}zh-Hant/briefs/b4.html" in listed
     # The key follows the page list: one page more, every sitemap file made again.
     more = feeds.sitemap_files([*pages, PageSpec("x/index.html", "page.html", {})], config, "salt")
     assert more[0].key != files[0].key
