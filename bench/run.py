@@ -476,7 +476,7 @@ def bench_serve(
                 if sentence in _http(url + f"briefs/{name}.html"):
                     marks.append(time.perf_counter() - started)
                 time.sleep(0.01)
-            on_disk = run / "site" / "briefs" / name / "index.html"
+            on_disk = run / "site" / "briefs" / f"{name}.html"
             drafted = sentence not in on_disk.read_text(encoding="utf-8")
             if not drafted:
                 shown.note = "no draft: the rebuilt page was the first shown"

@@ -22,6 +22,7 @@ from .brief import build_brief
 from .cache import BriefCache, article_key, digest
 from .catalog import slug_memo_entries
 from .errors import ContentError
+from .export import brief_json
 from .load import load_article
 from .models import Brief
 from .normalize.article import normalize_article
@@ -92,6 +93,9 @@ def process_article(
         except ContentError as exc:
             return ArticleResult(source, key, None, str(exc))
         cache.put(key, brief)
+        cache.put_data(key, brief_json(brief))
+    elif not cache.data_path(key).is_file():
+        cache.put_data(key, brief_json(brief))
     light = cache.put_light(key, lighten(brief))
     return ArticleResult(source, key, None, None, light, tuple(slug_memo_entries(brief).items()))
 

@@ -148,6 +148,15 @@ class BriefCache:
         self._write(self._path(key, ".light"), data)
         return data
 
+    def data_path(self, key: str) -> Path:
+        """The brief's data file (site/data/<slug>.json), made by the worker that made
+        the brief: a build links it into the site rather than read the full brief
+        back and encode it again."""
+        return self.root / "briefs" / key[:2] / f"{key}.json"
+
+    def put_data(self, key: str, data: bytes) -> None:
+        self._write(self.data_path(key), data)
+
     def _slugs_path(self) -> Path:
         return self.root / "slugs" / f"{tool_fingerprint()[:32]}.json"
 

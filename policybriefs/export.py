@@ -85,6 +85,11 @@ def brief_record(brief: Brief) -> dict[str, Any]:
     }
 
 
+def brief_json(brief: Brief) -> bytes:
+    """site/data/<slug>.json"""
+    return _json(brief_record(brief))
+
+
 def _json(data: Any) -> bytes:
     # Compact, so the C encoder does the work: these files are for programs.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -98,17 +103,22 @@ def export_into(
     cache: BriefCache,
     jobs: int,
 ) -> None:
-    """One JSON file per brief, from the full brief in the cache; reused when unchanged."""
+    """One JSON file per brief: reused when unchanged, else linked from the cache,
+    where the worker that made the brief put it, or made from the full brief (and
+    put in the cache for the next build)."""
     todo: list[tuple[str, str]] = []
     for brief in briefs:
         path = f"data/{brief.slug}.json"
-        writer.claim(path, f"json:{keys[brief.slug]}")
-        if not writer.place(path):
-            todo.append((path, keys[brief.slug]))
+        key = keys[brief.slug]
+        writer.claim(path, f"json:{key}")
+        if not writer.place(path) and not writer.link_in(path, cache.data_path(key)):
+            todo.append((path, key))
 
     def write_slice(part: Sequence[tuple[str, str]]) -> None:
         for path, key in part:
-            writer.write(path, _json(brief_record(cache.full(key))))
+            data = brief_json(cache.full(key))
+            cache.put_data(key, data)
+            writer.write(path, data)
 
     run_in_forks(write_slice, todo, jobs)
 

@@ -358,13 +358,19 @@ class SiteWriter:
                 made += 1
         return made
 
-    def _reuse(self, path: str) -> bool:
-        """Link the live site's file into the new site; False when there is none.
+    def link_in(self, path: str, source: Path) -> bool:
+        """Put a claimed file in place as a link to ``source``, a file that is never
+        written again (the cache replaces its files, as this writer does); False
+        when there is no such file."""
+        return self._link_from(str(source), path)
 
-        Plain strings and one ``link`` call in the common case; the folder is
-        made only when the link finds none.
-        """
-        previous = os.path.join(self._out, path)
+    def _reuse(self, path: str) -> bool:
+        """Link the live site's file into the new site; False when there is none."""
+        return self._link_from(os.path.join(self._out, path), path)
+
+    def _link_from(self, previous: str, path: str) -> bool:
+        # Plain strings and one ``link`` call in the common case; the folder is
+        # made only when the link finds none.
         target = os.path.join(self._staging, path)
         if path in self._spare:
             with contextlib.suppress(FileNotFoundError):

@@ -257,6 +257,36 @@ def test_an_older_brief_added_later_rebuilds_what_it_shifts(
     _assert_same_site(tmp_path / "inc", tmp_path / "clean")
 
 
+def test_a_briefs_data_file_is_linked_from_the_cache_its_worker_wrote(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """A cold build links each data/<slug>.json from the cache (the worker that made
+    the brief encoded it), and one missing there is made from the full brief."""
+    _content(content_dir)
+    out, cache_dir = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=2)
+    cache = BriefCache(cache_dir)
+    key = article_key(content_dir / "seed.txt", content_dir, "s2tw")
+    data = cache.data_path(key)
+    assert (out / "data/seed.json").stat().st_ino == data.stat().st_ino
+    assert len(list((cache_dir / "briefs").rglob("*.json"))) == 4
+
+    data.unlink()
+    shutil.rmtree(out)
+    build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=1)
+    assert data.is_file()  # made from the full brief, and kept for the next build
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    _assert_same_site(out, tmp_path / "clean")
+
+    for made in (cache_dir / "briefs").rglob("*.json"):
+        made.unlink()
+    (content_dir / "notes.csv").write_text("a,b\n", encoding="utf-8")  # not up to date
+    shutil.rmtree(out)
+    report = build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=1)
+    assert report.errors == []
+    _assert_same_site(out, tmp_path / "clean")
+
+
 def test_light_briefs_are_cached_beside_their_full_briefs(
     content_dir: Path, tmp_path: Path
 ) -> None:
