@@ -41,6 +41,9 @@ def make_environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_keep_stand_ins_ours,
+        # A build makes its own environment, so no template changes under it; left
+        # on, every lookup of a page's template and of each include stats its file.
+        auto_reload=False,
     )
     env.filters["marked"] = text_with_marks
     env.filters["markdown"] = markdown_html
