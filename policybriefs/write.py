@@ -10,10 +10,12 @@ A rebuild should cost what changed, not what the site holds. The site that a
 swap retires is kept beside the output as the *spare*; the next build takes
 it as its staging folder and only brings it up to date: a file whose key is
 the one the spare was built with stays where it is, a file unchanged since
-the last build is hard-linked from it, and only the rest is rendered. Making
-the tens of thousands of folders of a fresh staging tree was half of a
-one-article rebuild. Files are never changed in place (unchanged ones are
-hard links shared with the live site): a file to replace is unlinked first.
+the last build is hard-linked from it, and only the rest is rendered. Linking
+the 196,000 files of a fresh staging tree (in 98,000 folders, before pages
+were files of their section) was half of a one-article rebuild. Files are
+never changed in place (unchanged ones are hard links shared with the live
+site, and a brief's data file one shared with the cache): a file to replace
+is unlinked first.
 """
 
 from __future__ import annotations
@@ -295,8 +297,7 @@ class SiteWriter:
         return target
 
     def _open(self, path: str) -> BinaryIO:
-        # Folders are made when opening fails, not remembered: a set of the 98,000
-        # folders of a site of 10,000 briefs held 13 MiB to spare one failed open each.
+        # A folder is made when opening fails: once for each of a site's few dozen.
         target = self._target(path)
         in_the_way = (FileExistsError, NotADirectoryError, IsADirectoryError)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,6 +121,33 @@ def test_pagefind_reads_every_searchable_page(indexed: tuple[Path, str]) -> None
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert len(marked) > 5
     assert entry["languages"]["zh"]["page_count"] == len(marked)
+
+
+def _indexed_text(out: Path, page: str) -> str:
+    """What Pagefind holds of ``page``: its fragment, gzipped JSON after a signature."""
+    for fragment in (out / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        if record["url"].endswith(page):
+            # Without the zero-width spaces Pagefind puts between the words it segments.
+            return re.sub(r"[\u200b\s]", "", record["content"])
+    raise AssertionError(f"{page} is not in the index")
+
+
+def test_a_briefs_commitments_are_indexed_once_in_its_paragraphs(
+    indexed: tuple[Path, str],
+) -> None:
+    out, _ = indexed
+    text = _indexed_text(out, "briefs/seed.html")
+    record = json.loads((out / "data" / "seed.json").read_text(encoding="utf-8"))
+    body = "".join(record["paragraphs"])
+    sentences = [c["text"] for c in record["commitments"] if body.count(c["text"]) == 1]
+    assert len(sentences) > 3
+    for sentence in sentences:
+        assert text.count(sentence) == 1, sentence
+    assert "具体度" not in text  # nor the details
+    city = _indexed_text(out, "cities/xiamen.html")  # a city page's promises are its text
+    assert any(sentence in city for sentence in sentences)
 
 
 def test_a_build_without_cache_is_never_taken_for_a_recorded_one(
