@@ -73,7 +73,8 @@ def names_a_list_page(slug: str) -> bool:
 
 
 def page_url(path: str) -> str:
-    """The public form of an output path: ``briefs/x/index.html`` → ``briefs/x/``."""
+    """The public form of an output path: ``cities/index.html`` → ``cities/``; a page of
+    one entry keeps its name (``briefs/x.html``), which GitHub Pages and ``file://`` both open."""
     if path == "index.html":
         return ""
     if path.endswith("/index.html"):
