@@ -26,6 +26,7 @@ from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
 from .script import ScriptConverter
 from .search import SEARCH_KINDS
+from .urls import page_url
 from .write import SiteWriter
 
 SCRIPTS = ("zh-Hans", "zh-Hant")
@@ -48,6 +49,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["marked"] = text_with_marks
     env.filters["markdown"] = markdown_html
     env.globals["search_kinds"] = SEARCH_KINDS
+    env.globals["page_url"] = page_url
     return env
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_seed
+from policybriefs.pipeline import build
 
 SLUG = "2021-minxinan-joint-meeting-3"
 BASE = "https://example.org/repo/"
@@ -191,3 +192,16 @@ def test_a_large_site_gets_a_sitemap_index(monkeypatch: pytest.MonkeyPatch) -> N
     # The key follows the page list: one page more, every sitemap file made again.
     more = feeds.sitemap_files([*pages, PageSpec("x/index.html", "page.html", {})], config, "salt")
     assert more[0].key != files[0].key
+
+
+def test_a_slug_ending_in_index_keeps_its_canonical_url(content_dir: Path, tmp_path: Path) -> None:
+    """Only a list's index.html stands for its folder: briefs/city-index.html is itself."""
+    copy_seed(content_dir, "city-index.txt")
+    out = tmp_path / "site"
+    report = build(content_dir, out, ROOT / "templates", base_url=BASE)
+    assert report.errors == []
+    page = (out / "briefs" / "city-index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{BASE}briefs/city-index.html">' in page
+    assert f'hreflang="zh-Hant" href="{BASE}zh-Hant/briefs/city-index.html"' in page
+    lists = (out / "cities" / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{BASE}cities/">' in lists
