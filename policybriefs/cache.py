@@ -16,6 +16,7 @@ import io
 import json
 import os
 import pickle
+import secrets
 import sys
 import tempfile
 from importlib import metadata
@@ -155,7 +156,9 @@ class BriefCache:
         return self.root / "briefs" / key[:2] / f"{key}.json"
 
     def put_data(self, key: str, data: bytes) -> None:
-        self._write(self.data_path(key), data)
+        # Linked into the site as it is: made with the umask's permissions, as the
+        # site's other files are, not mkstemp's owner-only ones.
+        self._write(self.data_path(key), data, shared=True)
 
     def _slugs_path(self) -> Path:
         return self.root / "slugs" / f"{tool_fingerprint()[:32]}.json"
@@ -195,9 +198,13 @@ class BriefCache:
         return self.loads(data)
 
     @staticmethod
-    def _write(target: Path, data: bytes) -> None:
+    def _write(target: Path, data: bytes, *, shared: bool = False) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        if shared:  # as open() makes a file: 0o666 less the umask
+            tmp = str(target.parent / f".tmp-{os.getpid()}-{secrets.token_hex(8)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        else:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

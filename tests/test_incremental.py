@@ -24,6 +24,12 @@ from policybriefs.write import MARKER
 ARTICLES = FIXTURES / "articles"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _content(folder: Path) -> Path:
     copy_seed(folder, "seed.txt")
     return copy_articles(folder, ["minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"])
@@ -269,6 +275,9 @@ def test_a_briefs_data_file_is_linked_from_the_cache_its_worker_wrote(
     key = article_key(content_dir / "seed.txt", content_dir, "s2tw")
     data = cache.data_path(key)
     assert (out / "data/seed.json").stat().st_ino == data.stat().st_ino
+    # A file of the site, readable as its others are (the cache's own are owner-only).
+    site_mode = (out / "data/index.json").stat().st_mode & 0o777
+    assert data.stat().st_mode & 0o777 == site_mode == 0o666 & ~_umask()
     assert len(list((cache_dir / "briefs").rglob("*.json"))) == 4
 
     data.unlink()
