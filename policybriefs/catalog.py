@@ -94,7 +94,7 @@ def _unique_slugs(
 ) -> dict[str, str]:
     """Pinyin slugs; homophones (泰州, 台州) get a numbered suffix in name order.
     A slug that names a list page (index, index-2…) beside the entries' pages
-    gets "-entry" (a project called "Index" is at projects/index-entry.html).
+    gets "-entry" (a series called "Index" is at series/index-entry.html).
 
     ``memo`` keeps each name's slug between builds: readings cost tens of
     microseconds a name, and a site of thousands of briefs has tens of

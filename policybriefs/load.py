@@ -33,6 +33,8 @@ MAX_LINE_CHARS = 20_000
 PAGES_DIR = "pages"
 NOTES_MARKER = "<!-- notes -->"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+# A brief's data file is data/<slug>.json, beside the site's list of briefs.
+_SITE_DATA_NAMES = frozenset({"index"})
 _META_KEYS = {"title", "date", "source_url", "meeting", "series", "tags", "slug", "corrections"}
 _CORRECTION_KEYS = {"officials", "paragraphs", "commitments", "text"}
 _STATUSES = ("pledged", "in progress", "done", "stalled", "no follow-up found")
@@ -251,14 +253,17 @@ def parse_meta(
 
 
 def _slug_for(path: Path, source: str, explicit: str | None) -> str:
+    if explicit in _SITE_DATA_NAMES:
+        raise ContentError(
+            source, f"slug {explicit!r} is taken by the site's data/{explicit}.json; choose another"
+        )
     if explicit:
         return explicit
     stem = path.stem
     if ".." in stem or "/" in stem or "\\" in stem:
         raise ContentError(source, "file name is not a safe slug")
-    if _SLUG.match(stem):
-        return stem
-    return slugify(stem)
+    slug = stem if _SLUG.match(stem) else slugify(stem)
+    return f"{slug}-entry" if slug in _SITE_DATA_NAMES else slug
 
 
 def load_article(path: Path, content_dir: Path) -> RawArticle:

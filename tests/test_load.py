@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -131,6 +132,22 @@ def test_duplicate_slugs_fail_and_name_both_files(content_dir: Path, tmp_path: P
     report = build(content_dir, tmp_path / "site", ROOT / "templates")
     assert any("other.md" in e and "same.txt" in e for e in report.errors), report.errors
     assert (tmp_path / "site" / "briefs" / "same.html").is_file()
+
+
+def test_a_brief_named_index_keeps_clear_of_the_sites_data_index(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """data/<slug>.json sits beside data/index.json, the list of every brief."""
+    copy_seed(content_dir, "index.txt")
+    _write(content_dir, "chosen.md", '+++\nslug = "index"\n+++\n' + TEXT)
+    report = build(content_dir, tmp_path / "site", ROOT / "templates")
+    assert [e for e in report.errors if "chosen.md" in e and "data/index.json" in e]
+    assert len(report.errors) == 1, report.errors
+    out = tmp_path / "site"
+    assert (out / "briefs" / "index-entry.html").is_file()
+    listed = json.loads((out / "data" / "index.json").read_text(encoding="utf-8"))
+    assert [b["slug"] for b in listed] == ["index-entry"]
+    assert json.loads((out / "data" / "index-entry.json").read_text(encoding="utf-8"))["slug"]
 
 
 def test_article_without_city_builds_as_meeting_only_brief(
