@@ -93,8 +93,7 @@ def process_article(
         except ContentError as exc:
             return ArticleResult(source, key, None, str(exc))
         cache.put(key, brief)
-        cache.put_data(key, brief_json(brief))
-    elif not cache.data_path(key).is_file():
+    if not cache.data_path(key).is_file():  # the key names the brief, so any one there is its
         cache.put_data(key, brief_json(brief))
     light = cache.put_light(key, lighten(brief))
     return ArticleResult(source, key, None, None, light, tuple(slug_memo_entries(brief).items()))
