@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from policybriefs.models import LOST_MARK, Edit
@@ -307,6 +307,7 @@ def test_clean_cjk_text_unchanged(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
+@example([("啊", "吗"), ("蓟靶靶", "吗")])  # shifted, 蓟靶靶吗 reads as 话邪新, all common
 @given(
     st.lists(
         st.tuples(

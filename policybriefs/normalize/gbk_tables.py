@@ -149,7 +149,8 @@ class Tables:
     not_traditional: frozenset[str]  # hanzi Big5 lacks: Simplified forms such as 员
 
 
-def _gb2312_level(code: int) -> int:
+def gb2312_level(code: int) -> int:
+    """1 or 2 for a GBK code in GB2312's first or second level of hanzi, else 0."""
     lead, trail = code >> 8, code & 0xFF
     if not 0xA1 <= trail <= 0xFE:
         return 0
@@ -209,7 +210,7 @@ def gbk_tables() -> Tables:
         if is_hanzi(ch):
             simple = simplified[ch]
             k = rank.get(simple, len(_FREQUENT))
-            level = _gb2312_level(encode.get(simple, 0)) if len(simple) == 1 else 0
+            level = gb2312_level(encode.get(simple, 0)) if len(simple) == 1 else 0
             if k < 1000:
                 weight[ch] = _TOP_1000
             elif k < 2000:

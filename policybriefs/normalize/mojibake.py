@@ -48,6 +48,7 @@ from ..models import LOST_MARK, Edit, new_edit
 from .gbk_tables import (
     Tables,
     damaged_weight,
+    gb2312_level,
     gbk_tables,
     is_ascii_alnum,
     is_hanzi,
@@ -211,12 +212,26 @@ def _word_bonus(tables: Tables, text: str, ctx: str, paragraph: str) -> float:
 
 
 def _acceptable(tables: Tables, run: _Run, lenient: bool) -> bool:
+    if not lenient and all(_ordinary_text(tables, c) for c in run.body):
+        # After a word that can end a question, the text after a "?" must show
+        # damage: clean level-1 text shifted by a byte can decode to level-1 text
+        # too (蓟靶靶吗 reads as 话邪新), and then the gain alone cannot tell.
+        return False
     chars = [c for c in run.recovered if not c.isascii()]
     if not chars:
         return lenient and run.last_lead is not None and run.gain >= _MIN_GAIN_NONE
     mean = sum(weight(tables, c) for c in chars) / len(chars)
     many, one = _MIN_GAIN_LENIENT if lenient else _MIN_GAIN
     return run.gain >= (many if len(chars) > 1 else one) and mean >= _MIN_MEAN
+
+
+def _ordinary_text(tables: Tables, ch: str) -> bool:
+    """Whether ``ch`` is what clean text is made of: a GB2312 level 1 hanzi or
+    ASCII punctuation. Real runs nearly always hold something else: a level 2 or
+    extension character, a symbol, a lone letter."""
+    if ch.isascii():
+        return not ch.isalnum()
+    return gb2312_level(tables.encode.get(ch, 0)) == 1
 
 
 def _best_run(tables: Tables, text: str, start: int, context: str, lenient: bool) -> _Run | None:
