@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import site_files
+from policybriefs import write
 from policybriefs.write import (
     MARKER,
     DuplicateOutputError,
@@ -178,6 +179,26 @@ def test_odd_but_safe_names_survive_the_manifest(tmp_path: Path) -> None:
     files = {"static/odd\u2028name.txt": ("1", b"x"), "static/feed\x0cname.txt": ("1", b"y")}
     manifest, _ = _build(out, files, {}, {})
     assert read_manifest_bytes(manifest_bytes(manifest)) == manifest
+
+
+@pytest.mark.parametrize("slice_size", [1, 7, 40, 1 << 18])
+def test_the_manifest_reads_back_slice_by_slice(
+    monkeypatch: pytest.MonkeyPatch, slice_size: int
+) -> None:
+    """Read in slices of lines: lines longer than a slice, and slices of many lines."""
+    monkeypatch.setattr(write, "_MANIFEST_SLICE", slice_size)
+    manifest = {
+        "index.html": "a" * 32,
+        "zh-Hant/cities/厦门\u2028市.html": "",
+        f"officials/{'x' * 90}.html": "b" * 32,
+        **{f"briefs/b{n}.html": f"{n:032x}" for n in range(50)},
+    }
+    data = manifest_bytes(manifest)
+    assert read_manifest_bytes(data) == manifest
+    assert read_manifest_bytes(data + b"half/a/line") == manifest  # an entry needs its end
+    assert read_manifest_bytes(b"") == {}
+    with pytest.raises(ValueError):
+        read_manifest_bytes(data + b"no-tab\n")
 
 
 @pytest.mark.parametrize(
