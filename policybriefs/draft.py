@@ -27,6 +27,7 @@ from .config import CONFIG_NAME
 from .load import PAGES_DIR, slugify
 from .models import Brief, SiteConfig
 from .pages import brief_pages, full_brief_context
+from .protection import needs_entry
 from .render import SCRIPTS, render_scripts, script_root
 from .script import ScriptConverter, segments_first, traditional_pairs
 
@@ -115,9 +116,14 @@ def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> ScriptConver
 def _traditional_for(kit: DraftKit, brief: Brief) -> ScriptConverter:
     """The converter the next build will use for ``brief``'s pages: every name the
     build protects (a name may be written in one brief and listed as an official in
-    another), and the brief's own officials."""
+    another), and the brief's own officials that need an entry."""
     variant = kit.config.traditional_variant
-    added = {o.name: o.name_hant for o in brief.officials if o.name not in kit.protected}
+    added = {
+        o.name: o.name_hant
+        for o in brief.officials
+        if o.name not in kit.protected
+        and needs_entry(variant, o.name, o.name_hant, kit.protected, kit.cache.root)
+    }
     # s2t also gives the character before each name an entry, found in the text,
     # which the edit may have changed; s2tw and s2hk need none.
     if not added and segments_first(variant):

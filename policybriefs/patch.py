@@ -39,6 +39,7 @@ from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
 from .pages import full_brief_reader, shared_context
+from .protection import needs_entry
 from .render import SCRIPTS, render_into, script_root
 from .script import segments_first
 from .search import BUNDLE_DIR, search_page
@@ -91,13 +92,23 @@ def _keyed(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
 
 def _protected_unchanged(last: LastBuild, removed: Sequence[Brief], added: Sequence[Brief]) -> bool:
     """Whether the protected names stay as they were: every official the changed
-    briefs name is protected already, in the same Traditional form, and none of
-    them drops out of its brief (another brief may give it in another form)."""
-    protected = last.kit.protected
+    briefs name is protected already, in the same Traditional form, or needs no
+    entry; and none of them drops out of its brief."""
+    kit = last.kit
+    protected = kit.protected
     after = {o.name: o.name_hant for b in added for o in b.officials}
+    # A name that drops out may leave another brief's form of it first, which may need an entry.
     if any(o.name not in after for b in removed for o in b.officials):
         return False
-    return all(protected.get(name) == hant for name, hant in after.items())
+    variant = kit.config.traditional_variant
+    return all(
+        protected.get(name) == hant
+        or (
+            name not in protected
+            and not needs_entry(variant, name, hant, protected, kit.cache.root)
+        )
+        for name, hant in after.items()
+    )
 
 
 def _colors(

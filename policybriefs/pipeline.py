@@ -36,6 +36,7 @@ from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
 from .pagemap import gather_pages
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
+from .protection import protected_entries
 from .render import make_environment, render_into
 from .script import ScriptConverter, segments_first, traditionalizer
 from .search import search_hook, search_page
@@ -164,14 +165,16 @@ def _gather(
     return _Gathered(briefs, sources, static_pages, keys, catalog, links, warnings)
 
 
-def protected_names(config: SiteConfig, briefs: Sequence[Brief]) -> dict[str, str]:
+def protected_names(
+    config: SiteConfig, briefs: Sequence[Brief], cache_root: Path | None
+) -> dict[str, str]:
     """What the Traditional edition must keep as written: the configured phrases,
-    and each official's name in its Traditional form (the first brief's wins)."""
-    protected = dict(config.protected_phrases)
-    for brief in briefs:
-        for official in brief.officials:
-            protected.setdefault(official.name, official.name_hant)
-    return protected
+    and each official's name in its Traditional form (the first brief's wins)
+    where OpenCC might write it otherwise (see ``protection``)."""
+    officials = ((o.name, o.name_hant) for brief in briefs for o in brief.officials)
+    return protected_entries(
+        config.traditional_variant, dict(config.protected_phrases), officials, cache_root
+    )
 
 
 def _traditional_edition(
@@ -300,7 +303,7 @@ def _plan(
     pages = gather_pages(catalog, found.static_pages, found.links, found.keys)
     pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
-    protected = protected_names(config, found.briefs)
+    protected = protected_names(config, found.briefs, cache.root)
     traditional = _reusable_converter(last_kit, config, protected) or _traditional_edition(
         config, protected, found.briefs
     )

@@ -26,21 +26,21 @@ TRADITIONAL_VARIANTS = ("s2t", "s2tw", "s2hk")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def _opencc_data_dir() -> Path:
+def opencc_data_dir() -> Path:
     package_dir = Path(opencc.__file__).parent
     for candidate in sorted(package_dir.rglob("s2t.json")):
         return candidate.parent
     raise RuntimeError(f"OpenCC's configuration files were not found under {package_dir}")
 
 
-def _absolutize(node: Any, data_dir: Path) -> Any:
+def absolutize_config(node: Any, data_dir: Path) -> Any:
     if isinstance(node, dict):
-        out = {k: _absolutize(v, data_dir) for k, v in node.items()}
+        out = {k: absolutize_config(v, data_dir) for k, v in node.items()}
         if "file" in out and isinstance(out["file"], str):
             out["file"] = str(data_dir / out["file"])
         return out
     if isinstance(node, list):
-        return [_absolutize(v, data_dir) for v in node]
+        return [absolutize_config(v, data_dir) for v in node]
     return node
 
 
@@ -60,9 +60,9 @@ class ScriptConverter:
     """An OpenCC converter for one direction with a user dictionary in front."""
 
     def __init__(self, config: str, user_pairs: Mapping[str, str]):
-        data_dir = _opencc_data_dir()
+        data_dir = opencc_data_dir()
         base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
-        base = _absolutize(base, data_dir)
+        base = absolutize_config(base, data_dir)
         self._tmp = tempfile.TemporaryDirectory(prefix="policybriefs-opencc-")
         tmp = Path(self._tmp.name)
         user_file = tmp / "user.txt"
@@ -155,7 +155,7 @@ def surname_forms() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=4)
 def segments_first(config: str) -> bool:
-    data = json.loads((_opencc_data_dir() / f"{config}.json").read_text(encoding="utf-8"))
+    data = json.loads((opencc_data_dir() / f"{config}.json").read_text(encoding="utf-8"))
     return "segmentation" in data
 
 
@@ -181,7 +181,7 @@ def traditionalizer(
 
 
 @functools.lru_cache(maxsize=4)
-def _packaged_protected(variant: str) -> dict[str, str]:
+def packaged_protected(variant: str) -> dict[str, str]:
     """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``.
 
     With a converter of its own, dropped once the table is made: a build's main
@@ -208,7 +208,7 @@ def traditional_pairs(
     """
     if variant not in TRADITIONAL_VARIANTS:
         raise ValueError(f"unknown Traditional variant {variant!r}")
-    pairs = dict(_packaged_protected(variant))
+    pairs = dict(packaged_protected(variant))
     pairs.update(protected)
     # Configs that segment first (s2tw, s2hk) let the protected entries take part in
     # segmentation; only s2t needs entries for the character before each phrase.

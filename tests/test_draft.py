@@ -62,7 +62,14 @@ def _edit_sidecar(content: Path) -> list[Path]:
 
 
 def _new_official(content: Path) -> list[Path]:
+    """OpenCC writes each character of both names one way only: neither needs an entry."""
     _replace(content / "changzhutan-2023.txt", "易振坤", "龚建华")
+    return [content / "changzhutan-2023.txt"]
+
+
+def _new_official_needing_an_entry(content: Path) -> list[Path]:
+    """周末 writes 周 as 週: the converter must be told 周建华 is a name."""
+    _replace(content / "changzhutan-2023.txt", "易振坤", "周建华")
     return [content / "changzhutan-2023.txt"]
 
 
@@ -89,6 +96,7 @@ def _new_article_repeating_promises(content: Path) -> list[Path]:
         (_edit_sentence, "changzhutan-2023"),
         (_edit_sidecar, "changzhutan-2023"),
         (_new_official, "changzhutan-2023"),
+        (_new_official_needing_an_entry, "changzhutan-2023"),
         (_name_of_another_briefs_official, "jingjinji-2022"),
         (_new_article_repeating_promises, "jingjinji-2024"),
     ],
@@ -228,7 +236,10 @@ def test_serve_shows_the_draft_until_the_rebuilt_site_is_in_place(
         server.stop()
 
 
-@pytest.mark.parametrize(("edit", "same_names"), [(_edit_sentence, True), (_new_official, False)])
+@pytest.mark.parametrize(
+    ("edit", "same_names"),
+    [(_edit_sentence, True), (_new_official, True), (_new_official_needing_an_entry, False)],
+)
 def test_a_build_reuses_what_serve_holds_and_equals_a_clean_build(
     edit: Callable[[Path], list[Path]], same_names: bool, content_dir: Path, tmp_path: Path
 ) -> None:
@@ -238,7 +249,8 @@ def test_a_build_reuses_what_serve_holds_and_equals_a_clean_build(
     edit(content_dir)
     assert len(kit.held_briefs()) == len(NAMES)
     again = _built_kit(content_dir, out, cache, last_kit=kit)
-    # The same protected names make the same converter; a new official, another.
+    # The same protected names make the same converter; a new official who needs an
+    # entry, another.
     assert (again.traditional is kit.traditional) == same_names
     before, after = (k.links["briefs_by_slug"] for k in (kit, again))
     for slug in after:  # type: ignore[attr-defined]

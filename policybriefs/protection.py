@@ -1,0 +1,247 @@
+"""Which officials' names the Traditional converter must be given.
+
+OpenCC converts by longest match over its phrase and character tables. A name
+is written right without an entry of its own when OpenCC writes each of its
+characters the same way in any text: as it writes the character alone. That
+holds for a character no phrase of the configuration writes otherwise than
+alone (发 is not such a character: 头发 writes it 髮), in every step of the
+conversion chain. Such names are left out of the converter's user
+dictionary. Most names are; at 10,000 briefs that is tens of thousands of
+entries fewer, each held by every process that renders, and a new official
+with such a name no longer changes the converter, which every Traditional
+page depends on.
+
+The phrases are read from OpenCC's own dictionaries with the ``opencc_dict``
+tool its package ships; where that cannot be done, every name is protected.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import opencc
+
+from .script import absolutize_config, opencc_data_dir, packaged_protected
+
+# The ranges of hanzi OpenCC's tables hold: where names' characters are looked up.
+_CJK_RANGES = (
+    (0x3400, 0xA000),
+    (0xF900, 0xFB00),
+    (0x20000, 0x2B740),
+    (0x2B740, 0x2CEB0),
+    (0x30000, 0x3134B),
+)
+
+
+def _dictionary_files(node: Any) -> Iterator[tuple[str, str]]:
+    """(type, file) of every dictionary below a configuration node."""
+    if isinstance(node, dict):
+        if node.get("type") in ("text", "ocd", "ocd2") and isinstance(node.get("file"), str):
+            yield node["type"], node["file"]
+        for value in node.values():
+            yield from _dictionary_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _dictionary_files(value)
+
+
+def _opencc_dict_tool() -> Path | None:
+    folder = Path(opencc.__file__).parent / "clib" / "bin"
+    for name in ("opencc_dict", "opencc_dict.exe"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _entries(tool: Path, kind: str, path: Path) -> Iterator[tuple[str, list[str]]]:
+    """A dictionary's entries: key and its values, the first of which OpenCC writes."""
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        out = Path(tmp) / "dict.txt"
+        command = [str(tool), "-i", str(path), "-o", str(out), "-f", kind, "-t", "text"]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        text = out.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        key, _, values = line.partition("\t")
+        if key:
+            yield key, values.split(" ")
+
+
+def _converter_of(config: dict[str, Any], data_dir: Path) -> opencc.OpenCC:
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        file = Path(tmp) / "step.json"
+        file.write_text(json.dumps(absolutize_config(config, data_dir)), encoding="utf-8")
+        return opencc.OpenCC(str(file))
+
+
+def _alone(converter: opencc.OpenCC, chars: list[str]) -> dict[str, str]:
+    """How ``converter`` writes each character on its own."""
+    written = str(converter.convert("\n".join(chars))).split("\n")
+    if len(written) != len(chars):  # pragma: no cover - OpenCC keeps lines apart
+        raise RuntimeError("OpenCC joined lines")
+    return dict(zip(chars, written, strict=True))
+
+
+@dataclass(frozen=True)
+class OpenCCFacts:
+    """What a Traditional variant of OpenCC does with single characters."""
+
+    sensitive: frozenset[str]  # characters it may write otherwise than alone, in some text
+    written: Mapping[str, str]  # how it writes a character alone, where that changes it
+
+    def alone(self, char: str) -> str | None:
+        """How the character is written alone; None for one outside the tables' ranges."""
+        if not any(start <= ord(char) < end for start, end in _CJK_RANGES):
+            return None
+        return self.written.get(char, char)
+
+
+def _analyse(variant: str) -> OpenCCFacts:
+    tool = _opencc_dict_tool()
+    if tool is None:
+        raise FileNotFoundError("OpenCC's opencc_dict tool is not installed")
+    data_dir = opencc_data_dir()
+    config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+    everything = [chr(o) for start, end in _CJK_RANGES for o in range(start, end)]
+    # Normalization goes first: a character it maps only within a phrase is sensitive.
+    sensitive = {
+        char
+        for kind, file in _dictionary_files(config.get("normalization", []))
+        for key, _ in _entries(tool, kind, data_dir / file)
+        if len(key) > 1
+        for char in key
+    }
+    # Through the steps: ``reaches`` maps each character of the source to what the
+    # steps so far wrote for it alone; a step's sensitive characters make every
+    # source character that reaches them sensitive.
+    reaches = {char: char for char in everything}
+    for step in config["conversion_chain"]:
+        converter = _converter_of({"name": variant, "conversion_chain": [step]}, data_dir)
+        phrases = [
+            (key, values)
+            for kind, file in _dictionary_files(step)
+            for key, values in _entries(tool, kind, data_dir / file)
+            if len(key) > 1
+        ]
+        alone = _alone(converter, sorted({c for key, _ in phrases for c in key}))
+        at_step: set[str] = set()
+        for key, values in phrases:
+            for value in values:
+                if len(value) != len(key):
+                    at_step.update(key)
+                else:
+                    at_step.update(k for k, v in zip(key, value, strict=True) if alone[k] != v)
+        sensitive.update(c for c, now in reaches.items() if not at_step.isdisjoint(now))
+        written = _alone(converter, sorted(set("".join(reaches.values()))))
+        reaches = {c: "".join(written.get(x, x) for x in now) for c, now in reaches.items()}
+        del converter
+    # The whole configuration, as the build's converter runs it, on each character alone.
+    whole = _alone(_converter_of(config, data_dir), everything)
+    return OpenCCFacts(frozenset(sensitive), {c: w for c, w in whole.items() if w != c})
+
+
+def _fingerprint(variant: str) -> str:
+    """OpenCC's version, the configuration and its dictionaries: what the facts depend on."""
+    data_dir = opencc_data_dir()
+    digest = hashlib.sha256(metadata.version("opencc").encode())
+    config_file = data_dir / f"{variant}.json"
+    digest.update(config_file.read_bytes())
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    for _, file in sorted(set(_dictionary_files(config))):
+        digest.update(file.encode())
+        digest.update((data_dir / file).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+_FAILURES = (OSError, ValueError, KeyError, RuntimeError, subprocess.SubprocessError)
+
+
+@functools.lru_cache(maxsize=4)
+def _analysed(variant: str, fingerprint: str) -> OpenCCFacts:
+    """Once a process (tests build many sites, each with its own cache)."""
+    return _analyse(variant)
+
+
+def opencc_facts(variant: str, cache_root: Path | None) -> OpenCCFacts | None:
+    """The facts of ``variant``, kept under ``cache_root`` too (reading OpenCC's
+    dictionaries takes a second); None when they cannot be read."""
+    try:
+        fingerprint = _fingerprint(variant)
+        record = cache_root / "opencc" / f"{variant}-{fingerprint}.json" if cache_root else None
+        if record is not None and record.is_file():
+            data = json.loads(record.read_text(encoding="utf-8"))
+            return OpenCCFacts(frozenset(data["sensitive"]), dict(data["written"]))
+        facts = _analysed(variant, fingerprint)
+    except _FAILURES:
+        return None
+    if record is not None:
+        data = {
+            "sensitive": "".join(sorted(facts.sensitive)),
+            "written": dict(sorted(facts.written.items())),
+        }
+        record.parent.mkdir(parents=True, exist_ok=True)
+        tmp = record.with_name(f".tmp-{os.getpid()}-{record.name}")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, record)
+    return facts
+
+
+def names_to_protect(
+    variant: str,
+    names: Mapping[str, str],
+    phrases: Mapping[str, str],
+    cache_root: Path | None,
+) -> dict[str, str]:
+    """The ``names`` (Simplified → Traditional) the converter must be given.
+
+    A name is left out when OpenCC writes it as it should be written anyway:
+    each character as OpenCC writes it alone, and none of them one it may write
+    otherwise in some text. The protected ``phrases`` and the names themselves
+    count as such text: a character they write otherwise than alone (the
+    surname 余, kept as 余 where OpenCC writes 餘) is protected in every name.
+    """
+    facts = opencc_facts(variant, cache_root)
+    if facts is None:
+        return dict(names)
+    protect = set(facts.sensitive)
+    for key, value in (*phrases.items(), *names.items()):
+        if len(value) != len(key):
+            protect.update(key)
+            continue
+        for char, wanted in zip(key, value, strict=True):
+            if facts.alone(char) != wanted:
+                protect.add(char)
+    return {name: hant for name, hant in names.items() if not protect.isdisjoint(name)}
+
+
+def protected_entries(
+    variant: str,
+    phrases: Mapping[str, str],
+    officials: Iterable[tuple[str, str]],
+    cache_root: Path | None,
+) -> dict[str, str]:
+    """The configured ``phrases`` and the names of ``officials`` (name, Traditional
+    form; the first of a name wins, a phrase over a name) that need an entry."""
+    names: dict[str, str] = {}
+    for name, hant in officials:
+        if name not in phrases:
+            names.setdefault(name, hant)
+    context = {**packaged_protected(variant), **phrases}
+    return {**phrases, **names_to_protect(variant, names, context, cache_root)}
+
+
+def needs_entry(
+    variant: str, name: str, hant: str, protected: Mapping[str, str], cache_root: Path | None
+) -> bool:
+    """Whether a name not among ``protected`` (a build's entries) would need one."""
+    context = {**packaged_protected(variant), **protected}
+    return bool(names_to_protect(variant, {name: hant}, context, cache_root))
