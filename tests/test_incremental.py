@@ -84,6 +84,34 @@ def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
     assert "reused" in rendered
 
 
+@pytest.mark.parametrize(
+    ("name", "needs_entry"),
+    [
+        ("楊立山", False),  # OpenCC writes 杨, 立 and 山 one way in any text
+        ("楊立松", True),  # 松 is also 鬆 (放松): the converter is told the name
+    ],
+)
+def test_a_new_official_changes_every_traditional_page_only_if_the_name_needs_an_entry(
+    name: str, needs_entry: bool, content_dir: Path, tmp_path: Path
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
+    untouched = ["briefs/chengyu-2022.html", "repairs/chengyu-2022.html"]
+    before = {page: _inode(out, "zh-Hant/" + page) for page in untouched}
+    article = content_dir / "mindongbei-2022.txt"
+    text = article.read_text(encoding="utf-8")
+    assert "楊立川" in text
+    article.write_text(text.replace("楊立川", name), encoding="utf-8")
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
+    hant = (out / "zh-Hant" / "briefs" / "mindongbei-2022.html").read_text(encoding="utf-8")
+    assert name in hant
+    after = {page: _inode(out, "zh-Hant/" + page) for page in untouched}
+    assert (after != before) is needs_entry
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    _assert_same_site(out, tmp_path / "clean")
+
+
 def test_incremental_build_equals_a_clean_build(content_dir: Path, tmp_path: Path) -> None:
     _content(content_dir)
     cache = tmp_path / "cache"
