@@ -27,7 +27,7 @@ from .config import CONFIG_NAME
 from .load import PAGES_DIR, slugify
 from .models import Brief, SiteConfig
 from .pages import brief_pages, full_brief_context
-from .protection import needs_entry
+from .protection import NameProtection
 from .render import SCRIPTS, render_scripts, script_root
 from .script import ScriptConverter, segments_first, traditional_pairs
 
@@ -46,6 +46,7 @@ class DraftKit:
     keys: Mapping[str, str]  # brief slug → its cache key
     protected: Mapping[str, str]  # the build's protected phrases and names
     traditional: ScriptConverter  # the build's converter, made with them
+    protection: NameProtection  # whether another name would need an entry
 
     def held_briefs(self) -> dict[str, Brief]:
         """The build's light briefs by cache key, for the next build to reuse."""
@@ -121,8 +122,7 @@ def _traditional_for(kit: DraftKit, brief: Brief) -> ScriptConverter:
     added = {
         o.name: o.name_hant
         for o in brief.officials
-        if o.name not in kit.protected
-        and needs_entry(variant, o.name, o.name_hant, kit.protected, kit.cache.root)
+        if o.name not in kit.protected and kit.protection.needs_entry(o.name, o.name_hant)
     }
     # s2t also gives the character before each name an entry, found in the text,
     # which the edit may have changed; s2tw and s2hk need none.

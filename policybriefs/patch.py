@@ -39,7 +39,6 @@ from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
 from .pages import full_brief_reader, shared_context
-from .protection import needs_entry
 from .render import SCRIPTS, render_into, script_root
 from .script import segments_first
 from .search import BUNDLE_DIR, search_page
@@ -100,13 +99,9 @@ def _protected_unchanged(last: LastBuild, removed: Sequence[Brief], added: Seque
     # A name that drops out may leave another brief's form of it first, which may need an entry.
     if any(o.name not in after for b in removed for o in b.officials):
         return False
-    variant = kit.config.traditional_variant
     return all(
         protected.get(name) == hant
-        or (
-            name not in protected
-            and not needs_entry(variant, name, hant, protected, kit.cache.root)
-        )
+        or (name not in protected and not kit.protection.needs_entry(name, hant))
         for name, hant in after.items()
     )
 

@@ -36,7 +36,7 @@ from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
 from .pagemap import gather_pages
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
-from .protection import protected_entries
+from .protection import name_protection, protected_entries
 from .render import make_environment, render_into
 from .script import ScriptConverter, segments_first, traditionalizer
 from .search import search_hook, search_page
@@ -218,6 +218,7 @@ def _draft_kit(
         keys=found.keys,
         protected=protected,
         traditional=traditional,
+        protection=name_protection(config.traditional_variant, protected, cache.root),
     )
 
 

@@ -100,9 +100,11 @@ class OpenCCFacts:
 
     def alone(self, char: str) -> str | None:
         """How the character is written alone; None for one outside the tables' ranges."""
-        if not any(start <= ord(char) < end for start, end in _CJK_RANGES):
-            return None
-        return self.written.get(char, char)
+        code = ord(char)
+        for start, end in _CJK_RANGES:
+            if start <= code < end:
+                return self.written.get(char, char)
+        return None
 
 
 def _analyse(variant: str) -> OpenCCFacts:
@@ -195,6 +197,20 @@ def opencc_facts(variant: str, cache_root: Path | None) -> OpenCCFacts | None:
     return facts
 
 
+def _written_otherwise(facts: OpenCCFacts, entries: Iterable[tuple[str, str]]) -> set[str]:
+    """The characters ``entries`` (Simplified → Traditional) write otherwise than
+    OpenCC writes them alone."""
+    found: set[str] = set()
+    for key, value in entries:
+        if len(value) != len(key):
+            found.update(key)
+            continue
+        for char, wanted in zip(key, value, strict=True):
+            if facts.alone(char) != wanted:
+                found.add(char)
+    return found
+
+
 def names_to_protect(
     variant: str,
     names: Mapping[str, str],
@@ -212,14 +228,7 @@ def names_to_protect(
     facts = opencc_facts(variant, cache_root)
     if facts is None:
         return dict(names)
-    protect = set(facts.sensitive)
-    for key, value in (*phrases.items(), *names.items()):
-        if len(value) != len(key):
-            protect.update(key)
-            continue
-        for char, wanted in zip(key, value, strict=True):
-            if facts.alone(char) != wanted:
-                protect.add(char)
+    protect = facts.sensitive | _written_otherwise(facts, (*phrases.items(), *names.items()))
     return {name: hant for name, hant in names.items() if not protect.isdisjoint(name)}
 
 
@@ -239,9 +248,28 @@ def protected_entries(
     return {**phrases, **names_to_protect(variant, names, context, cache_root)}
 
 
-def needs_entry(
-    variant: str, name: str, hant: str, protected: Mapping[str, str], cache_root: Path | None
-) -> bool:
-    """Whether a name not among ``protected`` (a build's entries) would need one."""
-    context = {**packaged_protected(variant), **protected}
-    return bool(names_to_protect(variant, {name: hant}, context, cache_root))
+@dataclass(frozen=True)
+class NameProtection:
+    """Whether a name would need an entry next to a build's entries: made once a
+    build, asked for each official of each article ``serve`` drafts or patches."""
+
+    facts: OpenCCFacts | None  # None: every name needs one
+    characters: frozenset[str]  # a name with one of these needs one
+
+    def needs_entry(self, name: str, hant: str) -> bool:
+        if self.facts is None:
+            return True
+        return not self.characters.isdisjoint(name) or bool(
+            _written_otherwise(self.facts, [(name, hant)])
+        )
+
+
+def name_protection(
+    variant: str, protected: Mapping[str, str], cache_root: Path | None
+) -> NameProtection:
+    """Next to ``protected``, a build's entries (see ``protected_entries``)."""
+    facts = opencc_facts(variant, cache_root)
+    if facts is None:
+        return NameProtection(None, frozenset())
+    entries = (*packaged_protected(variant).items(), *protected.items())
+    return NameProtection(facts, frozenset(facts.sensitive | _written_otherwise(facts, entries)))

@@ -71,11 +71,14 @@ class PatchWriter(SiteWriter):
 
     def _carry(self, folder: str) -> None:
         """Take ``folder`` of the live site, which no manifest lists (the search
-        index), as it is: the spare's own copy is older."""
+        index), as it is, unless the spare's copy is the same files already (one
+        patch after another carries the same index: 15,000 files at N = 10,000)."""
         target = self.staging / folder
+        source = self.out_dir / folder
+        if target.is_dir() and _inodes(target) == _inodes(source):
+            return
         if target.exists():
             _remove_in_background(target, _doomed_name(self.out_dir, "extra"))
-        source = self.out_dir / folder
         for root, _, files in os.walk(source):
             here = target / Path(root).relative_to(source)
             here.mkdir(parents=True, exist_ok=True)
@@ -127,6 +130,22 @@ class PatchWriter(SiteWriter):
         """(stale, extra) for the next patch, whose spare is the site this one retires:
         files it did not claim are links to that site's own."""
         return set(self.touched), set(self.dropped)
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    """Each file below ``folder`` (relative path) and its inode: two trees with the
+    same are links to the same files."""
+    found: dict[str, int] = {}
+    todo = [("", str(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found[prefix + entry.name] = entry.inode()
+    return found
 
 
 def refresh_spare(out_dir: Path, stale: Iterable[str], extra: Iterable[str]) -> list[str]:

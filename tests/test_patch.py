@@ -246,6 +246,27 @@ def test_a_patch_keeps_the_search_index_the_last_build_made(
     )
     assert not (out / "pagefind" / "old.pf_meta").exists()
 
+    # The next patch finds the same index in its spare (links to the same files):
+    # it is left where it is, not made again file by file.
+    spare_index = spare_path(out) / "pagefind"
+    folder = spare_index.stat().st_ino
+    _append_to_longest_line(content / "changzhutan-2023.txt", "株洲将建设新的产业园。")
+    again = patch_site(patched[1], [content / "changzhutan-2023.txt"])
+    assert again is not None
+    assert (out / "pagefind").stat().st_ino == folder
+    assert (out / "pagefind" / "fragment" / "zh_1.pf_fragment").read_bytes() == (
+        b"the last build's index"
+    )
+    # A spare whose index differs in one file gets the live site's again.
+    (spare_index / "fragment" / "zh_1.pf_fragment").unlink()
+    (spare_index / "fragment" / "zh_1.pf_fragment").write_bytes(b"another index")
+    _append_to_longest_line(content / "changzhutan-2023.txt", "湘潭将建设新的物流园。")
+    third = patch_site(again[1], [content / "changzhutan-2023.txt"])
+    assert third is not None
+    assert (out / "pagefind" / "fragment" / "zh_1.pf_fragment").read_bytes() == (
+        b"the last build's index"
+    )
+
 
 def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path: Path) -> None:
     """An article saved as it was, or only an editor's temporary file: the site stands."""

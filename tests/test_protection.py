@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policybriefs import protection
-from policybriefs.protection import names_to_protect, needs_entry, opencc_facts
+from policybriefs.protection import name_protection, names_to_protect, opencc_facts
 from policybriefs.script import ScriptConverter, traditional_name, traditionalizer
 
 NAMES = [
@@ -45,9 +45,12 @@ def test_another_name_written_otherwise_protects_its_characters() -> None:
 
 
 def test_needs_entry_next_to_a_builds_entries() -> None:
-    assert not needs_entry("s2tw", "刘远", "劉遠", {}, None)
-    assert needs_entry("s2tw", "余红胜", "余紅勝", {}, None)
-    assert needs_entry("s2tw", "刘远", "劉遠", {"远方": "远方"}, None)
+    protection = name_protection("s2tw", {"余红胜": "余紅勝"}, None)
+    assert not protection.needs_entry("刘远", "劉遠")
+    assert protection.needs_entry("林远", "林远")  # the source kept 远
+    assert protection.needs_entry("余华", "余華")  # 余 is written two ways on this site
+    assert protection.needs_entry("王志刚", "王志剛")  # 杂志
+    assert name_protection("s2tw", {"远方": "远方"}, None).needs_entry("刘远", "劉遠")
 
 
 def test_every_name_is_protected_when_openccs_dictionaries_cannot_be_read(
