@@ -41,7 +41,7 @@ from .render import make_environment, render_into
 from .script import ScriptConverter, segments_first, traditionalizer
 from .search import search_hook, search_page
 from .urls import with_base_url
-from .write import SiteWriter, read_marker, spare_path
+from .write import SiteWriter, case_folded, read_marker, spare_path
 
 Progress = Callable[[str], None]
 
@@ -350,7 +350,7 @@ def _last_build(
         pages={p.path: p for p in plan.pages},
         build_key=plan.build_key,
         manifest=live,
-        claimed={path.lower() for path in live} if claimed is None else claimed,
+        claimed=case_folded(live) if claimed is None else claimed,
         # Where the spare differs from the live site: what a patch brings up to date.
         stale={p for p, k in live.items() if not k or before.get(p) != k} if known else set(),
         extra=set(before.keys() - live.keys()) if known else set(),

@@ -14,6 +14,7 @@ from policybriefs.write import (
     MARKER,
     DuplicateOutputError,
     SiteWriter,
+    case_folded,
     manifest_bytes,
     read_manifest_bytes,
     read_marker,
@@ -179,6 +180,13 @@ def test_odd_but_safe_names_survive_the_manifest(tmp_path: Path) -> None:
     files = {"static/odd\u2028name.txt": ("1", b"x"), "static/feed\x0cname.txt": ("1", b"y")}
     manifest, _ = _build(out, files, {}, {})
     assert read_manifest_bytes(manifest_bytes(manifest)) == manifest
+
+
+def test_case_folded_paths_keep_the_lower_case_ones_as_they_are() -> None:
+    paths = ["briefs/a.html", "cities/Xiamen.html", "zh-Hant/官员/index.html"]
+    folded = case_folded(paths)
+    assert folded == {"briefs/a.html", "cities/xiamen.html", "zh-hant/官员/index.html"}
+    assert any(path is paths[0] for path in folded)  # one string, not a copy
 
 
 @pytest.mark.parametrize("slice_size", [1, 7, 40, 1 << 18])
