@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .cache import BriefCache
@@ -123,7 +127,19 @@ def export_into(
     run_in_forks(write_slice, todo, jobs)
 
 
-BriefExport = tuple[bytes, bytes]  # a brief's entry in index.json, its rows of commitments.csv
+@dataclass(frozen=True)
+class BriefExport:
+    """A brief's part of the site-wide data files, as a site holds it: its entry in
+    data/index.json, and where its rows are in data/commitments.csv. ``serve``
+    keeps one for every brief, and a patch reads the unchanged briefs' rows back
+    from the live site: held, they were 40 MiB at N = 10,000."""
+
+    entry: bytes
+    rows_at: int
+    rows_length: int
+
+
+COMMITMENTS_CSV = "data/commitments.csv"
 
 
 def index_entry(brief: Brief) -> bytes:
@@ -141,27 +157,58 @@ def index_entry(brief: Brief) -> bytes:
     return _json(entry)[:-1]
 
 
-def brief_exports(brief: Brief) -> BriefExport:
-    """What one brief adds to the site-wide data files: a patch keeps the others'."""
-    return index_entry(brief), commitment_rows(brief)
+def brief_exports(briefs: Sequence[Brief]) -> dict[str, BriefExport]:
+    """Each brief's part of the data files ``write_indexes`` writes for ``briefs``."""
+    exports: dict[str, BriefExport] = {}
+    at = len(_csv_header())
+    for brief in briefs:
+        length = len(commitment_rows(brief))
+        exports[brief.slug] = BriefExport(index_entry(brief), at, length)
+        at += length
+    return exports
 
 
 def write_indexes(
-    writer: SiteWriter, catalog: Catalog, made: Mapping[str, BriefExport] | None = None
-) -> None:
-    """The site-wide data files: the list of briefs and every commitment as CSV
-    (``made``: briefs' parts of them made before, by slug).
+    writer: SiteWriter,
+    catalog: Catalog,
+    kept: Mapping[str, BriefExport] | None = None,
+    site: Path | None = None,
+) -> dict[str, BriefExport]:
+    """The site-wide data files: the list of briefs and every commitment as CSV.
+    ``kept``: briefs' parts of them in the site in folder ``site``, read from there.
+    Returns each brief's part of the files written.
 
     The CSV is written as each brief's rows are made: at 10,000 briefs it is
     40 MB, and joined from its parts it held twice that at the build's peak.
     """
-    made = made or {}
-    entries = [made[b.slug][0] if b.slug in made else index_entry(b) for b in catalog.briefs]
+    kept = kept or {}
+    briefs = catalog.briefs
+    entries = [kept[b.slug].entry if b.slug in kept else index_entry(b) for b in briefs]
     writer.claim("data/index.json")
     writer.write("data/index.json", b"[" + b",".join(entries) + b"]\n")
-    rows = (made[b.slug][1] if b.slug in made else commitment_rows(b) for b in catalog.briefs)
-    writer.claim("data/commitments.csv")
-    writer.write_chunks("data/commitments.csv", commitments_csv(rows))
+    exports: dict[str, BriefExport] = {}
+
+    def chunks() -> Iterator[bytes]:
+        header = _csv_header()
+        yield header
+        at = len(header)
+        earlier = site / COMMITMENTS_CSV if kept and site is not None else None
+        with open(earlier, "rb") if earlier is not None else nullcontext() as source:
+            for brief, entry in zip(briefs, entries, strict=True):
+                part = kept.get(brief.slug)
+                if part is None or source is None:
+                    rows = commitment_rows(brief)
+                else:
+                    rows = os.pread(source.fileno(), part.rows_length, part.rows_at)
+                    if len(rows) != part.rows_length:
+                        raise RuntimeError(f"{earlier} changed during the build")
+                exports[brief.slug] = BriefExport(entry, at, len(rows))
+                at += len(rows)
+                yield rows
+
+    writer.claim(COMMITMENTS_CSV)
+    writer.write_chunks(COMMITMENTS_CSV, chunks())
+    return exports
 
 
 CSV_HEADER = [
@@ -205,10 +252,9 @@ def commitment_rows(brief: Brief) -> bytes:
     return raw.getvalue().encode("utf-8")
 
 
-def commitments_csv(rows: Iterable[bytes]) -> Iterator[bytes]:
-    """Every commitment, from the briefs' rows in order. With a BOM, so
-    spreadsheet programs open the Chinese text as UTF-8."""
+def _csv_header() -> bytes:
+    """The first line of commitments.csv. With a BOM, so spreadsheet programs open
+    the Chinese text as UTF-8."""
     raw = io.StringIO()
     csv.writer(raw, lineterminator="\n").writerow(CSV_HEADER)
-    yield b"\xef\xbb\xbf" + raw.getvalue().encode("utf-8")
-    yield from rows
+    return b"\xef\xbb\xbf" + raw.getvalue().encode("utf-8")

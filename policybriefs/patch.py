@@ -32,7 +32,7 @@ from .catalog import Catalog, city_names
 from .catalog_patch import CatalogChange, entries_named, patch_catalog
 from .chart import Series, brief_series, series_of, with_charts
 from .draft import DraftKit, drafted_articles
-from .export import BriefExport, brief_exports, export_into, write_indexes
+from .export import BriefExport, export_into, write_indexes
 from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
@@ -66,7 +66,7 @@ class LastBuild:
     claimed: set[str]  # its paths, case-folded
     stale: set[str]  # where the spare differs from it (see PatchWriter)
     extra: set[str]
-    exports: Mapping[str, BriefExport]  # each brief's part of the site-wide data files
+    exports: Mapping[str, BriefExport]  # each brief's part of the live site's data files
     warnings: Mapping[str, tuple[str, ...]]  # by article source, in path order
     site: str
     patchable: bool  # a spare with known differences, and no errors to report
@@ -370,12 +370,9 @@ def _patched(
             per_job=PATCH_PAGES_PER_FORK,
         )
         export_into(writer, added, keys, kit.cache, 1)
-        exports = dict(last.exports)
-        for brief in removed:
-            exports.pop(brief.slug, None)
-        for brief in added:
-            exports[brief.slug] = brief_exports(brief)
-        write_indexes(writer, catalog, exports)
+        changed_slugs = {b.slug for b in (*removed, *added)}
+        unchanged = {s: e for s, e in last.exports.items() if s not in changed_slugs}
+        exports = write_indexes(writer, catalog, unchanged, last.out_dir)
         # Undated entries take the newest brief's date: when it moves, every feed does.
         newest = fallback_time(catalog.briefs[:1], os.environ)
         same = newest == fallback_time(last.catalog.briefs[:1], os.environ)

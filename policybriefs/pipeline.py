@@ -407,7 +407,7 @@ def _build(
                     base_url,
                     live=live,
                     spare=spare if spare and spare_path(out_dir).is_dir() else None,
-                    exports={b.slug: brief_exports(b) for b in briefs},
+                    exports=brief_exports(briefs),
                     site=read_marker(out_dir),
                     patchable=not last.get("errors"),
                 )
@@ -434,9 +434,7 @@ def _build(
         )
         export_into(writer, catalog.briefs, keys, cache, jobs)
         placed = len(writer.manifest) - rendered
-        # Each brief's part of the data files is kept only for what serve patches.
-        exports = {b.slug: brief_exports(b) for b in catalog.briefs} if keep else {}
-        write_indexes(writer, catalog, exports)
+        exports = write_indexes(writer, catalog)
         writer.write_files(static_files(templates_dir))
         writer.write_keyed(feed_files(catalog, pages, config, keys, plan.build_key))
         if note := base_url_note(config):
