@@ -19,12 +19,13 @@ import pickle
 import secrets
 import sys
 import tempfile
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .models import Brief
-from .write import MARKER, manifest_bytes, read_manifest_bytes, read_marker, spare_path
+from .write import MARKER, manifest_chunks, read_manifest_bytes, read_marker, spare_path
 
 _LIBRARIES = ("opencc", "pypinyin", "jinja2", "markdown", "nh3", "charset-normalizer")
 CACHE_FORMAT = "1"
@@ -285,9 +286,10 @@ def unchanged_build(cache_root: Path, out_dir: Path, inputs: str) -> dict[str, A
     return report
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _write_atomically(target: Path, data: bytes | Iterable[bytes]) -> None:
     tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
-    tmp.write_bytes(data)
+    with tmp.open("wb") as handle:
+        handle.writelines([data] if isinstance(data, bytes) else data)
     os.replace(tmp, target)
 
 
@@ -299,15 +301,13 @@ def save_manifest(
     site: str,
     inputs: str = "",
     report: dict[str, Any] | None = None,
-    data: bytes | None = None,
 ) -> None:
     """Record the build of site ``site``: its files' keys, what it was made from and
-    what it reported. The site it replaced is now the spare: its record is kept.
-    ``data``: the manifest's bytes, when the writer made them already."""
+    what it reported. The site it replaced is now the spare: its record is kept."""
     target = _record_path(cache_root, out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     spare = _read_record(cache_root, out_dir).get("site", "")
-    _write_atomically(_pages_path(cache_root, out_dir, site), data or manifest_bytes(manifest))
+    _write_atomically(_pages_path(cache_root, out_dir, site), manifest_chunks(manifest))
     record = {"site": site, "spare": spare, "inputs": inputs, "report": report}
     _write_atomically(target, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     for old in target.parent.glob(f"{target.stem}.*.pages"):

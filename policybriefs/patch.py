@@ -410,9 +410,7 @@ def _patched(
         site=site,
     )
     report = _report(next_build, rendered, {r.source for r in results})
-    save_manifest(
-        kit.cache.root, last.out_dir, writer.manifest, site=site, data=writer.manifest_data
-    )
+    save_manifest(kit.cache.root, last.out_dir, writer.manifest, site=site)
     progress(
         f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
         f"{len(writer.touched)} file(s) claimed, in {time.perf_counter() - started:.2f} s"

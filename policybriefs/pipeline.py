@@ -454,7 +454,6 @@ def _build(
         site=site,
         inputs=inputs,
         report=asdict(report),
-        data=writer.manifest_data,
     )
     if keep is not None:
         keep(

@@ -52,7 +52,6 @@ class PatchWriter(SiteWriter):
         self.out_dir = out_dir.absolute()
         self.recorded = True
         self.kept_spare = False
-        self.manifest_data = b""
         self.manifest = dict(live)
         self._previous = live
         self._claimed = set(claimed)

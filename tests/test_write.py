@@ -15,7 +15,7 @@ from policybriefs.write import (
     DuplicateOutputError,
     SiteWriter,
     case_folded,
-    manifest_bytes,
+    manifest_chunks,
     read_manifest_bytes,
     read_marker,
     site_id,
@@ -179,7 +179,7 @@ def test_odd_but_safe_names_survive_the_manifest(tmp_path: Path) -> None:
     out = tmp_path / "site"
     files = {"static/odd\u2028name.txt": ("1", b"x"), "static/feed\x0cname.txt": ("1", b"y")}
     manifest, _ = _build(out, files, {}, {})
-    assert read_manifest_bytes(manifest_bytes(manifest)) == manifest
+    assert read_manifest_bytes(b"".join(manifest_chunks(manifest))) == manifest
 
 
 def test_case_folded_paths_keep_the_lower_case_ones_as_they_are() -> None:
@@ -201,7 +201,7 @@ def test_the_manifest_reads_back_slice_by_slice(
         f"officials/{'x' * 90}.html": "b" * 32,
         **{f"briefs/b{n}.html": f"{n:032x}" for n in range(50)},
     }
-    data = manifest_bytes(manifest)
+    data = b"".join(manifest_chunks(manifest))
     assert read_manifest_bytes(data) == manifest
     assert read_manifest_bytes(data + b"half/a/line") == manifest  # an entry needs its end
     assert read_manifest_bytes(b"") == {}
