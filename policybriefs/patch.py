@@ -62,7 +62,7 @@ class LastBuild:
     colors: Mapping[str, Series]
     pages: Mapping[str, PageSpec]  # by path below a script's root, keyed
     build_key: str
-    manifest: Mapping[str, str]  # the live site's files and keys
+    manifest: dict[str, str]  # the live site's files and keys (a patch changes it in place)
     claimed: set[str]  # its paths, case-folded
     stale: set[str]  # where the spare differs from it (see PatchWriter)
     extra: set[str]

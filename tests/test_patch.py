@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import policybriefs.patch
 from conftest import FIXTURES, ROOT, assert_same_site, copy_patch_corpus, site_files
 from policybriefs.patch import LastBuild, patch_site
 from policybriefs.pipeline import build
@@ -404,3 +405,31 @@ def test_a_brief_more_redraws_every_home_page_with_the_new_total(
     assert [b.slug for b in patched[1].catalog.briefs[-2:]] == ["jingjinji-2010", "seed"]
     _assert_like_a_clean_build(content, out, tmp_path)
     assert "简报（9）" in (out / "page/2.html").read_text(encoding="utf-8")
+
+
+def test_a_patch_that_fails_leaves_the_manifest_it_changes_in_place_as_it_was(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A patch changes the live manifest and claimed paths in place (copies of them
+    were the peak of serve): when it fails, they are put back, and the whole build
+    that serve then runs equals a clean one."""
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    manifest, claimed = dict(last.manifest), set(last.claimed)
+    real = policybriefs.patch.write_indexes
+
+    def fails_after_writing(*args: object, **kwargs: object) -> object:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(policybriefs.patch, "write_indexes", fails_after_writing)
+    with pytest.raises(OSError, match="no space"):
+        patch_site(last, _new_article(content))  # claims new paths and changes keys
+    assert last.manifest == manifest
+    assert last.claimed == claimed
+    monkeypatch.undo()
+    build(content, out, ROOT / "templates", cache_dir=cache)
+    clean = tmp_path / "clean"
+    build(content, clean, ROOT / "templates")
+    assert_same_site(out, clean)
