@@ -31,6 +31,7 @@ from typing import Any
 
 import opencc
 
+from .cache import tool_fingerprint
 from .script import absolutize_config, opencc_data_dir, packaged_protected
 
 # The ranges of hanzi OpenCC's tables hold: where names' characters are looked up.
@@ -85,6 +86,8 @@ def _converter_of(config: dict[str, Any], data_dir: Path) -> opencc.OpenCC:
 
 def _alone(converter: opencc.OpenCC, chars: list[str]) -> dict[str, str]:
     """How ``converter`` writes each character on its own."""
+    if not chars:
+        return {}
     written = str(converter.convert("\n".join(chars))).split("\n")
     if len(written) != len(chars):  # pragma: no cover - OpenCC keeps lines apart
         raise RuntimeError("OpenCC joined lines")
@@ -114,19 +117,12 @@ def _analyse(variant: str) -> OpenCCFacts:
     data_dir = opencc_data_dir()
     config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
     everything = [chr(o) for start, end in _CJK_RANGES for o in range(start, end)]
-    # Normalization goes first: a character it maps only within a phrase is sensitive.
-    sensitive = {
-        char
-        for kind, file in _dictionary_files(config.get("normalization", []))
-        for key, _ in _entries(tool, kind, data_dir / file)
-        if len(key) > 1
-        for char in key
-    }
-    # Through the steps: ``reaches`` maps each character of the source to what the
-    # steps so far wrote for it alone; a step's sensitive characters make every
-    # source character that reaches them sensitive.
+    # Through the steps, normalization first: ``reaches`` maps each character of the
+    # source to what the steps so far wrote for it alone; a step's sensitive
+    # characters make every source character that reaches them sensitive.
+    sensitive: set[str] = set()
     reaches = {char: char for char in everything}
-    for step in config["conversion_chain"]:
+    for step in [*config.get("normalization", []), *config["conversion_chain"]]:
         converter = _converter_of({"name": variant, "conversion_chain": [step]}, data_dir)
         phrases = [
             (key, values)
@@ -148,13 +144,17 @@ def _analyse(variant: str) -> OpenCCFacts:
         del converter
     # The whole configuration, as the build's converter runs it, on each character alone.
     whole = _alone(_converter_of(config, data_dir), everything)
+    # Where the steps taken one by one do not give what the whole does, trust neither.
+    sensitive.update(c for c in everything if reaches[c] != whole[c])
     return OpenCCFacts(frozenset(sensitive), {c: w for c, w in whole.items() if w != c})
 
 
 def _fingerprint(variant: str) -> str:
-    """OpenCC's version, the configuration and its dictionaries: what the facts depend on."""
+    """OpenCC's version, the configuration and its dictionaries, and this tool's code:
+    what the facts depend on."""
     data_dir = opencc_data_dir()
-    digest = hashlib.sha256(metadata.version("opencc").encode())
+    digest = hashlib.sha256(tool_fingerprint().encode())
+    digest.update(metadata.version("opencc").encode())
     config_file = data_dir / f"{variant}.json"
     digest.update(config_file.read_bytes())
     config = json.loads(config_file.read_text(encoding="utf-8"))

@@ -24,6 +24,8 @@ NAMES = [
     ("周海涛", "周海濤", True, "周末 writes 周 as 週"),
     ("叶平", "葉平", True, "叶 may stay 叶 (叶韵)"),
     ("林海涛", "林海涛", True, "the source kept 涛 where OpenCC writes 濤"),
+    # U+F9E9, a compatibility form of 里: OpenCC normalizes it first, and 里程 keeps 里
+    ("王\uf9e9", "王裡", True, "its normalized form is written two ways"),
 ]
 
 
