@@ -184,15 +184,30 @@ def _analysed(variant: str, fingerprint: str) -> OpenCCFacts:
     return _analyse(variant)
 
 
+def _read_record(record: Path) -> OpenCCFacts | None:
+    """The facts kept in ``record``; None when it is missing or damaged (a miss)."""
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        sensitive, written = data["sensitive"], data["written"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(sensitive, str) or not isinstance(written, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in written.items()):
+        return None
+    return OpenCCFacts(frozenset(sensitive), dict(written))
+
+
 def opencc_facts(variant: str, cache_root: Path | None) -> OpenCCFacts | None:
     """The facts of ``variant``, kept under ``cache_root`` too (reading OpenCC's
-    dictionaries takes a second); None when they cannot be read."""
+    dictionaries takes a second); None when they cannot be read. A damaged
+    record reads as a miss and is made again; a cache that cannot be written
+    keeps none."""
     try:
         fingerprint = _fingerprint(variant)
         record = cache_root / "opencc" / f"{variant}-{fingerprint}.json" if cache_root else None
-        if record is not None and record.is_file():
-            data = json.loads(record.read_text(encoding="utf-8"))
-            return OpenCCFacts(frozenset(data["sensitive"]), dict(data["written"]))
+        if record is not None and (kept := _read_record(record)) is not None:
+            return kept
         facts = _analysed(variant, fingerprint)
     except _FAILURES:
         return None
@@ -201,10 +216,13 @@ def opencc_facts(variant: str, cache_root: Path | None) -> OpenCCFacts | None:
             "sensitive": "".join(sorted(facts.sensitive)),
             "written": dict(sorted(facts.written.items())),
         }
-        record.parent.mkdir(parents=True, exist_ok=True)
         tmp = record.with_name(f".tmp-{os.getpid()}-{record.name}")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, record)
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, record)
+        except OSError:
+            tmp.unlink(missing_ok=True)
     return facts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,11 @@ def test_the_facts_are_kept_in_the_cache(tmp_path: Path) -> None:
     assert opencc_facts("s2hk", tmp_path) == facts
     record.write_text('{"sensitive": "刘", "written": {}}', encoding="utf-8")
     assert opencc_facts("s2hk", tmp_path) == protection.OpenCCFacts(frozenset("刘"), {})
+    # A damaged record is a miss: the facts are made again and kept again.
+    for damaged in ["", "[]", '{"sensitive": null, "written": {}}', '{"sensitive": "x"}']:
+        record.write_text(damaged, encoding="utf-8")
+        assert opencc_facts("s2hk", tmp_path) == facts, damaged
+        assert json.loads(record.read_text(encoding="utf-8"))["written"] == dict(facts.written)
 
 
 @pytest.mark.parametrize("variant", ["s2t", "s2tw", "s2hk"])
