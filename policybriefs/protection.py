@@ -160,6 +160,8 @@ def _analyse(variant: str) -> OpenCCFacts:
     return OpenCCFacts(frozenset(sensitive), {c: w for c, w in whole.items() if w != c})
 
 
+# Once a process, as tool_fingerprint: a build asks for the facts twice under serve.
+@functools.lru_cache(maxsize=4)
 def _fingerprint(variant: str) -> str:
     """OpenCC's version, the configuration and its dictionaries, and this tool's code:
     what the facts depend on."""
