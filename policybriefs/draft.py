@@ -29,7 +29,7 @@ from .models import Brief, SiteConfig
 from .pages import brief_pages, full_brief_context
 from .protection import NameProtection
 from .render import SCRIPTS, render_scripts, script_root
-from .script import ScriptConverter, segments_first, traditional_pairs
+from .script import TraditionalConverter, traditionalizer
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class DraftKit:
     sources: Mapping[str, str]  # brief slug → its article's source
     keys: Mapping[str, str]  # brief slug → its cache key
     protected: Mapping[str, str]  # the build's protected phrases and names
-    traditional: ScriptConverter  # the build's converter, made with them
+    traditional: TraditionalConverter  # the build's converter, made with them
     protection: NameProtection  # whether another name would need an entry
 
     def held_briefs(self) -> dict[str, Brief]:
@@ -107,14 +107,13 @@ def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
 
 
 @functools.lru_cache(maxsize=1)
-def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> ScriptConverter:
-    """Loading OpenCC with every protected name takes most of a second at N =
-    10,000; an editor saving one article again and again drafts with the same
-    names each time. (One is kept: it holds tens of megabytes.)"""
-    return ScriptConverter(variant, dict(pairs))
+def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> TraditionalConverter:
+    """An editor saving one article again and again drafts with the same names
+    each time. (One is kept.)"""
+    return traditionalizer(variant, dict(pairs))
 
 
-def _traditional_for(kit: DraftKit, brief: Brief) -> ScriptConverter:
+def _traditional_for(kit: DraftKit, brief: Brief) -> TraditionalConverter:
     """The converter the next build will use for ``brief``'s pages: every name the
     build protects (a name may be written in one brief and listed as an official in
     another), and the brief's own officials that need an entry."""
@@ -124,12 +123,9 @@ def _traditional_for(kit: DraftKit, brief: Brief) -> ScriptConverter:
         for o in brief.officials
         if o.name not in kit.protected and kit.protection.needs_entry(o.name, o.name_hant)
     }
-    # s2t also gives the character before each name an entry, found in the text,
-    # which the edit may have changed; s2tw and s2hk need none.
-    if not added and segments_first(variant):
+    if not added:
         return kit.traditional
-    pairs = traditional_pairs(variant, {**kit.protected, **added}, brief.article.paragraphs)
-    return _converter(variant, tuple(sorted(pairs.items())))
+    return _converter(variant, tuple(sorted({**kit.protected, **added}.items())))
 
 
 def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:

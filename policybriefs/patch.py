@@ -40,7 +40,6 @@ from .models import Brief, PageSpec, StaticPage
 from .pagemap import PageMap
 from .pages import full_brief_reader, shared_context
 from .render import SCRIPTS, render_into, script_root
-from .script import segments_first
 from .search import BUNDLE_DIR, search_page
 from .spare import PatchWriter
 from .urls import brief_path, city_feed_path, entry_path, index_path, repairs_path
@@ -267,8 +266,6 @@ def _patched(
     kit = last.kit
     if not last.patchable:
         raise _Whole("the last build had errors, or left no spare")
-    if not segments_first(kit.config.traditional_variant):
-        raise _Whole("s2t takes entries for its converter from every article's text")
     articles = drafted_articles(kit.content_dir, changed)
     if articles is None:
         raise _Whole("the configuration, a static page or a template changed, or an article went")

@@ -38,7 +38,7 @@ from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .protection import name_protection, protected_entries
 from .render import make_environment, render_into
-from .script import ScriptConverter, segments_first, traditionalizer
+from .script import TraditionalConverter, traditionalizer
 from .search import search_hook, search_page
 from .urls import with_base_url
 from .write import SiteWriter, case_folded, read_marker, spare_path
@@ -177,22 +177,14 @@ def protected_names(
     )
 
 
-def _traditional_edition(
-    config: SiteConfig, protected: Mapping[str, str], briefs: Sequence[Brief]
-) -> ScriptConverter:
-    paragraphs = [p for b in briefs for p in b.article.paragraphs]
-    return traditionalizer(config.traditional_variant, protected, paragraphs)
-
-
 def _reusable_converter(
     last_kit: DraftKit | None, config: SiteConfig, protected: Mapping[str, str]
-) -> ScriptConverter | None:
-    """The last build's converter, when this build would make the same one: the
-    same names, and a variant that does not also key entries on the text (s2t)."""
+) -> TraditionalConverter | None:
+    """The last build's converter, when this build would make the same one."""
     variant = config.traditional_variant
     if last_kit is None or last_kit.config.traditional_variant != variant:
         return None
-    if not segments_first(variant) or last_kit.protected != protected:
+    if last_kit.protected != protected:
         return None
     return last_kit.traditional
 
@@ -204,7 +196,7 @@ def _draft_kit(
     env: Environment,
     found: _Gathered,
     protected: Mapping[str, str],
-    traditional: ScriptConverter,
+    traditional: TraditionalConverter,
 ) -> DraftKit:
     return DraftKit(
         # Absolute, as the paths the watcher reports are (``--content C`` is relative).
@@ -280,7 +272,7 @@ class _Plan:
     colors: dict[str, Series]
     pages: list[PageSpec]
     protected: dict[str, str]
-    traditional: ScriptConverter
+    traditional: TraditionalConverter
     env: Environment
     build_key: str
 
@@ -305,12 +297,11 @@ def _plan(
     pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
     protected = protected_names(config, found.briefs, cache.root)
-    traditional = _reusable_converter(last_kit, config, protected) or _traditional_edition(
-        config, protected, found.briefs
+    traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
+        config.traditional_variant, protected
     )
     env = make_environment(templates_dir)
-    # The converter's entries, not only the protected names: under s2t the text
-    # of every brief adds some, which any page may need.
+    # The converter's entries: the packaged phrases too, which any page may need.
     build_key = digest(tool_fingerprint(), templates, repr(config), traditional.fingerprint)
     # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
     pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]

