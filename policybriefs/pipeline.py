@@ -36,7 +36,7 @@ from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
 from .pagemap import gather_pages
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
-from .protection import name_protection, protected_entries
+from .protection import NameProtection, protected_entries
 from .render import make_environment, render_into
 from .script import TraditionalConverter, traditionalizer
 from .search import search_hook, search_page
@@ -167,10 +167,11 @@ def _gather(
 
 def protected_names(
     config: SiteConfig, briefs: Sequence[Brief], cache_root: Path | None
-) -> dict[str, str]:
+) -> tuple[dict[str, str], NameProtection]:
     """What the Traditional edition must keep as written: the configured phrases,
     and each official's name in its Traditional form (the first brief's wins)
-    where OpenCC might write it otherwise (see ``protection``)."""
+    where OpenCC might write it otherwise (see ``protection``); and whether
+    another name would need an entry next to them."""
     officials = ((o.name, o.name_hant) for brief in briefs for o in brief.officials)
     return protected_entries(
         config.traditional_variant, dict(config.protected_phrases), officials, cache_root
@@ -196,6 +197,7 @@ def _draft_kit(
     env: Environment,
     found: _Gathered,
     protected: Mapping[str, str],
+    protection: NameProtection,
     traditional: TraditionalConverter,
 ) -> DraftKit:
     return DraftKit(
@@ -210,7 +212,7 @@ def _draft_kit(
         keys=found.keys,
         protected=protected,
         traditional=traditional,
-        protection=name_protection(config.traditional_variant, protected, cache.root),
+        protection=protection,
     )
 
 
@@ -272,6 +274,7 @@ class _Plan:
     colors: dict[str, Series]
     pages: list[PageSpec]
     protected: dict[str, str]
+    protection: NameProtection
     traditional: TraditionalConverter
     env: Environment
     build_key: str
@@ -296,7 +299,7 @@ def _plan(
     pages = gather_pages(catalog, found.static_pages, found.links, found.keys)
     pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
     gc.freeze()  # the page list lives until the end, like the briefs
-    protected = protected_names(config, found.briefs, cache.root)
+    protected, protection = protected_names(config, found.briefs, cache.root)
     traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
         config.traditional_variant, protected
     )
@@ -305,7 +308,7 @@ def _plan(
     build_key = digest(tool_fingerprint(), templates, repr(config), traditional.fingerprint)
     # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
     pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
-    return _Plan(config, found, colors, pages, protected, traditional, env, build_key)
+    return _Plan(config, found, colors, pages, protected, protection, traditional, env, build_key)
 
 
 def _last_build(
@@ -327,7 +330,14 @@ def _last_build(
     ``claimed``, the live paths case-folded, when the writer holds them already."""
     found = plan.found
     kit = _draft_kit(
-        content_dir, cache, plan.config, plan.env, found, plan.protected, plan.traditional
+        content_dir,
+        cache,
+        plan.config,
+        plan.env,
+        found,
+        plan.protected,
+        plan.protection,
+        plan.traditional,
     )
     known = spare is not None and bool(live)
     before: Mapping[str, str] = spare or {}

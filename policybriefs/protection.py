@@ -242,43 +242,6 @@ def _written_otherwise(facts: OpenCCFacts, entries: Iterable[tuple[str, str]]) -
     return found
 
 
-def names_to_protect(
-    variant: str,
-    names: Mapping[str, str],
-    phrases: Mapping[str, str],
-    cache_root: Path | None,
-) -> dict[str, str]:
-    """The ``names`` (Simplified → Traditional) the converter must be given.
-
-    A name is left out when OpenCC writes it as it should be written anyway:
-    each character as OpenCC writes it alone, and none of them one it may write
-    otherwise in some text. The protected ``phrases`` and the names themselves
-    count as such text: a character they write otherwise than alone (the
-    surname 余, kept as 余 where OpenCC writes 餘) is protected in every name.
-    """
-    facts = opencc_facts(variant, cache_root)
-    if facts is None:
-        return dict(names)
-    protect = facts.sensitive | _written_otherwise(facts, (*phrases.items(), *names.items()))
-    return {name: hant for name, hant in names.items() if not protect.isdisjoint(name)}
-
-
-def protected_entries(
-    variant: str,
-    phrases: Mapping[str, str],
-    officials: Iterable[tuple[str, str]],
-    cache_root: Path | None,
-) -> dict[str, str]:
-    """The configured ``phrases`` and the names of ``officials`` (name, Traditional
-    form; the first of a name wins, a phrase over a name) that need an entry."""
-    names: dict[str, str] = {}
-    for name, hant in officials:
-        if name not in phrases:
-            names.setdefault(name, hant)
-    context = {**packaged_protected(variant), **phrases}
-    return {**phrases, **names_to_protect(variant, names, context, cache_root)}
-
-
 @dataclass(frozen=True)
 class NameProtection:
     """Whether a name would need an entry next to a build's entries: made once a
@@ -295,12 +258,52 @@ class NameProtection:
         )
 
 
-def name_protection(
-    variant: str, protected: Mapping[str, str], cache_root: Path | None
-) -> NameProtection:
-    """Next to ``protected``, a build's entries (see ``protected_entries``)."""
+def _names_and_protection(
+    variant: str,
+    names: Mapping[str, str],
+    phrases: Mapping[str, str],
+    cache_root: Path | None,
+) -> tuple[dict[str, str], NameProtection]:
     facts = opencc_facts(variant, cache_root)
     if facts is None:
-        return NameProtection(None, frozenset())
-    entries = (*packaged_protected(variant).items(), *protected.items())
-    return NameProtection(facts, frozenset(facts.sensitive | _written_otherwise(facts, entries)))
+        return dict(names), NameProtection(None, frozenset())
+    # A name left out writes no character otherwise than alone (it would be in
+    # ``protect``), so the set is the same next to the entries kept.
+    protect = facts.sensitive | _written_otherwise(facts, (*phrases.items(), *names.items()))
+    kept = {name: hant for name, hant in names.items() if not protect.isdisjoint(name)}
+    return kept, NameProtection(facts, frozenset(protect))
+
+
+def names_to_protect(
+    variant: str,
+    names: Mapping[str, str],
+    phrases: Mapping[str, str],
+    cache_root: Path | None,
+) -> dict[str, str]:
+    """The ``names`` (Simplified → Traditional) the converter must be given.
+
+    A name is left out when OpenCC writes it as it should be written anyway:
+    each character as OpenCC writes it alone, and none of them one it may write
+    otherwise in some text. The protected ``phrases`` and the names themselves
+    count as such text: a character they write otherwise than alone (the
+    surname 余, kept as 余 where OpenCC writes 餘) is protected in every name.
+    """
+    return _names_and_protection(variant, names, phrases, cache_root)[0]
+
+
+def protected_entries(
+    variant: str,
+    phrases: Mapping[str, str],
+    officials: Iterable[tuple[str, str]],
+    cache_root: Path | None,
+) -> tuple[dict[str, str], NameProtection]:
+    """The configured ``phrases`` and the names of ``officials`` (name, Traditional
+    form; the first of a name wins, a phrase over a name) that need an entry, and
+    whether another name would need one next to them."""
+    names: dict[str, str] = {}
+    for name, hant in officials:
+        if name not in phrases:
+            names.setdefault(name, hant)
+    context = {**packaged_protected(variant), **phrases}
+    kept, protection = _names_and_protection(variant, names, context, cache_root)
+    return {**phrases, **kept}, protection

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policybriefs import protection
-from policybriefs.protection import name_protection, names_to_protect, opencc_facts
+from policybriefs.protection import names_to_protect, opencc_facts, protected_entries
 from policybriefs.script import ScriptConverter, traditional_name, traditionalizer
 
 NAMES = [
@@ -48,12 +48,13 @@ def test_another_name_written_otherwise_protects_its_characters() -> None:
 
 
 def test_needs_entry_next_to_a_builds_entries() -> None:
-    protection = name_protection("s2tw", {"余红胜": "余紅勝"}, None)
+    entries, protection = protected_entries("s2tw", {}, [("余红胜", "余紅勝")], None)
+    assert entries == {"余红胜": "余紅勝"}
     assert not protection.needs_entry("刘远", "劉遠")
     assert protection.needs_entry("林远", "林远")  # the source kept 远
     assert protection.needs_entry("余华", "余華")  # 余 is written two ways on this site
     assert protection.needs_entry("王志刚", "王志剛")  # 杂志
-    assert name_protection("s2tw", {"远方": "远方"}, None).needs_entry("刘远", "劉遠")
+    assert protected_entries("s2tw", {"远方": "远方"}, [], None)[1].needs_entry("刘远", "劉遠")
 
 
 def test_every_name_is_protected_when_openccs_dictionaries_cannot_be_read(
