@@ -107,10 +107,12 @@ def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
 
 
 @functools.lru_cache(maxsize=1)
-def _converter(variant: str, pairs: tuple[tuple[str, str], ...]) -> TraditionalConverter:
+def _converter(
+    variant: str, pairs: tuple[tuple[str, str], ...], first_step: Path | None
+) -> TraditionalConverter:
     """An editor saving one article again and again drafts with the same names
     each time. (One is kept.)"""
-    return traditionalizer(variant, dict(pairs))
+    return traditionalizer(variant, dict(pairs), first_step)
 
 
 def _traditional_for(kit: DraftKit, brief: Brief) -> TraditionalConverter:
@@ -125,7 +127,8 @@ def _traditional_for(kit: DraftKit, brief: Brief) -> TraditionalConverter:
     }
     if not added:
         return kit.traditional
-    return _converter(variant, tuple(sorted({**kit.protected, **added}.items())))
+    pairs = tuple(sorted({**kit.protected, **added}.items()))
+    return _converter(variant, pairs, kit.traditional.first_step)
 
 
 def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:

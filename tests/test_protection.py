@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policybriefs import protection
+from policybriefs import opencc_dicts, protection
 from policybriefs.protection import names_to_protect, opencc_facts, protected_entries
 from policybriefs.script import ScriptConverter, traditional_name, traditionalizer
 
@@ -60,7 +60,7 @@ def test_needs_entry_next_to_a_builds_entries() -> None:
 def test_every_name_is_protected_when_openccs_dictionaries_cannot_be_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(protection, "_opencc_dict_tool", lambda: None)
+    monkeypatch.setattr(opencc_dicts, "opencc_dict_tool", lambda: None)
     protection._analysed.cache_clear()
     try:
         assert opencc_facts("s2tw", None) is None

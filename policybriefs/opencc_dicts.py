@@ -1,0 +1,151 @@
+"""OpenCC's own dictionaries: read with the ``opencc_dict`` tool its package ships,
+fingerprinted, and the first step of a Simplified-to-Traditional configuration
+made one dictionary.
+
+That step is a group: OpenCC's phrases (two dictionaries, longest match of
+either) before its characters, and the same phrases again to segment the text.
+Held as a group, they take 43 MiB of every process that converts; merged into
+one dictionary that OpenCC reads for both, 6. The merge keeps OpenCC's own
+choices: of two phrases alike, the first dictionary's; a character table whose
+keys are single characters can only win where no phrase matches.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import opencc
+
+from .cache import tool_fingerprint
+from .script import opencc_data_dir
+
+
+def dictionary_files(node: Any) -> Iterator[tuple[str, str]]:
+    """(type, file) of every dictionary below a configuration node."""
+    if isinstance(node, dict):
+        if node.get("type") in ("text", "ocd", "ocd2") and isinstance(node.get("file"), str):
+            yield node["type"], node["file"]
+        for value in node.values():
+            yield from dictionary_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from dictionary_files(value)
+
+
+def opencc_dict_tool() -> Path | None:
+    folder = Path(opencc.__file__).parent / "clib" / "bin"
+    for name in ("opencc_dict", "opencc_dict.exe"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def dictionary_entries(tool: Path, kind: str, path: Path) -> Iterator[tuple[str, list[str]]]:
+    """A dictionary's entries: key and its values, the first of which OpenCC writes."""
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        out = Path(tmp) / "dict.txt"
+        command = [str(tool), "-i", str(path), "-o", str(out), "-f", kind, "-t", "text"]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        text = out.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        key, _, values = line.partition("\t")
+        if key:
+            yield key, values.split(" ")
+
+
+# Once a process, as tool_fingerprint: a build asks for the facts twice under serve.
+@functools.lru_cache(maxsize=4)
+def opencc_fingerprint(variant: str) -> str:
+    """OpenCC's version, the configuration and its dictionaries, and this tool's code:
+    what anything made from them depends on."""
+    data_dir = opencc_data_dir()
+    digest = hashlib.sha256(tool_fingerprint().encode())
+    digest.update(metadata.version("opencc").encode())
+    config_file = data_dir / f"{variant}.json"
+    digest.update(config_file.read_bytes())
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    for _, file in sorted(set(dictionary_files(config))):
+        digest.update(file.encode())
+        digest.update((data_dir / file).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _ocd2_files(node: Any, policy: str) -> list[str] | None:
+    """The files of a group of ``policy`` made only of ocd2 dictionaries."""
+    if not isinstance(node, dict) or node.get("type") != "group":
+        return None
+    if node.get("match_policy") != policy:
+        return None
+    files = [d.get("file") for d in node.get("dicts", []) if d.get("type") == "ocd2"]
+    if len(files) != len(node.get("dicts", [])) or not all(isinstance(f, str) for f in files):
+        return None
+    return files
+
+
+def _first_step_parts(config: dict[str, Any]) -> tuple[list[str], str] | None:
+    """The phrase files and the character file of the first step, when it has the
+    shape of OpenCC's own (and segments, if at all, with the same phrases)."""
+    first = config["conversion_chain"][0].get("dict")
+    if not isinstance(first, dict) or first.get("match_policy") != "short_circuit":
+        return None
+    dicts = first.get("dicts", [])
+    if len(dicts) != 2 or dicts[1].get("type") != "ocd2":
+        return None
+    phrases = _ocd2_files(dicts[0], "union")
+    if phrases is None:
+        return None
+    segmentation = config.get("segmentation")
+    if segmentation is not None and _ocd2_files(segmentation.get("dict"), "union") != phrases:
+        return None
+    return phrases, dicts[1]["file"]
+
+
+_FAILURES = (OSError, ValueError, KeyError, RuntimeError, subprocess.SubprocessError)
+
+
+def first_step_dictionary(variant: str, cache_root: Path) -> Path | None:
+    """One ocd2 dictionary with what the first step of ``variant`` reads, kept at
+    ``<cache_root>/opencc/``; None where it cannot be made, and OpenCC's own
+    configuration is used as it is."""
+    try:
+        record = cache_root / "opencc" / f"{variant}-first-{opencc_fingerprint(variant)}.ocd2"
+        if record.is_file():
+            return record
+        tool = opencc_dict_tool()
+        data_dir = opencc_data_dir()
+        config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+        parts = _first_step_parts(config)
+        if tool is None or parts is None:
+            return None
+        phrase_files, character_file = parts
+        merged: dict[str, list[str]] = {}
+        for file in phrase_files:
+            for key, values in dictionary_entries(tool, "ocd2", data_dir / file):
+                merged.setdefault(key, values)
+        for key, values in dictionary_entries(tool, "ocd2", data_dir / character_file):
+            if len(key) != 1:  # a longer key could outrank a phrase: not OpenCC's order
+                return None
+            merged.setdefault(key, values)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+            text = Path(tmp) / "first.txt"
+            lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(merged.items()))
+            text.write_text("".join(lines), encoding="utf-8")
+            built = Path(tmp) / "first.ocd2"
+            command = [str(tool), "-i", str(text), "-o", str(built), "-f", "text", "-t", "ocd2"]
+            subprocess.run(command, check=True, capture_output=True, timeout=60)
+            staged = record.with_name(f".tmp-{os.getpid()}-{record.name}")
+            staged.write_bytes(built.read_bytes())
+            os.replace(staged, record)
+        return record
+    except _FAILURES:
+        return None

@@ -1,0 +1,108 @@
+"""OpenCC's first step made one dictionary: the same text, less memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policybriefs import opencc_dicts
+from policybriefs.opencc_dicts import first_step_dictionary
+from policybriefs.script import ScriptConverter
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIANTS = ["s2t", "s2tw", "s2hk"]
+
+
+@pytest.fixture(scope="module")
+def first_steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("cache")
+    made = {variant: first_step_dictionary(variant, root) for variant in VARIANTS}
+    assert all(made.values()), made
+    return {variant: path for variant, path in made.items() if path is not None}
+
+
+def _pair(variant: str, first_steps: dict[str, Path]) -> tuple[ScriptConverter, ScriptConverter]:
+    return ScriptConverter(variant, {}), ScriptConverter(variant, {}, first_steps[variant])
+
+
+TEXTS = [
+    "副市长胡春华表示，头发周末在胡同里干净",
+    "开启新征程，着力推动于是这里台湾",
+    "后来的干部在乾隆年间理发，面条和里程",
+    "山峰之巅，余额不足，其余的树叶",
+    "只有一只鸟飞过钟表店，发展和发财",
+    "注意：干涉、干燥、干杯、能干",
+    # Phrases of OpenCC's second phrase dictionary (made from its regional ones).
+    "傅里叶变换与关系数据库的复选框，索马里联系历史",
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_first_step_dictionary_converts_as_openccs_configuration(
+    variant: str, text: str, first_steps: dict[str, Path]
+) -> None:
+    standard, merged = _pair(variant, first_steps)
+    assert merged.convert(text) == standard.convert(text)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_fixture_article_converts_alike(variant: str, first_steps: dict[str, Path]) -> None:
+    standard, merged = _pair(variant, first_steps)
+    texts = [
+        ROOT / "tests/fixtures/seed.clean.txt",
+        *sorted((ROOT / "tests/fixtures/articles").glob("*.txt")),
+    ]
+    for path in texts:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert merged.convert(text) == standard.convert(text), path.name
+
+
+# Pieces of OpenCC phrases and characters that convert differently in them.
+_PHRASES = ["头发", "周末", "杂志", "干净", "面条", "里程", "余额", "钟表", "一只", "历史", "著名"]
+_PHRASES += ["傅里叶", "联系历史", "索马里", "复选框", "关系数据库"]
+_PIECES = [*"长胡同头发周末杂志干面里余叶钟台后只系历制准松冲尽团划", *_PHRASES]
+
+
+@settings(max_examples=300, deadline=None)
+@given(variant=st.sampled_from(VARIANTS), pieces=st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_any_text_converts_alike(
+    variant: str, pieces: list[str], first_steps: dict[str, Path]
+) -> None:
+    if variant not in _CONVERTERS:
+        _CONVERTERS[variant] = _pair(variant, first_steps)
+    standard, merged = _CONVERTERS[variant]
+    text = "".join(pieces)
+    assert merged.convert(text) == standard.convert(text)
+
+
+_CONVERTERS: dict[str, tuple[ScriptConverter, ScriptConverter]] = {}
+
+
+def test_the_dictionary_is_kept_and_read_again(tmp_path: Path) -> None:
+    made = first_step_dictionary("s2tw", tmp_path)
+    assert made is not None and made.parent == tmp_path / "opencc"
+    os.utime(made, (1, 1))
+    assert first_step_dictionary("s2tw", tmp_path) == made
+    assert made.stat().st_mtime == 1  # not made again
+    assert [p.name for p in made.parent.iterdir()] == [made.name]  # nothing left behind
+
+
+def test_without_openccs_tool_there_is_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(opencc_dicts, "opencc_dict_tool", lambda: None)
+    assert first_step_dictionary("s2tw", tmp_path) is None
+
+
+def test_a_damaged_dictionary_falls_back_to_openccs_configuration(tmp_path: Path) -> None:
+    from policybriefs.script import traditionalizer
+
+    damaged = tmp_path / "first.ocd2"
+    damaged.write_bytes(b"OPENCCDARTS1 cut off")
+    converter = traditionalizer("s2tw", {}, damaged)
+    assert converter.convert("头发周末") == "頭髮週末"
