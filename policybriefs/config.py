@@ -7,6 +7,7 @@ that name the file and the key, so a typo never silently does nothing.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -60,5 +61,13 @@ def parse_config(data: dict[str, Any], source: str) -> SiteConfig:
             raise ConfigError(
                 f"{source}: 'protected' must be a table of Simplified = \"Traditional\" strings"
             )
+        for key, value in table.items():
+            # Entries go into OpenCC's text dictionaries, one line each, tab between.
+            if any(c.isspace() or unicodedata.category(c) == "Cc" for c in key + value):
+                raise ConfigError(
+                    f"{source}: 'protected' entry {key!r} holds whitespace or a control character"
+                )
+            if not value:
+                raise ConfigError(f"{source}: 'protected' entry {key!r} has an empty value")
         values["protected_phrases"] = tuple(sorted(table.items()))
     return SiteConfig(**values)

@@ -26,10 +26,11 @@ from .catalog import PromiseIndex, first_promised_in, person_slug
 from .config import CONFIG_NAME
 from .load import PAGES_DIR, slugify
 from .models import Brief, SiteConfig
+from .opencc_dicts import FirstStep
 from .pages import brief_pages, full_brief_context
 from .protection import NameProtection
 from .render import SCRIPTS, render_scripts, script_root
-from .script import TraditionalConverter, traditionalizer
+from .traditional import TraditionalConverter, traditional_pairs
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,11 @@ def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
 
 @functools.lru_cache(maxsize=1)
 def _converter(
-    variant: str, pairs: tuple[tuple[str, str], ...], first_step: Path | None
+    variant: str, pairs: tuple[tuple[str, str], ...], first_step: FirstStep | None
 ) -> TraditionalConverter:
     """An editor saving one article again and again drafts with the same names
     each time. (One is kept.)"""
-    return traditionalizer(variant, dict(pairs), first_step)
+    return TraditionalConverter(variant, traditional_pairs(variant, dict(pairs)), first_step)
 
 
 def _traditional_for(kit: DraftKit, brief: Brief) -> TraditionalConverter:

@@ -19,6 +19,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -112,40 +113,83 @@ def _first_step_parts(config: dict[str, Any]) -> tuple[list[str], str] | None:
 _FAILURES = (OSError, ValueError, KeyError, RuntimeError, subprocess.SubprocessError)
 
 
-def first_step_dictionary(variant: str, cache_root: Path) -> Path | None:
-    """One ocd2 dictionary with what the first step of ``variant`` reads, kept at
-    ``<cache_root>/opencc/``; None where it cannot be made, and OpenCC's own
-    configuration is used as it is."""
-    try:
-        record = cache_root / "opencc" / f"{variant}-first-{opencc_fingerprint(variant)}.ocd2"
-        if record.is_file():
-            return record
-        tool = opencc_dict_tool()
-        data_dir = opencc_data_dir()
-        config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
-        parts = _first_step_parts(config)
-        if tool is None or parts is None:
-            return None
-        phrase_files, character_file = parts
-        merged: dict[str, list[str]] = {}
-        for file in phrase_files:
-            for key, values in dictionary_entries(tool, "ocd2", data_dir / file):
-                merged.setdefault(key, values)
-        for key, values in dictionary_entries(tool, "ocd2", data_dir / character_file):
-            if len(key) != 1:  # a longer key could outrank a phrase: not OpenCC's order
-                return None
+@dataclass(frozen=True, eq=False)
+class FirstStep:
+    """What the first step of a configuration reads, as this tool uses it."""
+
+    dictionary: Path | None  # one ocd2 dictionary for the step (None: OpenCC's own)
+    phrases: frozenset[str]  # the keys of its phrases (two characters or more)
+
+
+def _merged_entries(variant: str) -> tuple[dict[str, list[str]], frozenset[str]] | None:
+    """The first step's entries in one table, and its phrases' keys."""
+    tool = opencc_dict_tool()
+    data_dir = opencc_data_dir()
+    config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+    parts = _first_step_parts(config)
+    if tool is None or parts is None:
+        return None
+    phrase_files, character_file = parts
+    merged: dict[str, list[str]] = {}
+    for file in phrase_files:
+        for key, values in dictionary_entries(tool, "ocd2", data_dir / file):
             merged.setdefault(key, values)
-        record.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-            text = Path(tmp) / "first.txt"
-            lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(merged.items()))
-            text.write_text("".join(lines), encoding="utf-8")
-            built = Path(tmp) / "first.ocd2"
-            command = [str(tool), "-i", str(text), "-o", str(built), "-f", "text", "-t", "ocd2"]
-            subprocess.run(command, check=True, capture_output=True, timeout=60)
-            staged = record.with_name(f".tmp-{os.getpid()}-{record.name}")
-            staged.write_bytes(built.read_bytes())
-            os.replace(staged, record)
-        return record
+    phrases = frozenset(key for key in merged if len(key) > 1)
+    for key, values in dictionary_entries(tool, "ocd2", data_dir / character_file):
+        if len(key) != 1:  # a longer key could outrank a phrase: not OpenCC's order
+            return None
+        merged.setdefault(key, values)
+    return merged, phrases
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    staged = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        staged.write_bytes(data)
+        os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_phrases(path: Path) -> frozenset[str]:
+    return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
+
+
+def first_step(variant: str, cache_root: Path | None) -> FirstStep | None:
+    """The first step of ``variant``: its phrases' keys, and one ocd2 dictionary
+    with what it reads, both kept at ``<cache_root>/opencc/`` (without a cache,
+    the phrases alone). None where OpenCC's dictionaries cannot be read: its
+    configuration is then used as it is."""
+    try:
+        if cache_root is None:
+            phrases = _phrases_alone(variant)
+            return None if phrases is None else FirstStep(None, phrases)
+        stem = cache_root / "opencc" / f"{variant}-first-{opencc_fingerprint(variant)}"
+        dictionary, phrase_list = stem.with_suffix(".ocd2"), stem.with_suffix(".phrases")
+        if not (dictionary.is_file() and phrase_list.is_file()):
+            found = _merged_entries(variant)
+            if found is None:
+                return None
+            merged, phrases = found
+            dictionary.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+                text = Path(tmp) / "first.txt"
+                lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(merged.items()))
+                text.write_text("".join(lines), encoding="utf-8")
+                built = Path(tmp) / "first.ocd2"
+                command = [str(opencc_dict_tool()), "-i", str(text), "-o", str(built)]
+                command += ["-f", "text", "-t", "ocd2"]
+                subprocess.run(command, check=True, capture_output=True, timeout=60)
+                _write_atomically(dictionary, built.read_bytes())
+            _write_atomically(phrase_list, "\n".join(sorted(phrases)).encode("utf-8"))
+        return FirstStep(dictionary, _read_phrases(phrase_list))
     except _FAILURES:
         return None
+
+
+@functools.lru_cache(maxsize=4)
+def _phrases_alone(variant: str) -> frozenset[str] | None:
+    """Without a cache (tests, mostly): once a process."""
+    found = _merged_entries(variant)
+    return None if found is None else found[1]

@@ -33,14 +33,13 @@ from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_page
 from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
-from .opencc_dicts import first_step_dictionary
 from .pagemap import gather_pages
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .protection import NameProtection, protected_entries
 from .render import make_environment, render_into
-from .script import TraditionalConverter, traditionalizer
 from .search import search_hook, search_page
+from .traditional import TraditionalConverter, traditionalizer
 from .urls import with_base_url
 from .write import SiteWriter, case_folded, read_marker, spare_path
 
@@ -304,7 +303,7 @@ def _plan(
     traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
         config.traditional_variant,
         protected,
-        first_step_dictionary(config.traditional_variant, cache.root),
+        cache.root,
     )
     env = make_environment(templates_dir)
     # The converter's entries: the packaged phrases too, which any page may need.

@@ -24,8 +24,8 @@ from markupsafe import escape
 
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
-from .script import TraditionalConverter
 from .search import SEARCH_KINDS
+from .traditional import TraditionalConverter
 from .urls import page_url
 from .write import SiteWriter
 

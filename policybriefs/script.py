@@ -11,7 +11,6 @@ before OpenCC's pass and kept out of it (``TraditionalConverter``).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import tempfile
@@ -151,7 +150,8 @@ def unsettled_simplified() -> UnsettledText:
 
 
 @functools.lru_cache(maxsize=4)
-def _plain(config: str, first_step: Path | None = None) -> ScriptConverter:
+def plain_converter(config: str, first_step: Path | None = None) -> ScriptConverter:
+    """OpenCC's ``config`` as it is (``first_step`` as for ``ScriptConverter``)."""
     if first_step is not None:
         try:
             return ScriptConverter(config, {}, first_step)
@@ -169,7 +169,7 @@ def traditional_name(name: str, variant: str) -> str:
 
     OpenCC has no notion of a name: it writes 余红胜 as 餘紅勝 and 范 as 範.
     """
-    plain = _plain(variant)
+    plain = plain_converter(variant)
     surnames = surname_forms()
     for length in (2, 1):
         head = name[:length]
@@ -178,150 +178,12 @@ def traditional_name(name: str, variant: str) -> str:
     return "".join(plain.convert(c) for c in name)
 
 
-def traditionalizer(
-    variant: str, protected: Mapping[str, str], first_step: Path | None = None
-) -> TraditionalConverter:
-    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept
-    intact; ``first_step`` as for ``ScriptConverter``."""
-    return TraditionalConverter(variant, traditional_pairs(variant, protected), first_step)
-
-
-@functools.lru_cache(maxsize=8)
-def _steps_converter(variant: str, steps: str) -> opencc.OpenCC | None:
-    """A converter of the configuration's ``normalization`` steps, or of its
-    conversion chain after the first step; None where there are none."""
-    data_dir = opencc_data_dir()
-    config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
-    if steps == "normalization":
-        chain = config.get("normalization", [])
-    else:
-        chain = config["conversion_chain"][1:]
-    if not chain:
-        return None
-    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-        file = Path(tmp) / "steps.json"
-        steps_config = {"name": f"{variant} {steps}", "conversion_chain": chain}
-        file.write_text(json.dumps(absolutize_config(steps_config, data_dir)), encoding="utf-8")
-        return opencc.OpenCC(str(file))
-
-
-def _convert_lines(converter: opencc.OpenCC | None, texts: list[str]) -> list[str]:
-    if converter is None or not texts:
-        return texts
-    written = str(converter.convert("\n".join(texts))).split("\n")
-    if len(written) != len(texts):  # pragma: no cover - OpenCC keeps lines apart
-        raise RuntimeError("OpenCC joined lines")
-    return written
-
-
-# A protected phrase found in the text is replaced, before OpenCC's own pass, by
-# a code of two characters from the supplementary private-use planes, which no
-# dictionary holds: no phrase of OpenCC's can reach into it from either side.
-_CODE = re.compile("[\U000f0000-\U000ffffd][\U00100000-\U0010fffd]")
-_CODE_PLANES = re.compile("([\U000f0000-\U0010ffff]+)")
-_CODE_BASE = 0xFFFE
-
-
-def _code(index: int) -> str:
-    return chr(0xF0000 + index // _CODE_BASE) + chr(0x100000 + index % _CODE_BASE)
-
-
-def _index(code: str) -> int:
-    return (ord(code[0]) - 0xF0000) * _CODE_BASE + ord(code[1]) - 0x100000
-
-
-class TraditionalConverter:
-    """Simplified to Traditional, with protected phrases and names written as given.
-
-    OpenCC segments by longest match from the left, so a phrase of its own that
-    starts before a protected name and ends inside it wins over the name: given
-    胡春华 as an entry, s2tw still writes 副市长胡春华 as 副市長鬍春華 (长胡 is a
-    phrase). So the protected entries are found first, longest from the left,
-    by an OpenCC converter that knows only them, and each is replaced by a code
-    OpenCC leaves alone; OpenCC's own pass then converts the text around them,
-    and the codes are replaced by the entries' Traditional forms. Those forms
-    go through the configuration's later steps (s2tw's Taiwan variants), as
-    OpenCC's own output does.
-    """
-
-    def __init__(self, variant: str, protected: Mapping[str, str], first_step: Path | None = None):
-        self.config = variant
-        self.first_step = first_step
-        entries = sorted((k, v) for k, v in protected.items() if k and v)
-        lines = [f"{k}\t{v}" for k, v in entries]
-        # Names what this converter writes beyond OpenCC's own: a page's key names it.
-        self.fingerprint = hashlib.sha256("\n".join([variant, *lines]).encode()).hexdigest()
-        self._plain = _plain(variant, first_step)
-        self._finder: opencc.OpenCC | None = None
-        if not entries:
-            self._values: list[str] = []
-            return
-        # The text is normalized (compatibility ideographs) before it is searched,
-        # as OpenCC normalizes it before segmenting; so are the keys.
-        keys = _convert_lines(_steps_converter(variant, "normalization"), [k for k, _ in entries])
-        self._values = _convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
-        data_dir = opencc_data_dir()
-        config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
-        with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-            codes = Path(tmp) / "codes.txt"
-            seen: set[str] = set()
-            with codes.open("w", encoding="utf-8") as out:
-                for index, key in enumerate(keys):
-                    if key not in seen:  # two keys alike once normalized: the first wins
-                        seen.add(key)
-                        out.write(f"{key}\t{_code(index)}\n")
-            finder: dict[str, Any] = {
-                "name": f"{variant} protected",
-                "segmentation": {"type": "mmseg", "dict": {"type": "text", "file": str(codes)}},
-                "conversion_chain": [{"dict": {"type": "text", "file": str(codes)}}],
-            }
-            if config.get("normalization"):
-                finder["normalization"] = absolutize_config(config["normalization"], data_dir)
-            config_file = Path(tmp) / "finder.json"
-            config_file.write_text(json.dumps(finder, ensure_ascii=False), encoding="utf-8")
-            self._finder = opencc.OpenCC(str(config_file))
-
-    def convert(self, text: str) -> str:
-        if not text:
-            return text
-        if self._finder is None:
-            return self._plain.convert(text)
-        if _CODE_PLANES.search(text):
-            # The text holds characters of the codes' planes itself: converted
-            # around them, which OpenCC would leave alone anyway.
-            parts = _CODE_PLANES.split(text)
-            return "".join(p if i % 2 else self._convert_coded(p) for i, p in enumerate(parts))
-        return self._convert_coded(text)
-
-    def _convert_coded(self, text: str) -> str:
-        if not text:
-            return text
-        assert self._finder is not None
-        coded = str(self._finder.convert(text))
-        written = self._plain.convert(coded)
-        if coded == text:  # nothing found (nor normalized)
-            return written
-        return _CODE.sub(lambda match: self._values[_index(match.group(0))], written)
-
-
 @functools.lru_cache(maxsize=4)
 def packaged_protected(variant: str) -> dict[str, str]:
-    """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``.
-
-    With a converter of its own, dropped once the table is made: a build's main
-    process needs no other plain converter (the workers name officials), and
-    one holds 40 MiB.
-    """
-    plain = ScriptConverter(variant, {})
+    """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``."""
+    plain = plain_converter(variant)
     pairs = read_pairs("s2t_protected.tsv")
     for source, target in list(pairs.items()):
         if source == target:
             pairs[source] = plain.convert(source) if not _CJK.search(target) else target
     return pairs
-
-
-def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, str]:
-    """The entries of ``traditionalizer``: the packaged phrases, then ``protected``."""
-    if variant not in TRADITIONAL_VARIANTS:
-        raise ValueError(f"unknown Traditional variant {variant!r}")
-    return {**packaged_protected(variant), **protected}

@@ -35,6 +35,12 @@ def test_values_are_read(tmp_path: Path) -> None:
         ({"base_url": "example.org"}, "'base_url' must start with http"),
         ({"traditional_variant": "s2twp"}, "'traditional_variant' must be one of"),
         ({"protected": ["余红胜"]}, "'protected' must be a table"),
+        (
+            {"protected": {"山海协作": "山海協作\n"}},
+            "'protected' entry '山海协作' holds whitespace",
+        ),
+        ({"protected": {"山海\t协作": "山海協作"}}, "'protected' entry '山海\\t协作' holds"),
+        ({"protected": {"山海协作": ""}}, "'protected' entry '山海协作' has an empty value"),
     ],
 )
 def test_bad_values_name_the_key(data: dict[str, object], message: str) -> None:

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policybriefs import opencc_dicts
-from policybriefs.opencc_dicts import first_step_dictionary
+from policybriefs.opencc_dicts import FirstStep, first_step
 from policybriefs.script import ScriptConverter
+from policybriefs.traditional import TraditionalConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ["s2t", "s2tw", "s2hk"]
@@ -20,9 +21,10 @@ VARIANTS = ["s2t", "s2tw", "s2hk"]
 @pytest.fixture(scope="module")
 def first_steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("cache")
-    made = {variant: first_step_dictionary(variant, root) for variant in VARIANTS}
-    assert all(made.values()), made
-    return {variant: path for variant, path in made.items() if path is not None}
+    made = {variant: first_step(variant, root) for variant in VARIANTS}
+    dictionaries = {v: step.dictionary for v, step in made.items() if step is not None}
+    assert all(dictionaries.values()) and len(dictionaries) == len(VARIANTS), made
+    return {v: path for v, path in dictionaries.items() if path is not None}
 
 
 def _pair(variant: str, first_steps: dict[str, Path]) -> tuple[ScriptConverter, ScriptConverter]:
@@ -83,26 +85,35 @@ def test_any_text_converts_alike(
 _CONVERTERS: dict[str, tuple[ScriptConverter, ScriptConverter]] = {}
 
 
-def test_the_dictionary_is_kept_and_read_again(tmp_path: Path) -> None:
-    made = first_step_dictionary("s2tw", tmp_path)
-    assert made is not None and made.parent == tmp_path / "opencc"
-    os.utime(made, (1, 1))
-    assert first_step_dictionary("s2tw", tmp_path) == made
-    assert made.stat().st_mtime == 1  # not made again
-    assert [p.name for p in made.parent.iterdir()] == [made.name]  # nothing left behind
+def test_the_dictionary_and_phrases_are_kept_and_read_again(tmp_path: Path) -> None:
+    made = first_step("s2tw", tmp_path)
+    assert made is not None and made.dictionary is not None
+    assert made.dictionary.parent == tmp_path / "opencc"
+    assert {"长胡", "头发", "提出", "关于"} <= made.phrases
+    assert not any(len(p) < 2 for p in made.phrases)
+    os.utime(made.dictionary, (1, 1))
+    again = first_step("s2tw", tmp_path)
+    assert again is not None and again.dictionary == made.dictionary
+    assert again.phrases == made.phrases
+    assert made.dictionary.stat().st_mtime == 1  # not made again
+    kept = sorted(p.name for p in made.dictionary.parent.iterdir())
+    assert kept == sorted([made.dictionary.name, made.dictionary.with_suffix(".phrases").name])
+
+
+def test_without_a_cache_the_phrases_alone(tmp_path: Path) -> None:
+    made = first_step("s2tw", None)
+    assert made is not None and made.dictionary is None and "长胡" in made.phrases
 
 
 def test_without_openccs_tool_there_is_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(opencc_dicts, "opencc_dict_tool", lambda: None)
-    assert first_step_dictionary("s2tw", tmp_path) is None
+    assert first_step("s2tw", tmp_path) is None
 
 
 def test_a_damaged_dictionary_falls_back_to_openccs_configuration(tmp_path: Path) -> None:
-    from policybriefs.script import traditionalizer
-
     damaged = tmp_path / "first.ocd2"
     damaged.write_bytes(b"OPENCCDARTS1 cut off")
-    converter = traditionalizer("s2tw", {}, damaged)
-    assert converter.convert("头发周末") == "頭髮週末"
+    converter = TraditionalConverter("s2tw", {"胡春华": "胡春華"}, FirstStep(damaged, frozenset()))
+    assert converter.convert("头发周末胡春华") == "頭髮週末胡春華"

