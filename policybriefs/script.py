@@ -164,24 +164,49 @@ def surname_forms() -> dict[str, str]:
     return read_pairs("surnames_s2t.tsv")
 
 
+@functools.lru_cache(maxsize=4)
+def _character_converter(variant: str) -> ScriptConverter | opencc.OpenCC:
+    """``variant`` for text of one character: its phrases left out (none of them is
+    one character long), which saves holding them (43 MiB) where only names are
+    converted; OpenCC's configuration as it is where its first step has another shape."""
+    data_dir = opencc_data_dir()
+    config = absolutize_config(
+        json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8")), data_dir
+    )
+    first = config["conversion_chain"][0].get("dict", {})
+    dicts = first.get("dicts", []) if first.get("match_policy") == "short_circuit" else []
+    if len(dicts) != 2 or dicts[1].get("type") != "ocd2":
+        return plain_converter(variant)
+    config.pop("segmentation", None)
+    config["conversion_chain"][0]["dict"] = dicts[1]
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        file = Path(tmp) / "characters.json"
+        file.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+        return opencc.OpenCC(str(file))
+
+
 def traditional_name(name: str, variant: str) -> str:
     """Traditional form of a person's name: OpenCC char by char, surnames kept.
 
     OpenCC has no notion of a name: it writes 余红胜 as 餘紅勝 and 范 as 範.
     """
-    plain = plain_converter(variant)
+    plain = _character_converter(variant)
     surnames = surname_forms()
     for length in (2, 1):
         head = name[:length]
         if len(name) > length and head in surnames:
-            return surnames[head] + "".join(plain.convert(c) for c in name[length:])
-    return "".join(plain.convert(c) for c in name)
+            return surnames[head] + "".join(str(plain.convert(c)) for c in name[length:])
+    return "".join(str(plain.convert(c)) for c in name)
 
 
 @functools.lru_cache(maxsize=4)
 def packaged_protected(variant: str) -> dict[str, str]:
-    """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``."""
-    plain = plain_converter(variant)
+    """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``.
+
+    With a converter of its own, dropped once the table is made: a process that
+    renders holds OpenCC's phrases in another form (``opencc_dicts``).
+    """
+    plain = ScriptConverter(variant, {})
     pairs = read_pairs("s2t_protected.tsv")
     for source, target in list(pairs.items()):
         if source == target:

@@ -109,3 +109,15 @@ def test_changed_runs_are_the_maximal_runs_of_changed_characters(
     assert [(e.offset, e.offset + len(e.before)) for e in edits] == expected
     assert [(e.before, e.after) for e in edits] == [(before[a:b], after[a:b]) for a, b in expected]
     assert all(e.kind == "script" and e.paragraph == 3 for e in edits)
+
+
+@pytest.mark.parametrize("variant", ["s2t", "s2tw", "s2hk"])
+def test_names_are_converted_without_openccs_phrases_as_with_them(variant: str) -> None:
+    """A name is converted character by character; the converter that does it
+    leaves OpenCC's phrases out (none is one character long), and writes every
+    character as OpenCC's whole configuration does."""
+    from policybriefs.script import _character_converter, plain_converter
+
+    chars = [chr(o) for o in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
+    lines = "\n".join(chars)
+    assert _character_converter(variant).convert(lines) == plain_converter(variant).convert(lines)
