@@ -117,7 +117,11 @@ _FAILURES = (OSError, ValueError, KeyError, RuntimeError, subprocess.SubprocessE
 class FirstStep:
     """What the first step of a configuration reads, as this tool uses it."""
 
-    dictionary: Path | None  # one ocd2 dictionary for the step (None: OpenCC's own)
+    # Two ocd2 dictionaries for the step, or None (OpenCC's own configuration): the
+    # phrases and characters to convert with, and the phrases alone to segment with
+    # (with the characters, every character would be a segment of its own, and the
+    # later steps' phrases, which match within a segment, would not match).
+    dictionaries: tuple[Path, Path] | None
     phrases: frozenset[str]  # the keys of its phrases (two characters or more)
 
 
@@ -151,41 +155,73 @@ def _write_atomically(path: Path, data: bytes) -> None:
         staged.unlink(missing_ok=True)
 
 
+def _build_ocd2(entries: dict[str, list[str]], out: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        text = Path(tmp) / "entries.txt"
+        lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(entries.items()))
+        text.write_text("".join(lines), encoding="utf-8")
+        built = Path(tmp) / "built.ocd2"
+        command = [str(opencc_dict_tool()), "-i", str(text), "-o", str(built)]
+        command += ["-f", "text", "-t", "ocd2"]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+        _write_atomically(out, built.read_bytes())
+
+
+def _sums(files: list[Path]) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
 @functools.lru_cache(maxsize=8)
 def _read_phrases(path: Path) -> frozenset[str]:
     return frozenset(path.read_text(encoding="utf-8").split("\n")) - {""}
 
 
-def first_step(variant: str, cache_root: Path | None) -> FirstStep | None:
-    """The first step of ``variant``: its phrases' keys, and one ocd2 dictionary
-    with what it reads, both kept at ``<cache_root>/opencc/`` (without a cache,
-    the phrases alone). None where OpenCC's dictionaries cannot be read: its
-    configuration is then used as it is."""
+def _kept(files: list[Path], sums: Path) -> bool:
+    """Whether ``files`` are as they were made: a damaged dictionary would load
+    and convert otherwise, without a word."""
     try:
-        if cache_root is None:
-            phrases = _phrases_alone(variant)
-            return None if phrases is None else FirstStep(None, phrases)
+        return bool(json.loads(sums.read_text(encoding="utf-8")) == _sums(files))
+    except (OSError, ValueError):
+        return False
+
+
+def first_step(variant: str, cache_root: Path | None) -> FirstStep | None:
+    """The first step of ``variant``: its phrases' keys, and its dictionaries made
+    into two (see ``FirstStep``), kept at ``<cache_root>/opencc/`` with their
+    checksums; files that do not match them are made again. Without a cache, or
+    where one cannot be written, the phrases alone. None where OpenCC's
+    dictionaries cannot be read: its configuration is then used as it is."""
+    if cache_root is None:
+        phrases = _phrases_alone(variant)
+        return None if phrases is None else FirstStep(None, phrases)
+    try:
         stem = cache_root / "opencc" / f"{variant}-first-{opencc_fingerprint(variant)}"
-        dictionary, phrase_list = stem.with_suffix(".ocd2"), stem.with_suffix(".phrases")
-        if not (dictionary.is_file() and phrase_list.is_file()):
-            found = _merged_entries(variant)
-            if found is None:
-                return None
-            merged, phrases = found
-            dictionary.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-                text = Path(tmp) / "first.txt"
-                lines = (f"{k}\t{' '.join(v)}\n" for k, v in sorted(merged.items()))
-                text.write_text("".join(lines), encoding="utf-8")
-                built = Path(tmp) / "first.ocd2"
-                command = [str(opencc_dict_tool()), "-i", str(text), "-o", str(built)]
-                command += ["-f", "text", "-t", "ocd2"]
-                subprocess.run(command, check=True, capture_output=True, timeout=60)
-                _write_atomically(dictionary, built.read_bytes())
-            _write_atomically(phrase_list, "\n".join(sorted(phrases)).encode("utf-8"))
-        return FirstStep(dictionary, _read_phrases(phrase_list))
     except _FAILURES:
         return None
+    conversion = stem.with_name(stem.name + ".ocd2")
+    segmentation = stem.with_name(stem.name + ".segments.ocd2")
+    phrase_list = stem.with_name(stem.name + ".phrases")
+    sums = stem.with_name(stem.name + ".sums")
+    files = [conversion, segmentation, phrase_list]
+    if _kept(files, sums):
+        return FirstStep((conversion, segmentation), _read_phrases(phrase_list))
+    try:
+        found = _merged_entries(variant)
+    except _FAILURES:
+        return None
+    if found is None:
+        return None
+    merged, phrases = found
+    try:
+        conversion.parent.mkdir(parents=True, exist_ok=True)
+        _build_ocd2(merged, conversion)
+        _build_ocd2({k: v for k, v in merged.items() if k in phrases}, segmentation)
+        _write_atomically(phrase_list, "\n".join(sorted(phrases)).encode("utf-8"))
+        _write_atomically(sums, json.dumps(_sums(files)).encode("utf-8"))
+    except _FAILURES:
+        return FirstStep(None, phrases)
+    _read_phrases.cache_clear()  # a file of that name may have been read before
+    return FirstStep((conversion, segmentation), phrases)
 
 
 @functools.lru_cache(maxsize=4)

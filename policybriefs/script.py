@@ -59,17 +59,22 @@ def read_pairs(name: str) -> dict[str, str]:
 class ScriptConverter:
     """An OpenCC converter for one direction with a user dictionary in front."""
 
-    def __init__(self, config: str, user_pairs: Mapping[str, str], first_step: Path | None = None):
-        """``first_step``: one ocd2 dictionary with what the configuration's first
-        step reads (``opencc_dicts.first_step``), read in its place."""
+    def __init__(
+        self,
+        config: str,
+        user_pairs: Mapping[str, str],
+        first_step: tuple[Path, Path] | None = None,
+    ):
+        """``first_step``: two ocd2 dictionaries, to convert and to segment with,
+        read in place of the configuration's first step (``opencc_dicts``)."""
         data_dir = opencc_data_dir()
         base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
         base = absolutize_config(base, data_dir)
         if first_step is not None:
-            merged = {"type": "ocd2", "file": str(first_step)}
-            base["conversion_chain"][0]["dict"] = merged
+            conversion, segmentation = first_step
+            base["conversion_chain"][0]["dict"] = {"type": "ocd2", "file": str(conversion)}
             if "segmentation" in base:
-                base["segmentation"]["dict"] = merged
+                base["segmentation"]["dict"] = {"type": "ocd2", "file": str(segmentation)}
         # OpenCC reads every dictionary when it is made: the folder can go at once.
         with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as folder:
             tmp = Path(folder)
@@ -157,7 +162,7 @@ def unsettled_simplified() -> UnsettledText:
 
 
 @functools.lru_cache(maxsize=4)
-def plain_converter(config: str, first_step: Path | None = None) -> ScriptConverter:
+def plain_converter(config: str, first_step: tuple[Path, Path] | None = None) -> ScriptConverter:
     """OpenCC's ``config`` as it is (``first_step`` as for ``ScriptConverter``)."""
     if first_step is not None:
         try:

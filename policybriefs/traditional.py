@@ -116,7 +116,7 @@ class TraditionalConverter:
         lines = [f"{k}\t{v}" for k, v in entries]
         # Names what this converter writes beyond OpenCC's own: a page's key names it.
         self.fingerprint = hashlib.sha256("\n".join([variant, *lines]).encode()).hexdigest()
-        self._plain = plain_converter(variant, step.dictionary if step else None)
+        self._plain = plain_converter(variant, step.dictionaries if step else None)
         # Without OpenCC's phrases (its dictionary tool missing) an entry always wins.
         self._phrases = step.phrases if step else frozenset()
         self._finder: opencc.OpenCC | None = None
