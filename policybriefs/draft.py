@@ -109,11 +109,15 @@ def _links_with(links: Mapping[str, object], brief: Brief) -> dict[str, object]:
 
 @functools.lru_cache(maxsize=1)
 def _converter(
-    variant: str, pairs: tuple[tuple[str, str], ...], first_step: FirstStep | None
+    variant: str,
+    pairs: tuple[tuple[str, str], ...],
+    first_step: FirstStep | None,
+    phrases: frozenset[str],
 ) -> TraditionalConverter:
     """An editor saving one article again and again drafts with the same names
     each time. (One is kept.)"""
-    return TraditionalConverter(variant, traditional_pairs(variant, dict(pairs)), first_step)
+    entries = traditional_pairs(variant, dict(pairs))
+    return TraditionalConverter(variant, entries, first_step, phrases)
 
 
 def _traditional_for(kit: DraftKit, brief: Brief) -> TraditionalConverter:
@@ -129,7 +133,7 @@ def _traditional_for(kit: DraftKit, brief: Brief) -> TraditionalConverter:
     if not added:
         return kit.traditional
     pairs = tuple(sorted({**kit.protected, **added}.items()))
-    return _converter(variant, pairs, kit.traditional.first_step)
+    return _converter(variant, pairs, kit.traditional.first_step, kit.traditional.phrase_keys)
 
 
 def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:

@@ -304,6 +304,7 @@ def _plan(
         config.traditional_variant,
         protected,
         cache.root,
+        phrases=[key for key, _ in config.protected_phrases],
     )
     env = make_environment(templates_dir)
     # The converter's entries: the packaged phrases too, which any page may need.

@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
 import opencc
@@ -39,8 +39,9 @@ from .script import (
     plain_converter,
 )
 
-# How far before an entry a phrase of OpenCC's may start and still reach into it.
-_LOOK_BACK = 3
+# How far before an entry OpenCC's segmentation is followed to see whether one of
+# its phrases reaches into it (a found entry before that is a boundary too).
+_LOOK_BACK = 12
 
 
 def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, str]:
@@ -51,13 +52,20 @@ def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, s
 
 
 def traditionalizer(
-    variant: str, protected: Mapping[str, str], cache_root: Path | None = None
+    variant: str,
+    protected: Mapping[str, str],
+    cache_root: Path | None = None,
+    phrases: Iterable[str] = (),
 ) -> TraditionalConverter:
     """Simplified to Traditional with ``protected`` (Simplified → Traditional) kept
-    intact. OpenCC's first step is read from one dictionary kept under
-    ``cache_root`` (see ``opencc_dicts``), or as OpenCC configures it without one."""
+    intact. OpenCC's first step is read from dictionaries kept under ``cache_root``
+    (see ``opencc_dicts``), or as OpenCC configures it without one. ``phrases``:
+    the keys of ``protected`` that are phrases, not names (the packaged ones are)."""
     return TraditionalConverter(
-        variant, traditional_pairs(variant, protected), first_step(variant, cache_root)
+        variant,
+        traditional_pairs(variant, protected),
+        first_step(variant, cache_root),
+        {*packaged_protected(variant), *phrases},
     )
 
 
@@ -109,16 +117,27 @@ class TraditionalConverter:
     """Simplified to Traditional, with protected phrases and names written as given
     (see the module's documentation)."""
 
-    def __init__(self, variant: str, protected: Mapping[str, str], step: FirstStep | None = None):
+    def __init__(
+        self,
+        variant: str,
+        protected: Mapping[str, str],
+        step: FirstStep | None = None,
+        phrases: Collection[str] = (),
+    ):
+        """``phrases``: the keys of ``protected`` that are phrases; the others are
+        names, which win a tie with a phrase of OpenCC's as long as they are."""
         self.config = variant
         self.first_step = step
         entries = sorted((k, v) for k, v in protected.items() if k and v)
+        self.phrase_keys = frozenset(phrases)
         lines = [f"{k}\t{v}" for k, v in entries]
+        lines += [f"phrase\t{k}" for k, _ in entries if k in self.phrase_keys]
         # Names what this converter writes beyond OpenCC's own: a page's key names it.
         self.fingerprint = hashlib.sha256("\n".join([variant, *lines]).encode()).hexdigest()
         self._plain = plain_converter(variant, step.dictionaries if step else None)
         # Without OpenCC's phrases (its dictionary tool missing) an entry always wins.
         self._phrases = step.phrases if step else frozenset()
+        self._longest = min(max(map(len, self._phrases), default=0), _LOOK_BACK + 8)
         self._finder: opencc.OpenCC | None = None
         self._keys: list[str] = []
         self._values: list[str] = []
@@ -180,15 +199,30 @@ class TraditionalConverter:
     def _false_finds_undone(self, coded: str) -> Callable[[re.Match[str]], str]:
         def undo(match: re.Match[str]) -> str:
             key = self._keys[_index(match.group(0))]
-            start = match.start()
-            for back in range(1, min(_LOOK_BACK, start) + 1):
-                head = coded[start - back : start]
-                if _CODE_PLANES.search(head):
-                    break
-                # A phrase head + key[:j], j ≥ 1, at least as long as the entry.
-                for reach in range(max(1, len(key) - back), len(key) + 1):
-                    if head + key[:reach] in self._phrases:
-                        return key
+            reach = self._phrase_reaching_into(coded, match.start(), key)
+            if reach > len(key) or (reach == len(key) and key in self.phrase_keys):
+                return key
             return match.group(0)
 
         return undo
+
+    def _phrase_reaching_into(self, coded: str, start: int, key: str) -> int:
+        """The length of the phrase of OpenCC's that its segmentation, longest match
+        from the left, would take across the start of ``key`` at ``start``; 0 if none."""
+        since = max(0, start - _LOOK_BACK)
+        before = coded[since:start]
+        found = [m.end() for m in _CODE_PLANES.finditer(before)]
+        if found:
+            before = before[found[-1] :]  # a found entry ends a segment
+        text = before + key
+        i = 0
+        while i < len(before):
+            step = 1
+            for length in range(min(self._longest, len(text) - i), 1, -1):
+                if text[i : i + length] in self._phrases:
+                    step = length
+                    break
+            if i + step > len(before):
+                return step
+            i += step
+        return 0

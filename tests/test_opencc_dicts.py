@@ -156,8 +156,8 @@ def test_a_cache_that_cannot_be_written_keeps_the_phrases(tmp_path: Path) -> Non
     blocked.write_text("", encoding="utf-8")
     made = first_step("s2tw", blocked)
     assert made is not None and made.dictionaries is None and "关于" in made.phrases
-    converter = TraditionalConverter("s2tw", {"于东": "于東"}, made)
-    assert converter.convert("关于东西部") == "關於東西部"
+    converter = TraditionalConverter("s2tw", {"出征": "出征"}, made, {"出征"})
+    assert converter.convert("提出征求") == "提出徵求"
 
 
 def test_without_a_cache_the_phrases_alone(tmp_path: Path) -> None:
