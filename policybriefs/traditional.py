@@ -12,10 +12,13 @@ forms. Those forms go through the configuration's later steps (s2tw's Taiwan
 variants), as OpenCC's own output does.
 
 An entry found that way can be a false find inside other words: 出征 in
-提出征求, the name 于东 in 关于东西部. OpenCC's phrases settle it: where a
-phrase that starts before the entry reaches into it (提出, 关于, 长胡) and is at
-least as long as the entry, the text is left to OpenCC, as its own
-segmentation would have had it. A longer entry wins: 胡春华 over 长胡.
+提出征求. OpenCC's phrases settle it: where its own segmentation (longest match
+from the left, followed from a little before the entry) would take a phrase
+across the entry's start (提出 in 提出征求, 长胡 in 市长胡春华), a longer phrase
+wins, and so does one as long as a protected phrase; a name wins a tie (市长于东
+keeps 于東). A phrase that segmentation never forms does not count: 台长于云
+is 台长 + 于云. Left as it is: a two-character name also wins a tie inside words
+(关于东西部 next to an official named 于东).
 """
 
 from __future__ import annotations
