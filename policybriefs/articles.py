@@ -78,7 +78,13 @@ def listing_key(brief: Brief) -> str:
 
 
 def process_article(
-    path: Path, *, content_dir: Path, variant: str, cache: BriefCache, light_ok: bool = True
+    path: Path,
+    *,
+    content_dir: Path,
+    variant: str,
+    cache: BriefCache,
+    light_ok: bool = True,
+    name_slugs: bool = True,
 ) -> ArticleResult:
     source = path.relative_to(content_dir).as_posix()
     key = article_key(path, content_dir, variant)
@@ -96,7 +102,8 @@ def process_article(
     if not cache.data_path(key).is_file():  # the key names the brief, so any one there is its
         cache.put_data(key, brief_json(brief))
     light = cache.put_light(key, lighten(brief))
-    return ArticleResult(source, key, None, None, light, tuple(slug_memo_entries(brief).items()))
+    slugs = tuple(slug_memo_entries(brief).items()) if name_slugs else ()
+    return ArticleResult(source, key, None, None, light, slugs)
 
 
 def _opened(
@@ -145,11 +152,23 @@ def process_articles(
     cache: BriefCache,
     jobs: int,
     held: Mapping[str, Brief] | None = None,
+    name_slugs: bool = True,
 ) -> list[ArticleResult]:
     """Each article's light brief. ``held`` maps cache keys to light briefs already
     in memory (``serve`` keeps the last build's): those are not unpickled again.
-    The cache is still asked for every key, so a brief it lost is made again."""
-    work = partial(process_article, content_dir=content_dir, variant=variant, cache=cache)
+    The cache is still asked for every key, so a brief it lost is made again.
+
+    ``name_slugs=False`` hands back no names' slugs: ``serve`` processes a saved
+    article in its own process, where making them would load pypinyin's phrase
+    table (55 MiB) for names the slug memo has, mostly; a name it lacks gets
+    its slug where it is first needed."""
+    work = partial(
+        process_article,
+        content_dir=content_dir,
+        variant=variant,
+        cache=cache,
+        name_slugs=name_slugs,
+    )
     held = held or {}
     if jobs <= 1 or len(paths) < 2 * jobs:
         return _open_all(map(work, paths), paths, work, held)

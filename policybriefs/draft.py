@@ -143,7 +143,7 @@ def draft_pages(kit: DraftKit, articles: Sequence[Path]) -> dict[str, bytes]:
     no draft; the build that follows reports it.
     """
     results = process_articles(
-        articles, kit.content_dir, kit.config.traditional_variant, kit.cache, jobs=1
+        articles, kit.content_dir, kit.config.traditional_variant, kit.cache, 1, name_slugs=False
     )
     drafts: dict[str, bytes] = {}
     drafted: set[str] = set()

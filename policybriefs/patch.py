@@ -227,7 +227,7 @@ def _results(last: LastBuild, articles: Sequence[Path]) -> list[ArticleResult] |
     """The saved articles processed, or why only a whole build can take them."""
     kit = last.kit
     results = process_articles(
-        articles, kit.content_dir, kit.config.traditional_variant, kit.cache, 1
+        articles, kit.content_dir, kit.config.traditional_variant, kit.cache, 1, name_slugs=False
     )
     if any(r.brief is None for r in results):
         return "an article failed to load"  # the whole build reports it

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -437,3 +439,48 @@ def test_a_patch_that_fails_leaves_the_manifest_it_changes_in_place_as_it_was(
     clean = tmp_path / "clean"
     build(content, clean, ROOT / "templates")
     assert_same_site(out, clean)
+
+
+_WITHOUT_PHRASES = """
+import sys
+from pathlib import Path
+
+from policybriefs.draft import draft_pages, drafted_articles
+from policybriefs.patch import patch_site
+from policybriefs.pipeline import build
+
+content, out, cache, templates = (Path(a) for a in sys.argv[1:5])
+kept = []
+for sentence in ("", "天津将推进港口协同。"):
+    if sentence:
+        article = content / "jingjinji-2022.txt"
+        article.write_text(article.read_text(encoding="utf-8") + sentence, encoding="utf-8")
+    build(content, out, templates, cache_dir=cache, keep=kept.append, jobs=2)
+assert "pypinyin" not in sys.modules, "the build's own process loaded pypinyin"
+article = content / "changzhutan-2023.txt"
+article.write_text(
+    article.read_text(encoding="utf-8") + "长沙将加快建设长株潭都市圈轨道交通项目。",
+    encoding="utf-8",
+)
+drafts = draft_pages(kept[-1].kit, drafted_articles(content, [article]) or [])
+assert len(drafts) == 4, sorted(drafts)
+assert patch_site(kept[-1], [article]) is not None
+print(sorted(m for m in sys.modules if m.startswith("pypinyin")))
+"""
+
+
+def test_serve_drafts_and_patches_without_pypinyin(content_dir: Path, tmp_path: Path) -> None:
+    """A saved article whose names the site knows is drafted and patched without
+    pypinyin: its phrase table would add 55 MiB to ``serve``, which keeps the last
+    build in memory. (The build's workers load it, to make names' slugs.)"""
+    content = copy_patch_corpus(content_dir)
+    args = [content, tmp_path / "site", tmp_path / "cache", ROOT / "templates"]
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_PHRASES, *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..models import LOST_MARK
 from .gbk_tables import Tables, gbk_tables, is_hanzi
-from .pinyin import PINYIN_LETTERS, TONE_MARKS
+from .pinyin import PINYIN_LETTERS, TONE_MARKS, toned_readings
 
 ANNOTATION = re.compile(rf"[(（]\s?[{PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]")
 TRAILING_ANNOTATION = re.compile(rf"[(（]\s?[{PINYIN_LETTERS}]{{1,7}}[1-5]?\s*[)）]$")
@@ -43,18 +43,6 @@ def without_annotations(text: str) -> str:
 # which would push it out of a shared cache.
 article_without_annotations = functools.lru_cache(maxsize=2)(without_annotations)
 paragraph_without_annotations = functools.lru_cache(maxsize=4)(without_annotations)
-
-
-@functools.lru_cache(maxsize=4096)
-def toned_readings(ch: str) -> frozenset[str]:
-    """The readings pypinyin knows for ``ch``, with tone marks (``pinyin.readings_of``
-    adds their toneless forms too)."""
-    from pypinyin import Style, pinyin  # here, as in ``pinyin.readings_of``
-
-    found: set[str] = set()
-    for group in pinyin(ch, heteronym=True, style=Style.TONE, errors="ignore"):
-        found.update(r.lower() for r in group)
-    return frozenset(found)
 
 
 @functools.cache

@@ -67,8 +67,8 @@ from .lost_characters import (
     paragraph_without_annotations,
     read_as,
     reading_after,
-    toned_readings,
 )
+from .pinyin import toned_readings
 
 _WORD_BONUS = 0.5  # per pair that is a listed word or recurs in the article
 _WORD_BONUS_CAP = 2.0

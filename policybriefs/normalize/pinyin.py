@@ -8,8 +8,12 @@ before it (checked with pypinyin), so a real parenthesis such as
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
 
 from ..models import LOST_MARK, Edit, new_edit
 from .edits import rewrite
@@ -46,19 +50,38 @@ def _fold(reading: str) -> str:
     return stripped.replace("ü", "v").lower()
 
 
+@functools.lru_cache(maxsize=1)
+def character_readings() -> Mapping[int, str]:
+    """pypinyin's table of single characters: code point → toned readings, comma
+    separated. Read from its data file, not by importing the package: importing
+    it also loads its phrase table (55 MiB resident, where this takes 10), and
+    a character's readings never come from phrases. ``serve`` drafts with this
+    alone; only a name new to the site needs the phrases for its slug."""
+    spec = importlib.util.find_spec("pypinyin")  # finds the package, runs none of it
+    origin = Path(spec.origin) if spec is not None and spec.origin else None
+    table = origin.parent / "pinyin_dict.json" if origin else None
+    if table is None or not table.is_file():  # another layout: the documented way
+        from pypinyin.constants import PINYIN_DICT
+
+        return PINYIN_DICT
+    data = json.loads(table.read_text(encoding="utf-8"))
+    return {int(code): readings for code, readings in data.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def toned_readings(char: str) -> frozenset[str]:
+    """The readings pypinyin knows for ``char``, with tone marks, in lower case: what
+    ``pypinyin.pinyin(char, heteronym=True, style=Style.TONE)`` gives (a test
+    checks every character of the table and of the CJK blocks)."""
+    found = character_readings().get(ord(char), "") if len(char) == 1 else ""
+    return frozenset(r.lower() for r in found.split(",") if r)
+
+
 @functools.lru_cache(maxsize=32768)
 def readings_of(char: str) -> frozenset[str]:
     """Every reading pypinyin knows for ``char``, with tone marks and folded."""
-    # Imported here: a build's main process never normalizes, and need not hold it.
-    from pypinyin import Style, pinyin
-
-    toned = pinyin(char, heteronym=True, style=Style.TONE, errors="ignore")
-    found: set[str] = set()
-    for group in toned:
-        for reading in group:
-            found.add(reading.lower())
-            found.add(_fold(reading))
-    return frozenset(found)
+    toned = toned_readings(char)
+    return toned | {_fold(r) for r in toned}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -74,10 +97,8 @@ def is_reading_of(annotation: str, char: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _all_readings() -> frozenset[str]:
     """Every toned syllable pypinyin knows: what an orphaned annotation must be."""
-    from pypinyin.constants import PINYIN_DICT
-
     found: set[str] = set()
-    for value in PINYIN_DICT.values():
+    for value in character_readings().values():
         for reading in value.split(","):
             found.add(reading.lower())
     return frozenset(found)
