@@ -13,6 +13,7 @@ is in place: the page being edited shows the edit in a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import signal
 import sys
@@ -323,6 +324,25 @@ class Preview:
             thread.join(timeout=5)
 
 
+_M_ARENA_MAX = -8  # glibc's malloc.h
+
+
+def one_malloc_arena() -> bool:
+    """Ask glibc's malloc for one arena; whether it could be asked.
+
+    glibc gives each thread that allocates an arena of its own, and keeps what
+    it frees there for that thread. ``serve`` drafts and patches on the watcher's
+    thread, brings the spare up to date on another and answers on more: at
+    N = 10,000 its memory grew by 34 MiB over three saves, and stayed flat with
+    one arena (``MALLOC_ARENA_MAX=1``). The threads take turns under the GIL,
+    so they lose nothing by sharing one. Other C libraries have no such setting."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, TypeError):  # not glibc, or not a Unix
+        return False
+    return bool(mallopt(_M_ARENA_MAX, 1))
+
+
 def serve_site(
     args: argparse.Namespace,
     rebuild: Callable[[Sequence[Path]], int],
@@ -330,6 +350,7 @@ def serve_site(
     drafts: Drafts | None = None,
 ) -> int:
     """Build once, then serve ``args.out`` until Ctrl-C."""
+    one_malloc_arena()  # before any thread starts
     code = rebuild(())
     gc.freeze()  # what the build kept for drafting: see Preview.rebuild_now
     if not Path(args.out).is_dir():
