@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import os
 import signal
 import sys
 import threading
@@ -335,7 +336,10 @@ def one_malloc_arena() -> bool:
     thread, brings the spare up to date on another and answers on more: at
     N = 10,000 its memory grew by 34 MiB over three saves, and stayed flat with
     one arena (``MALLOC_ARENA_MAX=1``). The threads take turns under the GIL,
-    so they lose nothing by sharing one. Other C libraries have no such setting."""
+    so they lose nothing by sharing one. Other C libraries have no such setting,
+    and a ``MALLOC_ARENA_MAX`` the user set is left to stand."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (AttributeError, OSError, TypeError):  # not glibc, or not a Unix

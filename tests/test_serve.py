@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import re
 import subprocess
 import sys
 import threading
@@ -208,10 +210,45 @@ def test_render_children_die_on_sigterm_whatever_the_parent_handles(tmp_path: Pa
     assert sum(int(pid) == os.getpid() for pid, _ in reports) == 32
 
 
-def test_serve_asks_glibc_for_one_malloc_arena() -> None:
-    """On glibc the setting is taken (its threads' arenas cost ``serve`` 34 MiB at
-    N = 10,000); elsewhere it is skipped, not an error. In a child process: the
-    setting lasts for the process."""
+_ARENAS = """
+import ctypes, sys, threading
+from policybriefs.serve import one_malloc_arena
+print(one_malloc_arena() if sys.argv[1] == "set" else "-")
+def allocate():
+    kept = [bytearray(1000) for _ in range(20000)]
+threads = [threading.Thread(target=allocate) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+ctypes.CDLL(None).malloc_stats()  # one "Arena n:" block per arena, on stderr
+"""
+
+
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+@pytest.mark.parametrize(("how", "arenas"), [("set", 1), ("unset", 2)])
+def test_serve_asks_glibc_for_one_malloc_arena(how: str, arenas: int) -> None:
+    """Threads that allocate share the one arena once it is asked for; without it
+    glibc gives them arenas of their own (which cost ``serve`` 34 MiB at
+    N = 10,000). In child processes: the setting lasts for the process."""
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    done = subprocess.run(
+        [sys.executable, "-c", _ARENAS, how],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert done.stdout.strip() == ("True" if how == "set" else "-")
+    counted = len(re.findall(r"^Arena \d+:", done.stderr, re.MULTILINE))
+    assert counted == arenas if how == "set" else counted >= arenas
+
+
+def test_a_users_malloc_arena_max_stands() -> None:
     script = "from policybriefs.serve import one_malloc_arena; print(one_malloc_arena())"
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -220,6 +257,26 @@ def test_serve_asks_glibc_for_one_malloc_arena() -> None:
         encoding="utf-8",
         check=True,
         cwd=ROOT,
+        env={**os.environ, "MALLOC_ARENA_MAX": "4"},
     )
-    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
-    assert done.stdout.strip() == str(expected)
+    assert done.stdout.strip() == "False"
+
+
+def test_serve_asks_for_one_arena_before_its_first_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before any thread starts: glibc only stops making arenas from then on."""
+    import argparse
+
+    import policybriefs.serve
+
+    calls: list[str] = []
+    monkeypatch.setattr(policybriefs.serve, "one_malloc_arena", lambda: calls.append("arena"))
+
+    def rebuild(changed: Sequence[Path]) -> int:
+        calls.append("build")
+        return 1
+
+    args = argparse.Namespace(out=str(tmp_path / "none"), content=".", templates=".", port=0)
+    assert policybriefs.serve.serve_site(args, rebuild, print) == 1
+    assert calls == ["arena", "build"]
