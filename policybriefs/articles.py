@@ -41,8 +41,9 @@ class ArticleResult:
     # it is: unpickled once, in the main process, not also in the worker.
     light_pickle: bytes | None = None
     # ``catalog.slug_memo_entries`` of a brief the worker had in hand (made, or read
-    # whole from the cache); a light brief from the cache has its names' slugs
-    # in the cache's memo already.
+    # whole from the cache). A light brief from the cache usually has its names'
+    # slugs in the cache's memo already; where not (``serve`` made it, with
+    # ``name_slugs=False``), the catalog makes those it lacks.
     slugs: tuple[tuple[str, str], ...] = ()
 
 

@@ -464,7 +464,14 @@ article.write_text(
 )
 drafts = draft_pages(kept[-1].kit, drafted_articles(content, [article]) or [])
 assert len(drafts) == 4, sorted(drafts)
-assert patch_site(kept[-1], [article]) is not None
+patched = patch_site(kept[-1], [article])
+assert patched is not None
+# Patched without a draft first: the patch makes the brief itself.
+article = content / "chengyu-2022.txt"
+article.write_text(
+    article.read_text(encoding="utf-8") + "成都将深化成渝地区双城经济圈建设。", encoding="utf-8"
+)
+assert patch_site(patched[1], [article]) is not None
 print(sorted(m for m in sys.modules if m.startswith("pypinyin")))
 """
 
