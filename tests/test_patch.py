@@ -57,10 +57,26 @@ def _new_article(content: Path) -> list[Path]:
 
 def _new_project(content: Path) -> list[Path]:
     """A commitment naming a project no brief named: a new project page and slug."""
-    _append_to_longest_line(
-        content / "ganzhou-jian-fuzhou-2022.txt", "赣州将加快推进赣南苏区振兴发展示范园项目建设。"
-    )
-    return [content / "ganzhou-jian-fuzhou-2022.txt"]
+    article = content / "ganzhou-jian-fuzhou-2022.txt"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    speech = next(i for i, line in enumerate(lines) if line.startswith("鄺振宇表示"))
+    lines[speech] += "赣州将加快推进赣南苏区振兴发展示范区建设。"  # in 赣州's section
+    article.write_text("\n".join(lines), encoding="utf-8")
+    return [article]
+
+
+def test_the_new_project_edit_names_a_project(content_dir: Path, tmp_path: Path) -> None:
+    """The edit above is only a test of a new project page if its sentence is read
+    as one (its first version, 示范园项目, was not)."""
+    content = copy_patch_corpus(content_dir)
+    _new_project(content)
+    build(content, tmp_path / "site", ROOT / "templates", jobs=1)
+    pages = [
+        p.read_text(encoding="utf-8")
+        for p in (tmp_path / "site" / "projects").glob("*.html")
+        if p.name != "index.html"
+    ]
+    assert sum("赣南苏区振兴发展示范区" in page for page in pages) == 1  # its own page
 
 
 def _two_articles(content: Path) -> list[Path]:
