@@ -311,6 +311,10 @@ class PageSpec(_Slotted):
     # More context, made only if the page is rendered: a rebuild reuses most pages,
     # and making every page's context was a quarter of gathering them.
     deferred: Callable[[], dict[str, object]] | None = None
+    # The names the page is known to hold (a brief's pages: its officials); its
+    # Traditional edition leaves other two-character names to OpenCC (see
+    # ``traditional``). None: every protected name is kept.
+    names: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

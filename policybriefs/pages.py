@@ -186,7 +186,10 @@ def brief_pages(
     repairs_key: str = "",
 ) -> list[PageSpec]:
     """A brief's own pages: the brief, and its repair report (drawn from the full
-    brief, read from the cache by ``brief_key``)."""
+    brief, read from the cache by ``brief_key``). They hold the brief's own
+    officials' names: another brief's official of two characters (于东) is left
+    to OpenCC in their Traditional editions (关于东西部 → 關於東西部)."""
+    names = frozenset(o.name for o in brief.officials)
     return [
         PageSpec(
             brief_path(brief.slug),
@@ -194,6 +197,7 @@ def brief_pages(
             {"brief": brief, "first_promised": first_promised},
             page_key,
             deferred=functools.partial(_brief_context, brief),
+            names=names,
         ),
         PageSpec(
             repairs_path(brief.slug),
@@ -201,5 +205,6 @@ def brief_pages(
             {"edit_labels": EDIT_LABELS},
             repairs_key,
             full_brief=brief_key,
+            names=names,
         ),
     ]

@@ -15,7 +15,7 @@ import os
 import posixpath
 import re
 import signal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -64,9 +64,13 @@ def relative_prefix(page_path: str) -> str:
     return "../" * depth
 
 
-def convert_outside_noconv(html: str, converter: TraditionalConverter) -> str:
+def convert_outside_noconv(
+    html: str, converter: TraditionalConverter, names: Collection[str] | None = None
+) -> str:
     pieces = _NOCONV.split(html)
-    return "".join(p if p.startswith("<!--noconv-->") else converter.convert(p) for p in pieces)
+    return "".join(
+        p if p.startswith("<!--noconv-->") else converter.convert(p, names) for p in pieces
+    )
 
 
 class _StandIn(str):
@@ -154,7 +158,7 @@ def render_scripts(
         page = _STAND_IN.sub(_filled_in(values), html)
         page = _SIMPLIFIED_ONLY.sub(r"\1" if script == "zh-Hans" else "", page)
         if script == "zh-Hant":
-            page = convert_outside_noconv(page, traditional)
+            page = convert_outside_noconv(page, traditional, spec.names)
         pages.append(page.encode("utf-8"))
     return pages
 

@@ -17,8 +17,16 @@ from the left, followed from a little before the entry) would take a phrase
 across the entry's start (提出 in 提出征求, 长胡 in 市长胡春华), a longer phrase
 wins, and so does one as long as a protected phrase; a name wins a tie (市长于东
 keeps 于東). A phrase that segmentation never forms does not count: 台长于云
-is 台长 + 于云. Left as it is: a two-character name also wins a tie inside words
-(关于东西部 next to an official named 于东).
+is 台长 + 于云.
+
+A name wins a tie inside words too: 关于东西部 next to an official named 于东. A
+name of two characters is found that way by chance about as often as it is
+meant, a longer one seldom. So a page may say which names it holds: a brief's
+pages name their own officials, and there another official's two-character name
+is left to OpenCC (关于东西部 → 關於東西部), while longer names are kept on
+every page (an official of one brief named in another's text). Left as it is:
+关于东西部 in the brief whose official 于东 is, and 于东 named, not listed, in
+another brief's text.
 """
 
 from __future__ import annotations
@@ -47,6 +55,8 @@ from .script import (
 # How far before an entry OpenCC's segmentation is followed to see whether one of
 # its phrases reaches into it (a found entry before that is a boundary too).
 _LOOK_BACK = 12
+# Names this long or shorter are kept only where a page says it holds them.
+_SHORT_NAME = 2
 
 
 def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, str]:
@@ -131,10 +141,14 @@ class TraditionalConverter:
         self._phrases = step.phrases if step else frozenset()
         self._longest = min(max(map(len, self._phrases), default=0), _LOOK_BACK + 8)
         self._finder: opencc.OpenCC | None = None
+        self._short_names: list[str] = []  # each entry's key where it is a short name
         self._keys: list[str] = []
         self._values: list[str] = []
         if not entries:
             return
+        self._short_names = [
+            k if len(k) <= _SHORT_NAME and k not in self.phrase_keys else "" for k, _ in entries
+        ]
         # The text is normalized (compatibility ideographs) before it is searched,
         # as OpenCC normalizes it before segmenting; so are the keys.
         self._keys = convert_lines(
@@ -162,35 +176,48 @@ class TraditionalConverter:
             config_file.write_text(json.dumps(finder, ensure_ascii=False), encoding="utf-8")
             self._finder = opencc.OpenCC(str(config_file))
 
-    def convert(self, text: str) -> str:
+    def convert(self, text: str, names: Collection[str] | None = None) -> str:
+        """``text`` in Traditional. ``names``: the names this text is known to hold (a
+        brief's officials); other protected names of two characters are left to
+        OpenCC. None: every protected name is kept. Protected phrases always are."""
         if not text:
             return text
         if self._finder is None:
             return self._plain.convert(text)
         if "\x00" in text:  # OpenCC's segmenter reads up to a NUL
-            return "\x00".join(self.convert(part) for part in text.split("\x00"))
+            return "\x00".join(self.convert(part, names) for part in text.split("\x00"))
         if _CODE_PLANES.search(text):
             # The text holds characters of the codes' planes itself: converted
             # around them, which OpenCC would leave alone anyway.
             parts = _CODE_PLANES.split(text)
-            return "".join(p if i % 2 else self._convert_coded(p) for i, p in enumerate(parts))
-        return self._convert_coded(text)
+            return "".join(
+                p if i % 2 else self._convert_coded(p, names) for i, p in enumerate(parts)
+            )
+        return self._convert_coded(text, names)
 
-    def _convert_coded(self, text: str) -> str:
+    def _convert_coded(self, text: str, names: Collection[str] | None) -> str:
         if not text:
             return text
         assert self._finder is not None
         coded = str(self._finder.convert(text))
         if coded == text:  # nothing found (nor normalized)
             return self._plain.convert(text)
-        if self._phrases:
-            coded = _CODE.sub(self._false_finds_undone(coded), coded)
+        if self._phrases or names is not None:
+            coded = _CODE.sub(self._false_finds_undone(coded, names), coded)
         written = self._plain.convert(coded)
         return _CODE.sub(lambda match: self._values[_index(match.group(0))], written)
 
-    def _false_finds_undone(self, coded: str) -> Callable[[re.Match[str]], str]:
+    def _false_finds_undone(
+        self, coded: str, names: Collection[str] | None
+    ) -> Callable[[re.Match[str]], str]:
         def undo(match: re.Match[str]) -> str:
-            key = self._keys[_index(match.group(0))]
+            index = _index(match.group(0))
+            key = self._keys[index]
+            short = self._short_names[index]
+            if names is not None and short and short not in names:
+                return key  # not known to be a name here: likely inside words
+            if not self._phrases:
+                return match.group(0)
             reach = self._phrase_reaching_into(coded, match.start(), key)
             if reach > len(key) or (reach == len(key) and key in self.phrase_keys):
                 return key

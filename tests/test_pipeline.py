@@ -365,3 +365,38 @@ def test_a_build_with_workers_loads_no_readings_in_its_main_process(tmp_path: Pa
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_a_brief_protects_its_own_officials_not_every_brief_s(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """A two-character name wins a tie with OpenCC's phrases (市长于东 → 市長于東),
+    so it would also be found inside words (关于东西部). A brief's own pages
+    protect only its officials: another brief's 于东 leaves 关于 to OpenCC."""
+    from policybriefs.pipeline import build
+
+    copy_articles(content_dir, ["mindongbei-2022", "chengyu-2022"])
+    official = content_dir / "mindongbei-2022.txt"
+    official.write_text(
+        official.read_text(encoding="utf-8").replace("楊立川", "于東"), encoding="utf-8"
+    )
+    words = content_dir / "chengyu-2022.txt"
+    lines = words.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[longest] += "會議還研究了關于東西部協作的事項。"
+    words.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "site"
+    report = build(content_dir, out, ROOT / "templates", jobs=1)
+    assert not report.errors
+
+    def page(path: str) -> str:
+        return (out / path).read_text(encoding="utf-8")
+
+    assert "关于东西部协作" in page("briefs/chengyu-2022.html")
+    assert "關於東西部協作" in page("zh-Hant/briefs/chengyu-2022.html")
+    assert "關于東西部" not in page("zh-Hant/briefs/chengyu-2022.html")
+    assert "于东" in page("briefs/mindongbei-2022.html")
+    own = page("zh-Hant/briefs/mindongbei-2022.html")
+    assert "于東" in own and "於東" not in own
+    official_pages = list((out / "zh-Hant" / "officials").glob("*.html"))
+    assert any("于東" in p.read_text(encoding="utf-8") for p in official_pages)

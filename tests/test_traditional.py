@@ -156,6 +156,33 @@ def test_an_entry_inside_other_words_is_left_to_opencc(
     assert traditionalizer(variant, entries).convert(simplified) == traditional
 
 
+# A page says which names it holds (a brief's pages: its officials); other
+# names of two characters found there are left to OpenCC. Longer names and
+# protected phrases are kept on any page.
+PAGE_NAMES = [
+    # (text, the page's names, Traditional)
+    ("关于东西部协作", frozenset(), "關於東西部協作"),  # 于东 is another brief's official
+    ("关于东西部协作", None, "關于東西部協作"),  # every name: the tie goes to the name
+    ("市长于东表示", frozenset({"于东"}), "市長于東表示"),
+    ("其余华侨回乡，余华市长讲话", frozenset(), "其餘華僑回鄉，餘華市長講話"),
+    ("其余华侨回乡，余华市长讲话", frozenset({"余华"}), "其余華僑回鄉，余華市長講話"),
+    ("副市长胡春华表示", frozenset(), "副市長胡春華表示"),  # three characters: anywhere
+    ("副市长胡春华表示", frozenset({"胡春华"}), "副市長胡春華表示"),
+    ("开创新征程", frozenset(), "開創新征程"),  # a packaged phrase: always kept
+    ("推进云岩区建设", frozenset(), "推進雲岩區建設"),  # a configured phrase: always kept
+]
+# OpenCC alone writes 雲巖區: the configured phrase is what keeps 岩.
+PAGE_ENTRIES = {"于东": "于東", "余华": "余華", "胡春华": "胡春華", "云岩区": "雲岩區"}
+
+
+@pytest.mark.parametrize(("simplified", "names", "traditional"), PAGE_NAMES)
+def test_a_page_protects_the_names_it_is_given(
+    simplified: str, names: frozenset[str] | None, traditional: str
+) -> None:
+    converter = traditionalizer("s2tw", PAGE_ENTRIES, phrases=["云岩区"])
+    assert converter.convert(simplified, names) == traditional
+
+
 def test_a_nul_does_not_cut_the_text_short() -> None:
     converter = traditionalizer("s2tw", {"胡春华": "胡春華"})
     assert converter.convert("胡春\x00华头发") == "胡春\x00華頭髮"
