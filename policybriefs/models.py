@@ -314,7 +314,7 @@ class PageSpec(_Slotted):
     # The names the page is known to hold (a brief's pages: its officials); its
     # Traditional edition leaves other two-character names to OpenCC (see
     # ``traditional``). None: every protected name is kept.
-    names: frozenset[str] | None = None
+    names: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

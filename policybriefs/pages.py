@@ -189,7 +189,7 @@ def brief_pages(
     brief, read from the cache by ``brief_key``). They hold the brief's own
     officials' names: another brief's official of two characters (于东) is left
     to OpenCC in their Traditional editions (关于东西部 → 關於東西部)."""
-    names = frozenset(o.name for o in brief.officials)
+    names = tuple(dict.fromkeys(o.name for o in brief.officials))  # a tuple: a seventh of a set
     return [
         PageSpec(
             brief_path(brief.slug),
