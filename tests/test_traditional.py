@@ -169,17 +169,34 @@ PAGE_NAMES = [
     ("副市长胡春华表示", frozenset(), "副市長胡春華表示"),  # three characters: anywhere
     ("副市长胡春华表示", frozenset({"胡春华"}), "副市長胡春華表示"),
     ("开创新征程", frozenset(), "開創新征程"),  # a packaged phrase: always kept
+    ("岩区建设", frozenset(), "岩區建設"),  # a configured phrase of two characters too
+    # Another brief's 任余 is found first, then left to OpenCC but 任: what follows is
+    # searched again, and this page's 余华 is found.
+    ("办公室主任余华表示", frozenset({"余华"}), "辦公室主任余華表示"),
+    ("办公室主任余华表示", frozenset(), "辦公室主任餘華表示"),
+    # A name typed with a compatibility ideograph (U+F972 for 沈) is the same name.
+    ("市长沈阳说", frozenset({"\uf972阳"}), "市長沈陽說"),
+    ("市长沈阳说", frozenset(), "市長瀋陽說"),
     ("推进云岩区建设", frozenset(), "推進雲岩區建設"),  # a configured phrase: always kept
 ]
 # OpenCC alone writes 雲巖區: the configured phrase is what keeps 岩.
-PAGE_ENTRIES = {"于东": "于東", "余华": "余華", "胡春华": "胡春華", "云岩区": "雲岩區"}
+PAGE_ENTRIES = {
+    "于东": "于東",
+    "余华": "余華",
+    "胡春华": "胡春華",
+    "云岩区": "雲岩區",
+    "岩区": "岩區",  # OpenCC alone: 巖區
+    "任余": "任余",
+    "沈阳": "沈陽",  # a person; OpenCC alone writes the city, 瀋陽
+    "\uf972阳": "沈陽",  # the same name, typed with a compatibility ideograph
+}
 
 
 @pytest.mark.parametrize(("simplified", "names", "traditional"), PAGE_NAMES)
 def test_a_page_protects_the_names_it_is_given(
     simplified: str, names: frozenset[str] | None, traditional: str
 ) -> None:
-    converter = traditionalizer("s2tw", PAGE_ENTRIES, phrases=["云岩区"])
+    converter = traditionalizer("s2tw", PAGE_ENTRIES, phrases=["云岩区", "岩区"])
     assert converter.convert(simplified, names) == traditional
 
 
