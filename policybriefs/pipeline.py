@@ -187,6 +187,8 @@ def _reusable_converter(
         return None
     if last_kit.protected != protected:
         return None
+    if last_kit.config.protected_phrases != config.protected_phrases:
+        return None  # the same entries, but one is now a phrase, or a name again
     return last_kit.traditional
 
 

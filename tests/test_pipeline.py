@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_articles, copy_seed
+from conftest import ROOT, assert_same_site, copy_articles, copy_seed
 
 SLUG = "2021-minxinan-joint-meeting-3"
 CITIES = ["厦门", "漳州", "泉州", "三明", "龙岩"]
@@ -400,3 +400,31 @@ def test_a_brief_protects_its_own_officials_not_every_brief_s(
     assert "于東" in own and "於東" not in own
     official_pages = list((out / "zh-Hant" / "officials").glob("*.html"))
     assert any("于東" in p.read_text(encoding="utf-8") for p in official_pages)
+
+
+def test_a_name_made_a_protected_phrase_gets_a_new_converter(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """``serve`` reuses the last build's converter when the protected entries are the
+    same; an official's name added to ``[protected]`` keeps the entries but makes
+    the name a phrase, kept on every page: the rebuild must not reuse it."""
+    from policybriefs.patch import LastBuild
+    from policybriefs.pipeline import build
+
+    copy_articles(content_dir, ["mindongbei-2022", "chengyu-2022"])
+    official = content_dir / "mindongbei-2022.txt"
+    official.write_text(
+        official.read_text(encoding="utf-8").replace("楊立川", "于東"), encoding="utf-8"
+    )
+    other = content_dir / "chengyu-2022.txt"
+    other.write_text(other.read_text(encoding="utf-8") + "于東同志列席會議。", encoding="utf-8")
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    kept: list[LastBuild] = []
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kept.append, jobs=1)
+    assert "於東同志" in (out / "zh-Hant/briefs/chengyu-2022.html").read_text(encoding="utf-8")
+
+    (content_dir / "site.toml").write_text('[protected]\n"于东" = "于東"\n', encoding="utf-8")
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, last_kit=kept[-1].kit, jobs=1)
+    assert "于東同志" in (out / "zh-Hant/briefs/chengyu-2022.html").read_text(encoding="utf-8")
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    assert_same_site(out, tmp_path / "clean")
