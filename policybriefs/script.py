@@ -88,7 +88,6 @@ class ScriptConverter:
         read in place of the configuration's first step (``opencc_dicts``)."""
         data_dir = opencc_data_dir()
         base = json.loads((data_dir / f"{config}.json").read_text(encoding="utf-8"))
-        base = absolutize_config(base, data_dir)
         if first_step is not None:
             conversion, segmentation = first_step
             base["conversion_chain"][0]["dict"] = {"type": "ocd2", "file": str(conversion)}
@@ -104,9 +103,7 @@ class ScriptConverter:
             # several times the memory of its members (42 MiB against 6).
             if lines:
                 _put_in_front(base, user_file)
-            config_file = tmp / f"{config}-user.json"
-            config_file.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
-            self._converter = opencc.OpenCC(str(config_file))
+            self._converter = opencc_of(base, data_dir)
         self.config = config
 
     def convert(self, text: str) -> str:

@@ -44,7 +44,6 @@ import opencc
 from .opencc_dicts import FirstStep, first_step
 from .script import (
     TRADITIONAL_VARIANTS,
-    absolutize_config,
     convert_lines,
     opencc_data_dir,
     opencc_of,
@@ -180,10 +179,8 @@ class TraditionalConverter:
                 "conversion_chain": [{"dict": {"type": "text", "file": str(codes)}}],
             }
             if config.get("normalization"):
-                finder["normalization"] = absolutize_config(config["normalization"], data_dir)
-            config_file = Path(tmp) / "finder.json"
-            config_file.write_text(json.dumps(finder, ensure_ascii=False), encoding="utf-8")
-            self._finder = opencc.OpenCC(str(config_file))
+                finder["normalization"] = config["normalization"]
+            self._finder = opencc_of(finder, data_dir)
 
     def convert(self, text: str, names: Collection[str] | None = None) -> str:
         """``text`` in Traditional. ``names``: the names this text is known to hold (a
