@@ -165,8 +165,11 @@ def unsettled_simplified() -> UnsettledText:
     chars = [chr(o) for o in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
     converted = convert("\n".join(chars)).split("\n")
     changing = {c for c, out in zip(chars, converted, strict=True) if out != c}
+    # An entry that keeps its phrase as it is (沈思) cannot change converted text.
     phrases = [
-        key for key in sorted(read_pairs("t2s_corrections.tsv")) if not changing.intersection(key)
+        key
+        for key, value in sorted(read_pairs("t2s_corrections.tsv").items())
+        if key != value and not changing.intersection(key)
     ]
     shared = set.intersection(*(set(p) for p in phrases)) if phrases else set()
     # Kept apart: an alternation in the character class's pattern would defeat its fast scan.

@@ -247,6 +247,33 @@ def _search(page: Any, query: str) -> list[str]:
     return links
 
 
+QUERIES = [
+    ("協同發展", "协同发展"),
+    ("沈靜強", "沈静强"),  # the surname, as the build reads it; OpenCC alone: 沉静强
+    ("湖州沈思", "湖州沈思"),
+    ("沈陽", "沈阳"),
+    ("深沈", "深沉"),  # after a character it makes a word with, 沉's old form
+    ("意志消沈", "意志消沉"),
+]
+
+
+def test_queries_are_made_simplified_as_the_build_makes_text(browser: Any, served: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{served}search/index.html")
+    got = page.evaluate(
+        """async (queries) => {
+            const form = document.getElementById("search-form").dataset;
+            const opencc = await import(new URL(form.opencc, location.href).href);
+            const query = await import(new URL(form.query, location.href).href);
+            const convert = opencc.Converter({ from: "tw", to: "cn" });
+            return queries.map((q) => query.simplifyQuery(convert, q));
+        }""",
+        [q for q, _ in QUERIES],
+    )
+    assert got == [simplified for _, simplified in QUERIES]
+    page.close()
+
+
 @pytest.mark.parametrize(
     ("script", "query"),
     [("zh-Hans", "协同"), ("zh-Hans", "協同"), ("zh-Hant", "協同"), ("zh-Hant", "康养")],

@@ -6,8 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policybriefs.normalize.article import normalize_text
 from policybriefs.normalize.script_pass import _changed_runs, to_simplified
-from policybriefs.script import simplifier, traditional_name, unsettled_simplified
+from policybriefs.opencc_dicts import dictionary_entries, opencc_dict_tool
+from policybriefs.roster import find_mentions
+from policybriefs.script import (
+    opencc_data_dir,
+    simplifier,
+    traditional_name,
+    unsettled_simplified,
+)
 from policybriefs.traditional import traditionalizer
 
 TO_SIMPLIFIED = [
@@ -23,6 +31,14 @@ TO_SIMPLIFIED = [
     ("乾淨", "干净"),
     ("臺灣", "台湾"),
     ("開啟新征程", "开启新征程"),
+    # 沈 is a surname: OpenCC alone reads 沈靜 and 沈思 as 沉静 and 沉思.
+    ("湖州市委書記沈靜表示", "湖州市委书记沈静表示"),
+    ("副市長沈思出席會議", "副市长沈思出席会议"),
+    ("沈浸於", "沈浸于"),
+    ("沈陽市", "沈阳市"),
+    # After another character it is 沉's old form, in a word.
+    ("深沈的思考", "深沉的思考"),
+    ("擊沈", "击沉"),
 ]
 
 
@@ -121,3 +137,28 @@ def test_names_are_converted_without_openccs_phrases_as_with_them(variant: str) 
     chars = [chr(o) for o in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
     lines = "\n".join(chars)
     assert _character_converter(variant).convert(lines) == plain_converter(variant).convert(lines)
+
+
+def test_no_phrase_opening_with_the_surname_shen_turns_it_into_chen() -> None:
+    """The packaged list of OpenCC's phrases that start with 沈 is whole for the
+    OpenCC installed: a new version's phrase would mangle officials again."""
+    tool = opencc_dict_tool()
+    if tool is None:
+        pytest.skip("this OpenCC package ships no opencc_dict tool")
+    phrases = [
+        key
+        for key, values in dictionary_entries(tool, "ocd2", opencc_data_dir() / "TSPhrases.ocd2")
+        if key.startswith("沈") and values[0].startswith("沉")
+    ]
+    assert len(phrases) > 40
+    assert [p for p in phrases if not simplifier().convert(p).startswith("沈")] == []
+
+
+def test_officials_named_shen_are_found_in_damaged_traditional_text() -> None:
+    text = "湖州市委書記沈靜強，嘉興市長沈思出席會議。\n沈靜強表示，湖州將打造生態綠心。"
+    simplified = normalize_text(text)
+    assert "沈静强" in simplified and "沈思" in simplified
+    assert [(m.name, m.city) for m in find_mentions(simplified)] == [
+        ("沈静强", "湖州"),
+        ("沈思", "嘉兴"),
+    ]

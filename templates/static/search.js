@@ -40,8 +40,14 @@
           return pf;
         });
       });
-      var convert = import(new URL(data.opencc, location.href).href).then(function (opencc) {
-        return opencc.Converter({ from: "tw", to: "cn" });
+      var convert = Promise.all([
+        import(new URL(data.opencc, location.href).href),
+        import(new URL(data.query, location.href).href),
+      ]).then(function (modules) {
+        var converter = modules[0].Converter({ from: "tw", to: "cn" });
+        return function (query) {
+          return modules[1].simplifyQuery(converter, query);
+        };
       });
       engine = Promise.all([pagefind, convert]);
     }
