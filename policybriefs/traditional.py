@@ -19,14 +19,15 @@ wins, and so does one as long as a protected phrase; a name wins a tie (市长�
 keeps 于東). A phrase that segmentation never forms does not count: 台长于云
 is 台长 + 于云.
 
-A name wins a tie inside words too: 关于东西部 next to an official named 于东. A
-name of two characters is found that way by chance about as often as it is
+A name would win a tie inside words too: 关于东西部 next to an official named
+于东. After a word no name follows directly (关于, 将于, 其余, 十余) the phrase
+wins instead. A name of two characters is found that way by chance about as often as it is
 meant, a longer one seldom. So a page may say which names it holds: a brief's
 pages name their own officials, and there another official's two-character name
 is left to OpenCC (关于东西部 → 關於東西部), while longer names are kept on
 every page (an official of one brief named in another's text). Left as it is:
-关于东西部 in the brief whose official 于东 is, and 于东 named, not listed, in
-another brief's text.
+a two-character name inside a word that is not listed, in the brief whose
+official it is, and 于东 named, not listed, in another brief's text.
 """
 
 from __future__ import annotations
@@ -56,6 +57,85 @@ from .script import (
 _LOOK_BACK = 12
 # Names this long or shorter are kept only where a page says it holds them.
 _SHORT_NAME = 2
+# Words that a name cannot follow directly (prepositions, 将于 "will, at", 其余
+# "the rest", 十余 "more than ten"): where one of OpenCC's phrases ending in such a
+# word reaches into a name as far as the name is long, the phrase wins the tie
+# (关于东西部 is 關於東西部 beside an official named 于东), as it does not after a
+# title (市长于东, 主任于东, 同志于庆).
+_NO_NAME_AFTER = frozenset(
+    [
+        "关于",
+        "对于",
+        "由于",
+        "至于",
+        "鉴于",
+        "基于",
+        "等于",
+        "属于",
+        "位于",
+        "终于",
+        "在于",
+        "用于",
+        "处于",
+        "限于",
+        "出于",
+        "源于",
+        "过于",
+        "免于",
+        "便于",
+        "易于",
+        "难于",
+        "善于",
+        "敢于",
+        "勇于",
+        "乐于",
+        "急于",
+        "忙于",
+        "利于",
+        "助于",
+        "归于",
+        "高于",
+        "低于",
+        "大于",
+        "小于",
+        "多于",
+        "少于",
+        "早于",
+        "晚于",
+        "先于",
+        "后于",
+        "优于",
+        "亚于",
+        "将于",
+        "已于",
+        "曾于",
+        "拟于",
+        "并于",
+        "均于",
+        "始于",
+        "其余",
+        "多余",
+        "剩余",
+        "业余",
+        "残余",
+        "盈余",
+        "结余",
+        "节余",
+        "富余",
+        "有余",
+        "之余",
+        "课余",
+        "空余",
+        "闲余",
+        "十余",
+        "百余",
+        "千余",
+        "万余",
+        "亿余",
+        "年余",
+        "月余",
+    ]
+)
 
 
 def traditional_pairs(variant: str, protected: Mapping[str, str]) -> dict[str, str]:
@@ -238,8 +318,10 @@ class TraditionalConverter:
                 at = match.start() + 1
                 continue
             if self._phrases:
-                reach = self._phrase_reaching_into(coded, match.start(), key)
-                if reach > len(key) or (reach == len(key) and key in self.phrase_keys):
+                reach, word = self._phrase_reaching_into(coded, match.start(), key)
+                if reach > len(key) or (
+                    reach == len(key) and (key in self.phrase_keys or word in _NO_NAME_AFTER)
+                ):
                     pieces.append(key)
                     at = match.end()
                     continue
@@ -248,9 +330,10 @@ class TraditionalConverter:
         pieces.append(coded[at:])
         return "".join(pieces)
 
-    def _phrase_reaching_into(self, coded: str, start: int, key: str) -> int:
+    def _phrase_reaching_into(self, coded: str, start: int, key: str) -> tuple[int, str]:
         """The length of the phrase of OpenCC's that its segmentation, longest match
-        from the left, would take across the start of ``key`` at ``start``; 0 if none."""
+        from the left, would take across the start of ``key`` at ``start`` (0 if
+        none), and the two characters of it that end at the key's first (关于)."""
         since = max(0, start - _LOOK_BACK)
         before = coded[since:start]
         found = [m.end() for m in _CODE_PLANES.finditer(before)]
@@ -265,6 +348,6 @@ class TraditionalConverter:
                     step = length
                     break
             if i + step > len(before):
-                return step
+                return step, text[max(i, len(before) - 1) : len(before) + 1]
             i += step
-        return 0
+        return 0, ""

@@ -142,9 +142,14 @@ FALSE_FINDS = [
     ("同志于庆出席", {"于庆": "于慶"}, "同志于慶出席"),  # 同志 is taken first
     ("陪同于涌考察", {"于涌": "于湧"}, "陪同于湧考察"),
     ("于东表示", {"于东": "于東"}, "于東表示"),
-    # The other side of a name winning a tie: a two-character name inside words.
-    _name_loses_a_tie("关于东西部协作", {"于东": "于東"}, "關於東西部協作"),
-    _name_loses_a_tie("其余华侨", {"余华": "余華"}, "其餘華僑"),
+    # A tie after a word no name follows directly goes to the phrase.
+    ("关于东西部协作", {"于东": "于東"}, "關於東西部協作"),
+    ("其余华侨", {"余华": "余華"}, "其餘華僑"),
+    ("共有十余华侨企业", {"余华": "余華"}, "共有十餘華僑企業"),
+    ("会议将于东莞召开", {"于东": "于東"}, "會議將於東莞召開"),
+    ("主任于东表示", {"于东": "于東"}, "主任于東表示"),  # after a title, the name
+    # The other side of a name winning a tie: inside a word that is not listed.
+    _name_loses_a_tie("寄希望于东部", {"于东": "于東"}, "寄希望於東部"),
 ]
 
 
@@ -162,10 +167,11 @@ def test_an_entry_inside_other_words_is_left_to_opencc(
 PAGE_NAMES = [
     # (text, the page's names, Traditional)
     ("关于东西部协作", frozenset(), "關於東西部協作"),  # 于东 is another brief's official
-    ("关于东西部协作", None, "關于東西部協作"),  # every name: the tie goes to the name
+    ("关于东西部协作", None, "關於東西部協作"),  # every name: 关于 still wins the tie
+    ("当于东", None, "當于東"),  # every name: the tie goes to the name
     ("市长于东表示", frozenset({"于东"}), "市長于東表示"),
     ("其余华侨回乡，余华市长讲话", frozenset(), "其餘華僑回鄉，餘華市長講話"),
-    ("其余华侨回乡，余华市长讲话", frozenset({"余华"}), "其余華僑回鄉，余華市長講話"),
+    ("其余华侨回乡，余华市长讲话", frozenset({"余华"}), "其餘華僑回鄉，余華市長講話"),
     ("副市长胡春华表示", frozenset(), "副市長胡春華表示"),  # three characters: anywhere
     ("副市长胡春华表示", frozenset({"胡春华"}), "副市長胡春華表示"),
     ("开创新征程", frozenset(), "開創新征程"),  # a packaged phrase: always kept
