@@ -25,6 +25,10 @@ WIDTH = [
     ("見 http://a.cn/x?y=1,z 等", "見 http://a.cn/x?y=1,z 等"),  # URL kept
     ("Hello, world (test)", "Hello, world (test)"),  # Latin text kept
     ("已經完成。", "已經完成。"),
+    # A mark whose only Chinese side is a bracket widened after it: widened in the
+    # same pass, or a second normalization would still change the text.
+    ("?(記者 蔡鎮金)", "？（記者 蔡鎮金）"),
+    ("(記者)!", "（記者）！"),
 ]
 
 

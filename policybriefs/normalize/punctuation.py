@@ -64,6 +64,27 @@ def _chinese_sides(text: str, start: int, end: int) -> int | None:
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     if not _ANY_ASCII_MARK.search(text):
         return text, []
+    text, edits = _widen_marks(text, paragraph)
+
+    def widen_parens(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        head = text_now[max(0, match.start() - 1) : match.start()]
+        if _has_cjk(inner) or _has_cjk(head):
+            return f"（{inner}）"
+        return match.group(0)
+
+    if "(" not in text:
+        return text, edits
+    text_now = text
+    text, paren_edits = rewrite(text, _PAREN, widen_parens, kind="punctuation", paragraph=paragraph)
+    if paren_edits and _ASCII_MARKS.search(text):
+        # A mark beside a bracket just widened (?(中)) now stands beside Chinese.
+        text, again = _widen_marks(text, paragraph)
+        return text, edits + paren_edits + again
+    return text, edits + paren_edits
+
+
+def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     urls = [(m.start(), m.end()) for m in _URL.finditer(text)] if "." in text else []
     edits: list[Edit] = []
     pieces: list[str] = []
@@ -91,19 +112,7 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
     if edits:
         pieces.append(text[last:])
         text = "".join(pieces)
-
-    def widen_parens(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        head = text_now[max(0, match.start() - 1) : match.start()]
-        if _has_cjk(inner) or _has_cjk(head):
-            return f"（{inner}）"
-        return match.group(0)
-
-    if "(" not in text:
-        return text, edits
-    text_now = text
-    text, paren_edits = rewrite(text, _PAREN, widen_parens, kind="punctuation", paragraph=paragraph)
-    return text, edits + paren_edits
+    return text, edits
 
 
 _ASCII_QUOTES = re.compile(r'"([^"\n]{1,200})"')
