@@ -12,7 +12,7 @@ from dataclasses import replace
 from .commitments import extract_commitments
 from .errors import ContentError
 from .gazetteer import Gazetteer, load_gazetteer
-from .meeting import detect_meeting
+from .meeting import detect_date, detect_meeting
 from .models import Attribution, Brief, Commitment, Corrections, NormalizedArticle, Official
 from .roster import extract_roster
 from .script import traditional_name
@@ -138,7 +138,8 @@ def build_brief(
     commitments = _reviewed_commitments(
         commitments, corrections, len(article.paragraphs), raw.source, gazetteer
     )
-    meeting, series, ordinal = detect_meeting([article.title, *article.paragraphs[:2]])
+    lead = [article.title, *article.paragraphs[:2]]
+    meeting, series, ordinal = detect_meeting(lead)
     warnings = list(article.warnings)
     if not any(s.city for s in sections):
         warnings.append("no city statements found: built as a meeting-only brief")
@@ -154,4 +155,5 @@ def build_brief(
         meeting=raw.meta.meeting or meeting,
         series=raw.meta.series or series,
         ordinal=ordinal,
+        text_date=None if raw.meta.date else detect_date(lead),
     )

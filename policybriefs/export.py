@@ -26,6 +26,7 @@ def brief_record(brief: Brief) -> dict[str, Any]:
         "slug": brief.slug,
         "title": article.title,
         "date": brief.date.isoformat() if brief.date else None,
+        "date_source": brief.date_source,  # "metadata", "text" (the lead's), or None
         "source": article.raw.source,
         "source_url": brief.meta.source_url,
         "encoding": article.raw.encoding,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _CN_DIGITS = {
@@ -52,3 +53,19 @@ def detect_meeting(texts: list[str]) -> tuple[str | None, str | None, int | None
                 continue
             return meeting, series, ordinal
     return None, None, None
+
+
+# A full date as a lead gives it (2023年11月16日); a date without its year (11月16日,
+# 昨日) says nothing a reader could check, and is not guessed.
+_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+
+
+def detect_date(texts: list[str]) -> dt.date | None:
+    """The first full date in ``texts`` (the title and the lead), if it is a real day."""
+    for text in texts:
+        for match in _FULL_DATE.finditer(text):
+            try:
+                return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                continue
+    return None

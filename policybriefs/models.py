@@ -258,6 +258,7 @@ class Brief(_Slotted):
     # commitments), set on the light brief: a sentence added to an article
     # redraws its own page, not every city and project page that lists it.
     listing_key: str = ""
+    text_date: dt.date | None = None  # the lead's own full date (2023年11月16日)
 
     @property
     def meta(self) -> ArticleMeta:
@@ -265,7 +266,14 @@ class Brief(_Slotted):
 
     @property
     def date(self) -> dt.date | None:
-        return self.article.raw.meta.date
+        """The editor's date (front matter or sidecar), else the lead's."""
+        return self.article.raw.meta.date or self.text_date
+
+    @property
+    def date_source(self) -> str | None:
+        if self.article.raw.meta.date:
+            return "metadata"
+        return "text" if self.text_date else None
 
     @property
     def cities(self) -> tuple[str, ...]:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from policybriefs.meeting import chinese_number, detect_meeting
+from policybriefs.meeting import chinese_number, detect_date, detect_meeting
 
 CASES = [
     (
@@ -33,3 +35,21 @@ def test_detect_meeting(text: str, expected: tuple[str | None, str | None, int |
 )
 def test_chinese_number(text: str, number: int) -> None:
     assert chinese_number(text) == number
+
+
+DATES = [
+    (
+        ["关中五市会议召开", "2023年11月16日，关中平原城市群党政联席会议在渭南召开。"],
+        dt.date(2023, 11, 16),
+    ),
+    (["2024年9月7日 兰西城市群四市联席会议举行"], dt.date(2024, 9, 7)),
+    (["昨日，闽西南协同发展区联席会议第三次会议在泉州举行。"], None),  # no date given
+    (["11月8日，上海大都市圈空间协同规划联席会议在苏州召开。"], None),  # no year: not guessed
+    (["2023年2月30日，会议召开；2023年3月1日续会。"], dt.date(2023, 3, 1)),  # not a real day
+    (["投资12023年5月8日"], None),  # digits run on: not a year
+]
+
+
+@pytest.mark.parametrize(("texts", "expected"), DATES)
+def test_detect_date(texts: list[str], expected: dt.date | None) -> None:
+    assert detect_date(texts) == expected

@@ -273,6 +273,35 @@ def test_sidecar_metadata_for_raw_txt(content_dir: Path, tmp_path: Path) -> None
     assert added["reviewed"] is True
 
 
+DATED_LEAD = (
+    "兰西城市群四市联席会议在西宁举行\n"
+    "2024年9月7日，兰西城市群四市联席会议在西宁举行。西宁市委书记余海洋、兰州市长司马明亮出席会议。\n"
+    "司马明亮表示，兰州将在年内开通两市间城际公交。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "date", "source"),
+    [(None, "2024-09-07", "text"), ("date = 2024-09-08\n", "2024-09-08", "metadata")],
+)
+def test_a_raw_article_is_dated_by_its_lead_unless_an_editor_dates_it(
+    content_dir: Path, tmp_path: Path, sidecar: str | None, date: str, source: str
+) -> None:
+    from policybriefs.pipeline import build
+
+    (content_dir / "lanxi.txt").write_text(DATED_LEAD, encoding="utf-8")
+    if sidecar is not None:
+        (content_dir / "lanxi.toml").write_text(sidecar, encoding="utf-8")
+    out = tmp_path / "site"
+    report = build(content_dir, out, ROOT / "templates")
+    assert not report.errors, report.errors
+    data = json.loads((out / "data" / "lanxi.json").read_text(encoding="utf-8"))
+    assert (data["date"], data["date_source"]) == (date, source)
+    page = (out / "briefs" / "lanxi.html").read_text(encoding="utf-8")
+    assert f'<time datetime="{date}">' in page
+    assert ("（据导语）" in page) == (source == "text")
+
+
 @pytest.mark.parametrize(
     ("sidecar", "message"),
     [
