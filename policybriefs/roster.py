@@ -18,7 +18,7 @@ from importlib import resources
 
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .models import NormalizedArticle, Official
-from .script import traditional_name
+from .script import surname_length, traditional_name
 
 _ORG = (
     r"(?:(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
@@ -203,14 +203,20 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
 
 
 def _hant_name(article: NormalizedArticle, name: str, variant: str) -> str:
-    """The name as the Traditional source wrote it, else built character by character."""
+    """The name as the Traditional source wrote it, else built character by character.
+
+    The surname is always the table's: a farm's converter writes the surnames 余,
+    于 and 范 as 餘, 於 and 範, which no person is called; a given name is taken
+    from the source, where a person's own form (昇 for 升) may be."""
+    built = traditional_name(name, variant)
     for simplified, source in zip(article.paragraphs, article.source_paragraphs, strict=False):
         at = simplified.find(name)
         if at >= 0 and len(simplified) == len(source):
             candidate = source[at : at + len(name)]
             if candidate != name:
-                return candidate
-    return traditional_name(name, variant)
+                surname = surname_length(name)
+                return built[:surname] + candidate[surname:]
+    return built
 
 
 def extract_roster(

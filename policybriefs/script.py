@@ -213,18 +213,24 @@ def _character_converter(variant: str) -> ScriptConverter | opencc.OpenCC:
     return opencc_of(config, data_dir)
 
 
+def surname_length(name: str) -> int:
+    """How many characters of ``name`` are a surname the surname table knows (0: none)."""
+    surnames = surname_forms()
+    for length in (2, 1):
+        if len(name) > length and name[:length] in surnames:
+            return length
+    return 0
+
+
 def traditional_name(name: str, variant: str) -> str:
     """Traditional form of a person's name: OpenCC char by char, surnames kept.
 
     OpenCC has no notion of a name: it writes 余红胜 as 餘紅勝 and 范 as 範.
     """
     plain = _character_converter(variant)
-    surnames = surname_forms()
-    for length in (2, 1):
-        head = name[:length]
-        if len(name) > length and head in surnames:
-            return surnames[head] + "".join(str(plain.convert(c)) for c in name[length:])
-    return "".join(str(plain.convert(c)) for c in name)
+    length = surname_length(name)
+    head = surname_forms()[name[:length]] if length else ""
+    return head + "".join(str(plain.convert(c)) for c in name[length:])
 
 
 @functools.lru_cache(maxsize=4)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policybriefs.roster import find_mentions, parse_name
+from policybriefs.models import ArticleMeta, RawArticle
+from policybriefs.normalize.article import normalize_article
+from policybriefs.roster import extract_roster, find_mentions, parse_name
 
 # (text, [(name, city, titles)])
 ROSTERS = [
@@ -77,3 +79,27 @@ def test_find_mentions(text: str, expected: list[tuple[str, str | None, tuple[st
 )
 def test_parse_name(text: str, name: str | None) -> None:
     assert parse_name(text, 0) == name
+
+
+# (the source as a farm or a person wrote it, the official, their Traditional name)
+HANT_NAMES = [
+    # A farm's converter writes these surnames as no person is called.
+    ("西寧市委書記餘海洋出席會議。", "余海洋", "余海洋"),
+    ("白銀市長於東升出席會議。", "于东升", "于東升"),
+    ("海東市委書記範錦程出席會議。", "范锦程", "范錦程"),
+    ("梅州市長鐘國華出席會議。", "钟国华", "鍾國華"),
+    # A given name keeps the source's own form: a person may write 昇 for 升.
+    ("白銀市長於東昇出席會議。", "于东升", "于東昇"),
+    ("湖州市委書記沈月華出席會議。", "沈月华", "沈月華"),
+    # A Simplified source: built character by character, the surname from the table.
+    ("西宁市委书记余海洋出席会议。", "余海洋", "余海洋"),
+]
+
+
+@pytest.mark.parametrize(("source", "name", "hant"), HANT_NAMES)
+def test_traditional_names_take_the_surname_from_the_table(
+    source: str, name: str, hant: str
+) -> None:
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", f"会议召开\n{source}\n", ArticleMeta())
+    officials = extract_roster(normalize_article(raw), "s2t")
+    assert [(o.name, o.name_hant) for o in officials] == [(name, hant)]
