@@ -1,8 +1,9 @@
 """Punctuation as a Chinese newspaper prints it.
 
 Farms turn full-width marks into ASCII and insert a stray comma in front of
-real marks (``,,`` ``,。`` ``,、``). ASCII marks are made full-width only
-inside Chinese text, so ``1,000``, ``10:30``, URLs and Latin phrases keep theirs.
+real marks (``,,`` ``,。`` ``,、``) or write a full stop twice (``。。``).
+ASCII marks are made full-width only inside Chinese text, so ``1,000``,
+``10:30``, URLs and Latin phrases keep theirs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉【】…—"
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 
-# The inserted comma: ASCII or full-width, directly before another mark.
-_DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])")
+# The inserted comma: ASCII or full-width, directly before another mark; and a
+# full stop, enumeration comma or semicolon written twice (全覆盖。。).
+_DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])|([。、；])(?=\1)")
+_TWICE = ("。。", "、、", "；；")
 # A run of ASCII marks (?? or ?!), taken whole so one pass widens all of it.
 # It is widened when Chinese stands on at least one side, ignoring one space
 # (a space before it goes with it); see _chinese_sides. The sides are checked
@@ -35,7 +38,7 @@ def _has_cjk(text: str) -> bool:
 
 
 def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    if "," not in text and "，" not in text:
+    if "," not in text and "，" not in text and not any(t in text for t in _TWICE):
         return text, []
     return delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
 
