@@ -4,6 +4,8 @@ made two dictionaries.
 
 That step is a group: OpenCC's phrases (two dictionaries, longest match of
 either) before its characters, and the same phrases again to segment the text.
+Our own corrections (``s2t_corrections.tsv``: 并发布 is 並發佈, not 併發布) join
+its phrases there, ahead of them.
 Held as groups, they take 43 MiB of every process that converts; made into one
 dictionary of phrases and characters to convert with and one of phrases to
 segment with, 11. The merge keeps OpenCC's own choices: of two phrases alike,
@@ -28,7 +30,7 @@ from typing import Any
 import opencc
 
 from .cache import tool_fingerprint
-from .script import opencc_data_dir
+from .script import opencc_data_dir, s2t_corrections
 
 
 def dictionary_files(node: Any) -> Iterator[tuple[str, str]]:
@@ -135,7 +137,8 @@ def _merged_entries(variant: str) -> tuple[dict[str, list[str]], frozenset[str]]
     if tool is None or parts is None:
         return None
     phrase_files, character_file = parts
-    merged: dict[str, list[str]] = {}
+    # Our corrections first: of two entries alike, the first wins.
+    merged: dict[str, list[str]] = {k: [v] for k, v in s2t_corrections(variant).items()}
     for file in phrase_files:
         for key, values in dictionary_entries(tool, "ocd2", data_dir / file):
             merged.setdefault(key, values)

@@ -180,15 +180,21 @@ def unsettled_simplified() -> UnsettledText:
     )
 
 
+def s2t_corrections(config: str) -> dict[str, str]:
+    """Phrases OpenCC's first step gets wrong, for a Simplified-to-Traditional ``config``."""
+    return read_pairs("s2t_corrections.tsv") if config in TRADITIONAL_VARIANTS else {}
+
+
 @functools.lru_cache(maxsize=4)
 def plain_converter(config: str, first_step: tuple[Path, Path] | None = None) -> ScriptConverter:
-    """OpenCC's ``config`` as it is (``first_step`` as for ``ScriptConverter``)."""
+    """OpenCC's ``config`` with ``s2t_corrections`` (``first_step`` as for
+    ``ScriptConverter``: made with the corrections in them, see ``opencc_dicts``)."""
     if first_step is not None:
         try:
             return ScriptConverter(config, {}, first_step)
         except RuntimeError:  # a damaged dictionary: OpenCC's own configuration will do
             pass
-    return ScriptConverter(config, {})
+    return ScriptConverter(config, s2t_corrections(config))
 
 
 def surname_forms() -> dict[str, str]:

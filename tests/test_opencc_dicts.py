@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from policybriefs import opencc_dicts
 from policybriefs.opencc_dicts import FirstStep, first_step
-from policybriefs.script import ScriptConverter
+from policybriefs.script import ScriptConverter, s2t_corrections
 from policybriefs.traditional import TraditionalConverter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,9 @@ FirstSteps = dict[str, tuple[Path, Path]]
 
 
 def _pair(variant: str, first_steps: FirstSteps) -> tuple[ScriptConverter, ScriptConverter]:
-    return ScriptConverter(variant, {}), ScriptConverter(variant, {}, first_steps[variant])
+    """OpenCC's configuration with our corrections in front, and the merged step."""
+    standard = ScriptConverter(variant, s2t_corrections(variant))
+    return standard, ScriptConverter(variant, {}, first_steps[variant])
 
 
 TEXTS = [
@@ -47,6 +49,8 @@ TEXTS = [
     # within a segment: found by review when characters were segments of their own.
     "机场快线和恒生指数，潘云峰、建群街，汇丰银行",
     "牛驥同皁",
+    # Our corrections, and the phrases of OpenCC's around them.
+    "会上并发布了清单，合并发布数据，兼并发挥作用，西咸一体化，陕西咸阳，并发症",
 ]
 
 
@@ -97,6 +101,7 @@ def test_every_fixture_article_converts_alike(variant: str, first_steps: FirstSt
 # Pieces of OpenCC phrases and characters that convert differently in them.
 _PHRASES = ["头发", "周末", "杂志", "干净", "面条", "里程", "余额", "钟表", "一只", "历史", "著名"]
 _PHRASES += ["傅里叶", "联系历史", "索马里", "复选框", "关系数据库"]
+_PHRASES += ["并发布", "并发", "合并", "发布", "西咸", "咸阳", "陕西"]
 _PIECES = [*"长胡同头发周末杂志干面里余叶钟台后只系历制准松冲尽团划", *_PHRASES]
 
 
