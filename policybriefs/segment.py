@@ -5,8 +5,8 @@ A sentence whose subject is an official followed by a verb of speech
 current speaker; a paragraph without a speaker continues the previous
 statement when it opens like one (``坚持…``, ``一是…``) and otherwise belongs
 to the meeting. A speaker talking about another city is still attributed to
-the speaker's own city. A paragraph where speakers of two cities talk is
-split at the sentence where the speaker changes.
+the speaker's own city. A paragraph where two speakers talk is split at the
+sentence where the speaker changes.
 """
 
 from __future__ import annotations
@@ -107,7 +107,12 @@ def _merge_runs(
         # A provincial official (no city) speaks for the meeting, still as its speaker.
         speaker = owner.name if owner else None
         last = runs[-1] if runs else None
-        if last and last.paragraph == paragraph and last.city == city:
+        # A second official of the same city taking over mid-paragraph
+        # (副市长于小川补充说) opens a run of their own: what they promise is theirs.
+        same_voice = last is not None and (
+            last.speaker is None or speaker is None or last.speaker == speaker
+        )
+        if last and last.paragraph == paragraph and last.city == city and same_voice:
             runs[-1] = Attribution(paragraph, last.start, end, city, last.speaker or speaker)
         else:
             runs.append(Attribution(paragraph, start, end, city, speaker))

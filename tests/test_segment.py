@@ -58,6 +58,18 @@ def test_paragraph_with_two_cities_is_split_where_the_speaker_changes() -> None:
     ]
 
 
+def test_a_second_speaker_of_the_same_city_mid_paragraph_gets_a_run_of_their_own() -> None:
+    text = "邵玉龙表示，漳州将加快发展。副市长刘远补充说，漳州正在推进城际铁路。他说，年内开工。"
+    runs = attribute([text], OFFICIALS)
+    assert [(r.city, r.speaker, text[r.start : r.end]) for r in runs] == [
+        ("漳州", "邵玉龙", "邵玉龙表示，漳州将加快发展。"),
+        ("漳州", "刘远", "副市长刘远补充说，漳州正在推进城际铁路。他说，年内开工。"),
+    ]
+    zhangzhou = next(s for s in build_sections(runs) if s.city == "漳州")
+    assert zhangzhou.paragraphs == (0,)
+    assert zhangzhou.speakers == ("邵玉龙", "刘远")
+
+
 def test_speaker_talking_about_another_city_keeps_own_city() -> None:
     assert _cities(["胡昌升表示，厦门将与漳州共建产业园区。"]) == [(0, "厦门", "胡昌升")]
 
