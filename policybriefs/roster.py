@@ -219,6 +219,26 @@ def _hant_name(article: NormalizedArticle, name: str, variant: str) -> str:
     return built
 
 
+def _covers(full: str, bare: str) -> bool:
+    """Whether ``full`` is ``bare`` with its place in front (宝鸡市副市长, 副市长), not
+    another rank of it (副市长 is not 市长)."""
+    return full != bare and full.endswith(bare) and not full[: -len(bare)].endswith(("副", "常务"))
+
+
+def _add_title(titles: list[str], title: str) -> None:
+    """``title`` among ``titles``, unless one says it with its place already; a title
+    with its place takes the place of the bare one."""
+    if title in titles or any(_covers(t, title) for t in titles):
+        return
+    bare = [i for i, t in enumerate(titles) if _covers(title, t)]
+    if bare:
+        titles[bare[0]] = title
+        for i in reversed(bare[1:]):
+            del titles[i]
+        return
+    titles.append(title)
+
+
 def extract_roster(
     article: NormalizedArticle, variant: str = "s2tw", gazetteer: Gazetteer | None = None
 ) -> tuple[Official, ...]:
@@ -233,7 +253,8 @@ def extract_roster(
                 merged[mention.name] = (mention.city, list(mention.titles))
                 continue
             city, titles = merged[mention.name]
-            titles.extend(t for t in mention.titles if t not in titles)
+            for title in mention.titles:
+                _add_title(titles, title)
             merged[mention.name] = (city or mention.city, titles)
     return tuple(
         Official(

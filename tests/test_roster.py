@@ -103,3 +103,28 @@ def test_traditional_names_take_the_surname_from_the_table(
     raw = RawArticle("a.txt", "a", "txt", "utf-8", f"会议召开\n{source}\n", ArticleMeta())
     officials = extract_roster(normalize_article(raw), "s2t")
     assert [(o.name, o.name_hant) for o in officials] == [(name, hant)]
+
+
+# (the article's lines, the official's titles)
+TITLE_MERGES = [
+    # A bare title said again later is the same one, with its place.
+    (
+        ["宝鸡市长欧阳一鸣、副市长于小川出席会议。", "副市长于小川补充说，宝鸡将开工。"],
+        ("宝鸡市副市长",),
+    ),
+    # The bare title first: the one with its place takes its place.
+    (["副市长于小川主持会议。", "宝鸡市副市长于小川表示，宝鸡将开工。"], ("宝鸡市副市长",)),
+    # Another rank is another title.
+    (
+        ["宝鸡市副市长于小川出席。", "常务副市长于小川表示，宝鸡将开工。"],
+        ("宝鸡市副市长", "常务副市长"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "titles"), TITLE_MERGES)
+def test_a_title_said_twice_is_listed_once(lines: list[str], titles: tuple[str, ...]) -> None:
+    text = "会议召开\n" + "\n".join(lines) + "\n"
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
+    officials = extract_roster(normalize_article(raw), "s2t")
+    assert [(o.name, o.titles) for o in officials if o.name == "于小川"] == [("于小川", titles)]
