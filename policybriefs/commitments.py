@@ -2,9 +2,9 @@
 
 A statement is cut into sentences, and a sentence into the items of an
 enumeration (``一是…；二是…``) or of a ；-separated list. An item is a
-commitment when it looks forward: ``将…`` (pledge), ``要…``/``着力…``
-(directive), ``坚持…`` (principle), ``建议``/``一是…`` (proposal),
-``共建…``/``共同…`` (joint). Retrospective sentences (``过去一年…取得``)
+commitment when it looks forward: ``将…``/``争取…``/``今后…`` (pledge),
+``要…``/``着力…`` (directive), ``坚持…`` (principle), ``建议``/``希望``/``一是…``
+(proposal), ``共建…``/``共同…`` (joint). Retrospective sentences (``过去一年…取得``)
 are not commitments.
 """
 
@@ -20,6 +20,9 @@ from .segment import SPEECH, split_sentences
 
 _ITEM_SPLIT = re.compile(
     r"(?<=[；;：:])|(?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是]))"
+    # A suggestion to others after the speaker's own pledge is an item of its own
+    # (渭南将新建厂房，并建议五市联合申报…).
+    r"|(?<=，)(?=并?(?:建议|希望|提议|倡议))"
 )
 _LEAD = re.compile(rf"^[^，。；“”]{{0,16}}?{SPEECH}(?:道|说)?[，：:]\s*")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
@@ -28,7 +31,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("principle", re.compile(r"坚持")),
     ("directive", re.compile(r"(?<![重主需只想必纲首])要(?![求素点])|着力|必须|务必|应当")),
     ("joint", re.compile(r"共建|共同|携手|联合|合力")),
-    ("pledge", re.compile(r"(?<![即必])将(?!来|近|军|领|士)|下一步|力争")),
+    ("pledge", re.compile(r"(?<![即必])将(?!来|近|军|领|士)|下一步|力争|争取|今后")),
 )
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
@@ -47,6 +50,8 @@ _RESOLUTION_LEAD = re.compile(
 )
 _MIN_CHARS = 8
 _SUGGEST = re.compile(r"建议|提议|倡议")
+# An item that asks the others for something (希望四市联合申报…) proposes it.
+_ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议)")
 # The meeting commits as a whole only through its resolutions.
 _RESOLUTION = re.compile(
     r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)"
@@ -60,7 +65,7 @@ def classify(item: str, proposed: bool) -> str | None:
     # Past aspect with nothing forward-looking: a report of what was done.
     if "了" in item and not _FORWARD.search(item):
         return None
-    if proposed or _ENUMERATED.match(item):
+    if proposed or _ENUMERATED.match(item) or _ASKS.match(item):
         return "proposal"
     if item.startswith("坚持"):
         return "principle"

@@ -20,6 +20,11 @@ KINDS = [
     ("过去一年，闽西南协同发展区交流合作仍然取得良好成效", None),
     ("龙岩确立了建设生态型现代化城市的目标定位", None),
     ("这得益于省委省政府的坚强领导", None),
+    ("兰州正与西宁商议开通城际动车，争取明年春运前投入运营", "pledge"),
+    ("海东已同兰州签订劳务协议，今后每年组织不少于2000名务工人员赴兰州就业", "pledge"),
+    ("希望四市联合申报国家物流枢纽", "proposal"),
+    ("该市还希望两地互认职业资格", "proposal"),
+    ("去年争取到了中央预算内资金", None),  # 争取 with past aspect: done, not promised
 ]
 
 
@@ -55,6 +60,16 @@ def test_extract_commitments_splits_enumerations_and_finds_partners() -> None:
     assert found[0].text.startswith("一是组建")
     assert found[1].partners == ("厦门",)
     assert all(c.city == "三明" and c.speaker == "余红胜" for c in found)
+
+
+def test_a_suggestion_after_a_pledge_is_an_item_of_its_own() -> None:
+    text = "李武斌指出，渭南将新建标准化厂房40万平方米，并建议五市联合申报生态保护示范区。"
+    run = Attribution(0, 0, len(text), "渭南", "李武斌")
+    found = extract_commitments([text], [run])
+    assert [(c.kind, c.text) for c in found] == [
+        ("pledge", "渭南将新建标准化厂房40万平方米"),
+        ("proposal", "并建议五市联合申报生态保护示范区。"),
+    ]
 
 
 def test_meeting_commits_only_through_resolutions() -> None:
