@@ -18,8 +18,9 @@ _CN_DIGITS = {
     "九": 9,
 }
 _MEETING = re.compile(
-    r"([\u4e00-\u9fff]{2,24}?(?:联席会议|联席会|座谈会|推进会|协调会|会商会议|会商会|峰会|论坛|"
-    r"合作会议|工作会议|市长联席会|党政联席会议|高层会议|合作大会|全体会议))"
+    # A dash may join two names (兰州—西宁城市群).
+    r"((?:[\u4e00-\u9fff]|(?<=[\u4e00-\u9fff])[—–－-](?=[\u4e00-\u9fff])){2,24}?(?:联席会议|联席会|座谈会|推进会|协调会|会商会议|会商会|峰会|论坛|"
+    r"合作会议|工作会议|市长联席会议|市长联席会|党政联席会议|高层会议|合作大会|全体会议))"
     r"(第([一二三四五六七八九十两\d]{1,4})(?:次|届)(?:会议|全体会议|市长联席会议)?)?"
 )
 _ORDINAL = re.compile(
@@ -42,7 +43,10 @@ def chinese_number(text: str) -> int | None:
 
 
 def detect_meeting(texts: list[str]) -> tuple[str | None, str | None, int | None]:
-    """(meeting, series, ordinal) from the first text that names a meeting."""
+    """(meeting, series, ordinal) of the first meeting ``texts`` name with its number
+    (a title often names it without one, the lead with it: 第二次会议), else of the
+    first they name."""
+    first: tuple[str, str, int | None] | None = None
     for text in texts:
         for match in _MEETING.finditer(text):
             meeting = _LEADING.sub("", match.group(0)) or match.group(0)
@@ -51,8 +55,10 @@ def detect_meeting(texts: list[str]) -> tuple[str | None, str | None, int | None
             series = _ORDINAL.sub("", meeting)
             if len(series) < 4:
                 continue
-            return meeting, series, ordinal
-    return None, None, None
+            if ordinal is not None:
+                return meeting, series, ordinal
+            first = first or (meeting, series, ordinal)
+    return first or (None, None, None)
 
 
 # A full date as a lead gives it (2023年11月16日); a date without its year (11月16日,

@@ -29,6 +29,30 @@ def test_detect_meeting(text: str, expected: tuple[str | None, str | None, int |
     assert detect_meeting([text]) == expected
 
 
+def test_a_lead_that_numbers_the_meeting_wins_over_a_title_that_does_not() -> None:
+    title = "关中平原城市群五市党政联席会议在渭南召开"
+    lead = "2023年11月16日，关中平原城市群党政联席会议第二次会议在渭南市召开。"
+    assert detect_meeting([title, lead]) == (
+        "关中平原城市群党政联席会议第二次会议",
+        "关中平原城市群党政联席会议",
+        2,
+    )
+    assert detect_meeting([title]) == (
+        "关中平原城市群五市党政联席会议",
+        "关中平原城市群五市党政联席会议",
+        None,
+    )
+
+
+def test_a_dash_joins_two_names_in_a_meeting() -> None:
+    lead = "9月7日，兰州—西宁城市群第三次市长联席会议在西宁市举行。"
+    assert detect_meeting([lead]) == (
+        "兰州—西宁城市群第三次市长联席会议",
+        "兰州—西宁城市群市长联席会议",
+        3,
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [("三", 3), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("12", 12)],
