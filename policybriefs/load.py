@@ -101,23 +101,39 @@ def _read_text(path: Path, content_dir: Path) -> tuple[str, str, str]:
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     """(front matter, body, number of lines the front matter took)."""
+    data, body, taken, _ = _front_matter(text, source)
+    return data, body, taken
+
+
+def _front_matter(text: str, source: str) -> tuple[dict[str, Any], str, int, str]:
+    """``split_front_matter``, and the TOML block itself (it starts on line 2)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "+++":
         if lines and lines[0].strip() == "---":
             raise ContentError(source, "front matter must be TOML between +++ lines", line=1)
-        return {}, text, 0
+        return {}, text, 0, ""
     for end in range(1, len(lines)):
         if lines[end].strip() == "+++":
             block = "\n".join(lines[1:end])
-            try:
-                data = tomllib.loads(block)
-            except tomllib.TOMLDecodeError as exc:
-                line = _toml_error_line(exc)
-                raise ContentError(
-                    source, f"invalid front matter: {exc}", line=(line + 1) if line else None
-                ) from exc
-            return data, "\n".join(lines[end + 1 :]), end + 1
+            return (
+                _parse_toml(block, source, "invalid front matter", 2),
+                ("\n".join(lines[end + 1 :])),
+                end + 1,
+                block,
+            )
     raise ContentError(source, "front matter opened with +++ is never closed", line=1)
+
+
+def _parse_toml(text: str, source: str, what: str, first_line: int) -> dict[str, Any]:
+    """``text`` read as TOML; an error names the line of the file (``text`` starts on
+    ``first_line``), or its last line where TOML reached the end (an unclosed [)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(exc)
+        if line is None:
+            line = max(1, len(text.rstrip("\n").split("\n")))
+        raise ContentError(source, f"{what}: {exc}", line=first_line + line - 1) from exc
 
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
@@ -125,16 +141,39 @@ def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def key_line(toml_text: str, key: str, first_line: int) -> int | None:
+    """The line of the file (``toml_text`` starts on ``first_line``) where the dotted
+    ``key`` is given: ``date = …``, a ``[corrections.paragraphs]`` header, or a key
+    of that name below its table's header; None if it cannot be found."""
+    *tables, name = key.split(".")
+    lines = toml_text.split("\n")
+    header = re.compile(r"^\s*\[\[?\s*" + re.escape(key) + r"\s*\]\]?")
+    for number, line in enumerate(lines):
+        if header.match(line):
+            return first_line + number
+    assignment = re.compile(r"^\s*[\"']?" + re.escape(name) + r"[\"']?\s*=")
+    table = ".".join(tables)
+    inside = not tables  # top-level keys come before any table
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = bool(tables) and stripped.strip("[] ") == table
+            continue
+        if inside and assignment.match(line):
+            return first_line + number
+    return key_line(toml_text, table, first_line) if tables else None
+
+
 def _as_str(data: dict[str, Any], key: str, source: str) -> str | None:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ContentError(source, f"front matter {key!r} must be a string")
+        raise ContentError(source, f"front matter {key!r} must be a string", key=key)
     return value
 
 
-def _as_date(value: Any, source: str) -> dt.date | None:
+def _as_date(value: Any, source: str, key: str = "date") -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -146,22 +185,26 @@ def _as_date(value: Any, source: str) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ContentError(source, f"front matter 'date' must be a date like 2021-01-15, not {value!r}")
+    raise ContentError(
+        source, f"front matter 'date' must be a date like 2021-01-15, not {value!r}", key=key
+    )
 
 
 def parse_corrections(data: Any, source: str) -> Corrections:
     if data is None:
         return Corrections()
     if not isinstance(data, dict):
-        raise ContentError(source, "'corrections' must be a table")
+        raise ContentError(source, "'corrections' must be a table", key="corrections")
     for key in sorted(data):
         if key not in _CORRECTION_KEYS:
-            raise ContentError(source, f"unknown key 'corrections.{key}'")
+            raise ContentError(source, f"unknown key 'corrections.{key}'", key=f"corrections.{key}")
     officials = []
     for item in data.get("officials", []):
         _check_keys(item, {"name", "city", "titles"}, "corrections.officials", source)
         if not isinstance(item.get("name"), str) or not item["name"]:
-            raise ContentError(source, "corrections.officials entries need a 'name'")
+            raise ContentError(
+                source, "corrections.officials entries need a 'name'", key="corrections.officials"
+            )
         officials.append(
             OfficialCorrection(
                 name=item["name"],
@@ -172,7 +215,11 @@ def parse_corrections(data: Any, source: str) -> Corrections:
     paragraph_cities = []
     for key, city in sorted(data.get("paragraphs", {}).items()):
         if not str(key).isdigit():
-            raise ContentError(source, f"corrections.paragraphs key {key!r} must be an index")
+            raise ContentError(
+                source,
+                f"corrections.paragraphs key {key!r} must be an index",
+                key="corrections.paragraphs",
+            )
         paragraph_cities.append((int(key), city or None))
     reviews = []
     for item in data.get("commitments", []):
@@ -184,17 +231,21 @@ def parse_corrections(data: Any, source: str) -> Corrections:
         )
         if not isinstance(item.get("paragraph"), int) or not isinstance(item.get("match"), str):
             raise ContentError(
-                source, "corrections.commitments entries need 'paragraph' (int) and 'match'"
+                source,
+                "corrections.commitments entries need 'paragraph' (int) and 'match'",
+                key="corrections.commitments",
             )
         status = item.get("status", "pledged")
         if status not in _STATUSES:
             raise ContentError(
-                source, f"commitment status {status!r} is not one of {', '.join(_STATUSES)}"
+                source,
+                f"commitment status {status!r} is not one of {', '.join(_STATUSES)}",
+                key="corrections.commitments",
             )
         evidence = []
         for ev in item.get("evidence", []):
             _check_keys(ev, {"date", "url"}, "corrections.commitments.evidence", source)
-            when = _as_date(ev.get("date"), source)
+            when = _as_date(ev.get("date"), source, "corrections.commitments")
             evidence.append((when.isoformat() if when else "", str(ev.get("url", ""))))
         reviews.append(
             CommitmentReview(
@@ -215,10 +266,10 @@ def parse_corrections(data: Any, source: str) -> Corrections:
 
 def _check_keys(item: Any, allowed: set[str], where: str, source: str) -> None:
     if not isinstance(item, dict):
-        raise ContentError(source, f"{where} entries must be tables")
+        raise ContentError(source, f"{where} entries must be tables", key=where)
     for key in sorted(item):
         if key not in allowed:
-            raise ContentError(source, f"unknown key '{where}.{key}'")
+            raise ContentError(source, f"unknown key '{where}.{key}'", key=where)
 
 
 def parse_meta(
@@ -227,15 +278,19 @@ def parse_meta(
     for key in sorted(data):
         if key not in _META_KEYS:
             raise ContentError(
-                source, f"unknown front matter key {key!r} (known: {', '.join(sorted(_META_KEYS))})"
+                source,
+                f"unknown front matter key {key!r} (known: {', '.join(sorted(_META_KEYS))})",
+                key=key,
             )
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ContentError(source, "front matter 'tags' must be a list of strings")
+        raise ContentError(source, "front matter 'tags' must be a list of strings", key="tags")
     slug = _as_str(data, "slug", source)
     if slug is not None and not _SLUG.match(slug):
         raise ContentError(
-            source, f"slug {slug!r} must be lower-case ASCII letters, digits and hyphens"
+            source,
+            f"slug {slug!r} must be lower-case ASCII letters, digits and hyphens",
+            key="slug",
         )
     meta = ArticleMeta(
         title=_as_str(data, "title", source),
@@ -248,7 +303,9 @@ def parse_meta(
         corrections=parse_corrections(data.get("corrections"), source),
     )
     if meta.source_url and not meta.source_url.startswith(("http://", "https://")):
-        raise ContentError(source, "front matter 'source_url' must be an http(s) address")
+        raise ContentError(
+            source, "front matter 'source_url' must be an http(s) address", key="source_url"
+        )
     return meta, slug
 
 
@@ -269,19 +326,17 @@ def _slug_for(path: Path, source: str, explicit: str | None) -> str:
 def load_article(path: Path, content_dir: Path) -> RawArticle:
     source, text, encoding = _read_text(path, content_dir)
     fmt: ArticleFormat = "md" if path.suffix == ".md" else "txt"
-    data, body, _ = split_front_matter(text, source)
+    data, body, _, toml_text = _front_matter(text, source)
+    first_line = 2  # the front matter's, below its +++
     notes = ""
     if fmt == "txt":
         sidecar = path.with_suffix(".toml")
         if sidecar.exists():
             if data:
                 raise ContentError(source, f"has both front matter and a sidecar {sidecar.name}")
-            side_source, side_text, _ = _read_text(sidecar, content_dir)
-            try:
-                data = tomllib.loads(side_text)
-            except tomllib.TOMLDecodeError as exc:
-                raise ContentError(side_source, f"invalid TOML: {exc}") from exc
-            source_for_meta = side_source
+            side_source, toml_text, _ = _read_text(sidecar, content_dir)
+            data = _parse_toml(toml_text, side_source, "invalid TOML", 1)
+            source_for_meta, first_line = side_source, 1
         else:
             source_for_meta = source
     else:
@@ -290,7 +345,11 @@ def load_article(path: Path, content_dir: Path) -> RawArticle:
             body, _, notes = body.partition(NOTES_MARKER)
     if not body.strip():
         raise ContentError(source, "has no article text")
-    meta, slug = parse_meta(data, source_for_meta, notes.strip())
+    try:
+        meta, slug = parse_meta(data, source_for_meta, notes.strip())
+    except ContentError as exc:
+        line = key_line(toml_text, exc.key, first_line) if exc.key else None
+        raise exc.at_line(line) from None
     return RawArticle(
         source=source,
         slug=_slug_for(path, source, slug),
@@ -303,15 +362,21 @@ def load_article(path: Path, content_dir: Path) -> RawArticle:
 
 def load_page(path: Path, content_dir: Path) -> StaticPage:
     source, text, _ = _read_text(path, content_dir)
-    data, body, _ = split_front_matter(text, source)
+    data, body, _, block = _front_matter(text, source)
     for key in sorted(data):
         if key not in {"title", "slug"}:
-            raise ContentError(source, f"unknown front matter key {key!r} (pages take title, slug)")
+            raise ContentError(
+                source,
+                f"unknown front matter key {key!r} (pages take title, slug)",
+                line=key_line(block, key, 2),
+            )
     title = data.get("title")
     if not isinstance(title, str) or not title:
         first = next((ln.lstrip("# ").strip() for ln in body.splitlines() if ln.strip()), "")
         title = first or path.stem
     slug = data.get("slug") or path.stem
     if not isinstance(slug, str) or not _SLUG.match(slug):
-        raise ContentError(source, f"page slug {slug!r} must be lower-case ASCII")
+        raise ContentError(
+            source, f"page slug {slug!r} must be lower-case ASCII", line=key_line(block, "slug", 2)
+        )
     return StaticPage(slug=slug, title=title, body_markdown=body, source=source)

@@ -71,6 +71,49 @@ def test_bad_input_names_the_file(
     assert name in str(info.value) and message in str(info.value)
 
 
+# (files, the error's start: file and line of the fault)
+LOCATED = [
+    ({"a.md": '+++\ntitle = "测试"\ntitel = "x"\n+++\n正文'}, "a.md:3: unknown front matter key"),
+    ({"a.md": '+++\ndate = "2023年11月16日"\n+++\n正文'}, "a.md:2: front matter 'date'"),
+    ({"a.md": '+++\ntitle = "x"\ntags = [\n+++\n正文'}, "a.md:3: invalid front matter"),
+    ({"a.md": '+++\r\ntitle = "abc\r\ndate = 2023-01-01\r\n+++\r\n正文'}, "a.md:2: invalid front"),
+    (
+        {"a.md": '+++\ntitle = "x"\nsource_url = "ftp://x"\n+++\n正文'},
+        "a.md:3: front matter 'source_url'",
+    ),
+    (
+        {
+            "a.txt": "正文",
+            "a.toml": 'date = 2023-01-01\n\n[corrections]\nparagraphs = { x = "厦门" }\n',
+        },
+        "a.toml:4: corrections.paragraphs key 'x'",
+    ),
+    (
+        {"a.txt": "正文", "a.toml": "[corrections]\nparagraph = 1\n"},
+        "a.toml:2: unknown key 'corrections.paragraph'",
+    ),
+    (
+        {
+            "a.txt": "正文",
+            "a.toml": '[[corrections.commitments]]\nparagraph = 0\nmatch = "x"\nstatus = "maybe"\n',
+        },
+        "a.toml:1: commitment status 'maybe'",
+    ),
+    ({"a.txt": "正文", "a.toml": 'tags = ["a",\n'}, "a.toml:1: invalid TOML"),
+]
+
+
+@pytest.mark.parametrize(("files", "message"), LOCATED)
+def test_bad_metadata_names_the_line(
+    content_dir: Path, files: dict[str, str], message: str
+) -> None:
+    for name, text in files.items():
+        _write(content_dir, name, text)
+    with pytest.raises(ContentError) as info:
+        load_article(content_dir / next(iter(files)), content_dir)
+    assert str(info.value).startswith(message), str(info.value)
+
+
 def test_long_line_error_names_the_line(content_dir: Path) -> None:
     path = _write(content_dir, "long.txt", "标题\n正文\n" + "字" * 30_000)
     with pytest.raises(ContentError, match=r"long\.txt:3"):
