@@ -33,16 +33,35 @@ Progress = Callable[[str], None]
 def _parser(project_dir: Path, serve: bool) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py serve" if serve else "build.py",
+        usage=None if serve else "%(prog)s [serve] [options]",
         description=(
             "Serve the site on 127.0.0.1, rebuilding and reloading on changes."
             if serve
             else "Build the policy-brief site from a content folder. "
-            "'build.py serve' previews it locally."
+            "'build.py serve [--port N]' builds, previews it locally and rebuilds on changes "
+            "('build.py serve --help')."
         ),
     )
-    parser.add_argument("--content", type=Path, default=project_dir / "content")
-    parser.add_argument("--out", type=Path, default=project_dir / "site")
-    parser.add_argument("--templates", type=Path, default=project_dir / "templates")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=project_dir / "content",
+        help="articles (.txt as scraped, .md with front matter), site.toml and pages/ "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=project_dir / "site",
+        help="where the site is written (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        default=project_dir / "templates",
+        help="Jinja templates: base.html, one per page type, partials/, static/ "
+        "(default: %(default)s)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
