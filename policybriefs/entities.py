@@ -12,25 +12,33 @@ _SLOGAN = re.compile(r"“([^”]{2,30})”")
 _NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九]?[十百千万亿][一二三四五六七八九十百千万亿]*)"
 _QUANTITY = re.compile(
     rf"{_NUMBER}(?:多|余)?"
-    r"(?:亿元|万元|元|平方公里|公里|千米|万吨|吨|万标箱|标箱|人次|万人|人|亩|%|个百分点|个|项|家|条|所|座|批|台|套|场)"
+    r"(?:亿元|万元|元|平方公里|万平方米|平方米|公里|千米|万吨|吨|万标箱|标箱|人次|万人|人|名|"
+    r"万亩|亩|%|个百分点|个|项|家|条|所|座|批|台套|台|套|场|列|对|辆|架|户|张|万千瓦|千瓦)"
 )
+# A year, then the part of it (一季度, 6月, 秋季, 年底), then 前: 明年6月前, 2024年三季度.
 _DEADLINE = re.compile(
-    r"年内|年底前|年底|明年|今年|后年|“十[一二三四五六七八九]五”期间|十[一二三四五六七八九]五期间|"
-    r"(?:到|至|在)?20\d\d年(?:前|底|内|底前|上半年|下半年)?|近期|三年内|两年内|[一二三四五]年内|"
-    r"上半年|下半年|本月|月底前"
+    r"(?:到|至|在)?(?:20\d\d年|明年|今年|后年)"
+    r"(?:[一二三四]季度|上半年|下半年|[春夏秋冬]季|\d{1,2}月(?:底|份)?|年?底|初|内)?(?:前|以前|之前)?|"
+    r"年内|年底前|年底|“十[一二三四五六七八九]五”期间|十[一二三四五六七八九]五期间|"
+    r"近期|三年内|两年内|[一二三四五]年内|上半年|下半年|本月|月底前"
 )
 _PROJECT_SUFFIX = (
-    r"(?:新?机场|铁路|高铁|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?|码头|枢纽|产业园|园区|"
-    r"合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心|工程|走廊|通道|段|线|卡)"
+    r"(?:新?机场|铁路|高铁|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?|码头|枢纽|产业园|园区|"
+    r"合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|通道|段|线路|线|卡)"
 )
-# A line and its section are one project: 龙龙铁路龙岩至武平段.
+# A line and its section are one project: 龙龙铁路龙岩至武平段; a line may hold
+# digits (西安地铁14号线).
 _PROJECT = re.compile(
-    rf"[\u4e00-\u9fff]{{2,14}}?{_PROJECT_SUFFIX}(?:[\u4e00-\u9fff]{{1,6}}至[\u4e00-\u9fff]{{1,6}}段)?"
+    rf"[\u4e00-\u9fff][\u4e00-\u9fff0-9]{{1,13}}?{_PROJECT_SUFFIX}"
+    r"(?:[\u4e00-\u9fff]{1,6}至[\u4e00-\u9fff]{1,6}段)?"
 )
 _PROJECT_BREAK = re.compile(
     r".*(?:推进|建设|打造|加快|推动|完善|落实|组建|发行|共建|建成|启动|实施|开工|谋划|抓好|突出|"
-    r"借鉴|建立|依托|发挥|提升|做强|培育|争取|整合|列入|纳入|一体|一批|重大|各类|专项|等|和|与|及|的|、|好|将|要|在|把|对|为|个|项)"
+    r"借鉴|建立|依托|发挥|提升|做强|培育|争取|整合|列入|纳入|申报|设立|开通|推出|延伸至|延伸到|"
+    r"希望|建议|联合|一体|一批|重大|各类|专项|等|和|与|及|的|、|好|将|要|在|把|对|为|个|项|条)"
 )
+# What is left after the cut must name something: not digits and a measure word.
+_PROJECT_NAME = re.compile(r"^[\u4e00-\u9fff]")
 
 
 def _projects(text: str) -> list[str]:
@@ -39,7 +47,7 @@ def _projects(text: str) -> list[str]:
     for chunk in re.split(r"[，。；、“”《》：（）\s]", text):
         for match in _PROJECT.finditer(chunk):
             name = _PROJECT_BREAK.sub("", match.group(0), count=1)
-            if 3 <= len(name) <= 16 and name not in found:
+            if 3 <= len(name) <= 16 and _PROJECT_NAME.match(name) and name not in found:
                 found.append(name)
     return found
 

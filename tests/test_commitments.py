@@ -43,7 +43,39 @@ ENTITIES = [
         {("project", "龙龙铁路龙岩至武平段"), ("project", "龙岩新机场")},
     ),
     ("“十四五”期间，加快建设", {("deadline", "“十四五”期间"), ("slogan", "“十四五”")}),
+    # Units and parts of a year the first fixtures did not have.
+    (
+        "新建标准化厂房40万平方米，开放科研仪器300台套",
+        {("quantity", "40万平方米"), ("quantity", "300台套")},
+    ),
+    (
+        "班列每周4列，动车每天对开20对，组织2000名务工人员",
+        {("quantity", "4列"), ("quantity", "20对"), ("quantity", "2000名")},
+    ),
+    ("明年6月前实现互认，明年一季度开工", {("deadline", "明年6月前"), ("deadline", "明年一季度")}),
+    (
+        "预计2024年三季度投产，2025年秋季开始招生",
+        {("deadline", "2024年三季度"), ("deadline", "2025年秋季")},
+    ),
+    # A line with its number; the longer of two project nouns (城际铁路, 线路).
+    (
+        "推动西安地铁14号线延伸至咸阳国际机场",
+        {("project", "西安地铁14号线"), ("project", "咸阳国际机场")},
+    ),
+    ("推进宝鸡至西安城际铁路前期工作", {("project", "宝鸡至西安城际铁路")}),
 ]
+
+
+NOT_PROJECTS = [
+    ("发挥国家中心城市的辐射带动作用", "国家中心"),
+    ("推出10条精品文旅线路", "条精品文旅线路"),
+    ("希望四市联合申报国家物流枢纽", "希望四市联合申报国家物流枢纽"),
+]
+
+
+@pytest.mark.parametrize(("text", "wrong"), NOT_PROJECTS)
+def test_find_entities_does_not_cut_projects_wrong(text: str, wrong: str) -> None:
+    assert ("project", wrong) not in {(e.kind, e.text) for e in find_entities(text)}
 
 
 @pytest.mark.parametrize(("text", "expected"), ENTITIES)
