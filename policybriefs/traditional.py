@@ -57,17 +57,19 @@ from .script import (
 _LOOK_BACK = 12
 # Names this long or shorter are kept only where a page says it holds them.
 _SHORT_NAME = 2
-# Words that a name cannot follow directly (prepositions, 将于 "will, at", 其余
+# Words that a name cannot follow directly (prepositions such as 关于 and 对于, 其余
 # "the rest", 十余 "more than ten"): where one of OpenCC's phrases ending in such a
 # word reaches into a name as far as the name is long, the phrase wins the tie
 # (关于东西部 is 關於東西部 beside an official named 于东), as it does not after a
-# title (市长于东, 主任于东, 同志于庆).
+# title (市长于东, 主任于东, 同志于庆). Left out, as a name often follows them:
+# 由于 (会议由于东主持), 在于 (在于东的带领下), 有余 (出席的有余华), 年余 (今年余华表示),
+# 月余 and 后于 (随后于东表示). 将于 stays: 将于东莞召开 is far more common than
+# 将 (把) 于东….
 _NO_NAME_AFTER_WORDS = (
-    "关于 对于 由于 至于 鉴于 基于 等于 属于 位于 终于 在于 用于 处于 限于 出于 源于 "
-    "过于 免于 便于 易于 难于 善于 敢于 勇于 乐于 急于 忙于 利于 助于 归于 高于 低于 "
-    "大于 小于 多于 少于 早于 晚于 先于 后于 优于 亚于 将于 已于 曾于 拟于 并于 均于 "
-    "始于 其余 多余 剩余 业余 残余 盈余 结余 节余 富余 有余 之余 课余 空余 闲余 十余 "
-    "百余 千余 万余 亿余 年余 月余"
+    "关于 对于 至于 鉴于 基于 等于 将于 属于 位于 终于 用于 处于 限于 出于 源于 过于 免于 便于 "
+    "易于 难于 善于 敢于 勇于 乐于 急于 忙于 利于 助于 归于 高于 低于 大于 小于 多于 "
+    "少于 早于 晚于 先于 优于 亚于 已于 曾于 拟于 并于 均于 始于 其余 多余 剩余 业余 "
+    "残余 盈余 结余 节余 富余 之余 课余 空余 闲余 十余 百余 千余 万余 亿余"
 )
 _NO_NAME_AFTER = frozenset(_NO_NAME_AFTER_WORDS.split())
 

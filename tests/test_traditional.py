@@ -148,6 +148,11 @@ FALSE_FINDS = [
     ("共有十余华侨企业", {"余华": "余華"}, "共有十餘華僑企業"),
     ("会议将于东莞召开", {"于东": "于東"}, "會議將於東莞召開"),
     ("主任于东表示", {"于东": "于東"}, "主任于東表示"),  # after a title, the name
+    # Words a name often follows are not on the list: the name wins their tie.
+    ("会议由于东主持", {"于东": "于東"}, "會議由于東主持"),
+    ("出席会议的有余华、王伟", {"余华": "余華"}, "出席會議的有余華、王偉"),
+    ("今年余华表示", {"余华": "余華"}, "今年余華表示"),
+    ("在于东的带领下", {"于东": "于東"}, "在于東的帶領下"),
     # The other side of a name winning a tie: inside a word that is not listed.
     _name_loses_a_tie("寄希望于东部", {"于东": "于東"}, "寄希望於東部"),
 ]
