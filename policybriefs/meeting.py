@@ -55,10 +55,25 @@ def detect_meeting(texts: list[str]) -> tuple[str | None, str | None, int | None
             series = _ORDINAL.sub("", meeting)
             if len(series) < 4:
                 continue
-            if ordinal is not None:
+            if first is None and ordinal is None:
+                first = (meeting, series, ordinal)
+            elif ordinal is not None and (
+                first is None or _same_series(first[1], series, text, match)
+            ):
                 return meeting, series, ordinal
-            first = first or (meeting, series, ordinal)
     return first or (None, None, None)
+
+
+# After a meeting named in passing: 第二次联席会议以来, 会上, 精神.
+_LOOKING_BACK = re.compile(r"以来|上|精神|的精神|部署")
+
+
+def _same_series(named: str, numbered: str, text: str, match: re.Match[str]) -> bool:
+    """Whether a numbered meeting found after ``named`` (the title's, say) is the one
+    the article reports, not an earlier one it looks back to (总结第二次会议以来…)."""
+    if numbered.startswith("会") or _LOOKING_BACK.match(text, match.end()):
+        return False
+    return numbered[0] == named[0]
 
 
 # A full date as a lead gives it (2023年11月16日); a date without its year (11月16日,

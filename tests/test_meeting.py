@@ -44,6 +44,16 @@ def test_a_lead_that_numbers_the_meeting_wins_over_a_title_that_does_not() -> No
     )
 
 
+def test_an_earlier_meeting_looked_back_to_does_not_take_over() -> None:
+    title = "闽西南协同发展区党政联席会议召开"
+    lead = "会议总结第二次联席会议以来协同发展区建设成效。"
+    assert detect_meeting([title, lead]) == (
+        "闽西南协同发展区党政联席会议",
+        "闽西南协同发展区党政联席会议",
+        None,
+    )
+
+
 def test_a_dash_joins_two_names_in_a_meeting() -> None:
     lead = "9月7日，兰州—西宁城市群第三次市长联席会议在西宁市举行。"
     assert detect_meeting([lead]) == (
