@@ -31,7 +31,13 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("principle", re.compile(r"坚持")),
     ("directive", re.compile(r"(?<![重主需只想必纲首])要(?![求素点])|着力|必须|务必|应当")),
     ("joint", re.compile(r"共建|共同|携手|联合|合力")),
-    ("pledge", re.compile(r"(?<![即必])将(?!来|近|军|领|士)|下一步|力争|争取|今后")),
+    # 争取 is a pledge, not 争取到 or 已争取 (funds won); 今后, not 为今后 (for the future).
+    (
+        "pledge",
+        re.compile(
+            r"(?<![即必])将(?!来|近|军|领|士)|下一步|力争|(?<!已)争取(?!到)|(?<![为对])今后"
+        ),
+    ),
 )
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
@@ -39,7 +45,9 @@ _WITH_PARTNER = re.compile(
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同|共建|联合|携手)"
 )
 # and verbs of doing only make a pledge when nothing stronger is there.
-_WEAK_PLEDGE = re.compile(r"^[^，。]{0,4}?(?:推动|推进|加快|确保|计划|争取|实施|打造|建设)")
+_WEAK_PLEDGE = re.compile(
+    r"^[^，。]{0,4}?(?:推动|推进|加快|确保|计划|(?<!已)争取(?!到)|实施|打造|建设)"
+)
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"

@@ -25,6 +25,9 @@ KINDS = [
     ("希望四市联合申报国家物流枢纽", "proposal"),
     ("该市还希望两地互认职业资格", "proposal"),
     ("去年争取到了中央预算内资金", None),  # 争取 with past aspect: done, not promised
+    ("全年共争取到中央资金3亿元", None),  # funds won, not promised
+    ("两市已争取中央资金3亿元", None),
+    ("为今后合作奠定坚实基础", None),  # for the future, not from now on
 ]
 
 
