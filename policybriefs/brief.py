@@ -74,6 +74,9 @@ def _corrected_runs(
             city = moved[run.paragraph]
             speaker = run.speaker if run.city == city else None
             merged = out[-1] if out and out[-1].paragraph == run.paragraph else None
+            # Two speakers of the city keep their runs apart, as attribution left them.
+            if merged is not None and None not in (merged.speaker, speaker):
+                merged = merged if merged.speaker == speaker else None
             if merged is not None:
                 out[-1] = replace(merged, end=run.end, speaker=merged.speaker or speaker)
             else:

@@ -99,3 +99,15 @@ def test_split_sentences_cuts_before_enumerated_items() -> None:
         "二是加强合作。",
         "好。",
     ]
+
+
+def test_a_paragraph_corrected_to_its_own_city_keeps_its_speakers_apart() -> None:
+    from policybriefs.brief import _corrected_runs
+    from policybriefs.gazetteer import load_gazetteer
+    from policybriefs.models import Corrections
+
+    text = "邵玉龙表示，漳州将加快发展。副市长刘远补充说，漳州正在推进城际铁路。"
+    runs = attribute([text], OFFICIALS)
+    corrections = Corrections(paragraph_cities=((0, "漳州"),))
+    fixed = _corrected_runs(runs, 1, corrections, "a.txt", load_gazetteer())
+    assert [(r.city, r.speaker) for r in fixed] == [("漳州", "邵玉龙"), ("漳州", "刘远")]
