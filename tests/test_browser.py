@@ -254,6 +254,8 @@ QUERIES = [
     ("沈陽", "沈阳"),
     ("深沈", "深沉"),  # after a character it makes a word with, 沉's old form
     ("意志消沈", "意志消沉"),
+    ("破釜沈舟", "破釜沉舟"),  # inside an idiom, as the build writes it
+    ("死氣沈沈", "死气沉沉"),
 ]
 
 

@@ -8,6 +8,8 @@ export function simplifyQuery(convert, query) {
   var chars = out.split("");
   for (var i = 0; i < query.length; i++) {
     if (query[i] !== "沈" || chars[i] !== "沉") continue;
+    // A phrase that starts at 沈 (沈靜), not one it is inside (深沈, 破釜沈舟).
+    if (convert(query.slice(i)).charAt(0) !== "沉") continue;
     var before = query.slice(Math.max(0, i - 3), i);
     if (!before || convert(before + "沈").slice(-1) !== "沉") chars[i] = "沈";
   }
