@@ -141,10 +141,18 @@ def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_ENTRY_KEY = re.compile(r"(?P<table>[\w.]+)\[(?P<index>\d+)\](?:\.(?P<name>[\w.]+))?")
+
+
 def key_line(toml_text: str, key: str, first_line: int) -> int | None:
     """The line of the file (``toml_text`` starts on ``first_line``) where the dotted
     ``key`` is given: ``date = …``, a ``[corrections.paragraphs]`` header, or a key
-    of that name below its table's header; None if it cannot be found."""
+    of that name below its table's header; for an entry of an array of tables
+    (``corrections.commitments[1].status``), its ``[[…]]`` header or the key below
+    it. None if it cannot be found."""
+    entry = _ENTRY_KEY.fullmatch(key)
+    if entry is not None:
+        return _entry_line(toml_text, entry, first_line)
     *tables, name = key.split(".")
     lines = toml_text.split("\n")
     header = re.compile(r"^\s*\[\[?\s*" + re.escape(key) + r"\s*\]\]?")
@@ -162,6 +170,24 @@ def key_line(toml_text: str, key: str, first_line: int) -> int | None:
         if inside and assignment.match(line):
             return first_line + number
     return key_line(toml_text, table, first_line) if tables else None
+
+
+def _entry_line(toml_text: str, entry: re.Match[str], first_line: int) -> int | None:
+    table, index, name = entry["table"], int(entry["index"]), entry["name"]
+    header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
+    lines = toml_text.split("\n")
+    starts = [number for number, line in enumerate(lines) if header.match(line)]
+    if index >= len(starts):  # written inline (officials = [{…}]): the key's line
+        return key_line(toml_text, table, first_line)
+    start = starts[index]
+    if name:
+        assignment = re.compile(r"^\s*[\"']?" + re.escape(name.split(".")[0]) + r"[\"']?\s*=")
+        for number in range(start + 1, len(lines)):
+            if lines[number].lstrip().startswith("["):
+                break
+            if assignment.match(lines[number]):
+                return first_line + number
+    return first_line + start
 
 
 def _as_str(data: dict[str, Any], key: str, source: str) -> str | None:
@@ -199,11 +225,13 @@ def parse_corrections(data: Any, source: str) -> Corrections:
         if key not in _CORRECTION_KEYS:
             raise ContentError(source, f"unknown key 'corrections.{key}'", key=f"corrections.{key}")
     officials = []
-    for item in data.get("officials", []):
-        _check_keys(item, {"name", "city", "titles"}, "corrections.officials", source)
+    for i, item in enumerate(data.get("officials", [])):
+        _check_keys(item, {"name", "city", "titles"}, f"corrections.officials[{i}]", source)
         if not isinstance(item.get("name"), str) or not item["name"]:
             raise ContentError(
-                source, "corrections.officials entries need a 'name'", key="corrections.officials"
+                source,
+                "corrections.officials entries need a 'name'",
+                key=f"corrections.officials[{i}]",
             )
         officials.append(
             OfficialCorrection(
@@ -222,30 +250,31 @@ def parse_corrections(data: Any, source: str) -> Corrections:
             )
         paragraph_cities.append((int(key), city or None))
     reviews = []
-    for item in data.get("commitments", []):
+    for i, item in enumerate(data.get("commitments", [])):
         _check_keys(
             item,
             {"paragraph", "match", "status", "evidence", "drop", "city"},
-            "corrections.commitments",
+            f"corrections.commitments[{i}]",
             source,
         )
         if not isinstance(item.get("paragraph"), int) or not isinstance(item.get("match"), str):
             raise ContentError(
                 source,
                 "corrections.commitments entries need 'paragraph' (int) and 'match'",
-                key="corrections.commitments",
+                key=f"corrections.commitments[{i}]",
             )
         status = item.get("status", "pledged")
         if status not in _STATUSES:
             raise ContentError(
                 source,
                 f"commitment status {status!r} is not one of {', '.join(_STATUSES)}",
-                key="corrections.commitments",
+                key=f"corrections.commitments[{i}].status",
             )
         evidence = []
         for ev in item.get("evidence", []):
-            _check_keys(ev, {"date", "url"}, "corrections.commitments.evidence", source)
-            when = _as_date(ev.get("date"), source, "corrections.commitments")
+            where = f"corrections.commitments[{i}].evidence"
+            _check_keys(ev, {"date", "url"}, where, source)
+            when = _as_date(ev.get("date"), source, where)
             evidence.append((when.isoformat() if when else "", str(ev.get("url", ""))))
         reviews.append(
             CommitmentReview(
@@ -258,18 +287,20 @@ def parse_corrections(data: Any, source: str) -> Corrections:
             )
         )
     texts = []
-    for item in data.get("text", []):
-        _check_keys(item, {"wrong", "right"}, "corrections.text", source)
+    for i, item in enumerate(data.get("text", [])):
+        _check_keys(item, {"wrong", "right"}, f"corrections.text[{i}]", source)
         texts.append((str(item["wrong"]), str(item["right"])))
     return Corrections(tuple(officials), tuple(paragraph_cities), tuple(reviews), tuple(texts))
 
 
 def _check_keys(item: Any, allowed: set[str], where: str, source: str) -> None:
+    """``where``: the entry, as ``key_line`` finds it (corrections.officials[1])."""
+    table = re.sub(r"\[\d+\]", "", where)
     if not isinstance(item, dict):
-        raise ContentError(source, f"{where} entries must be tables", key=where)
+        raise ContentError(source, f"{table} entries must be tables", key=where)
     for key in sorted(item):
         if key not in allowed:
-            raise ContentError(source, f"unknown key '{where}.{key}'", key=where)
+            raise ContentError(source, f"unknown key '{table}.{key}'", key=f"{where}.{key}")
 
 
 def parse_meta(

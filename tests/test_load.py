@@ -97,9 +97,32 @@ LOCATED = [
             "a.txt": "正文",
             "a.toml": '[[corrections.commitments]]\nparagraph = 0\nmatch = "x"\nstatus = "maybe"\n',
         },
-        "a.toml:1: commitment status 'maybe'",
+        "a.toml:4: commitment status 'maybe'",
     ),
     ({"a.txt": "正文", "a.toml": 'tags = ["a",\n'}, "a.toml:1: invalid TOML"),
+    # The entry at fault, not the first of its table.
+    (
+        {
+            "a.md": '+++\ntitle = "x"\n[[corrections.officials]]\nname = "张三"\n'
+            '[[corrections.officials]]\nname = "李四"\ncty = "厦门"\n+++\n正文'
+        },
+        "a.md:7: unknown key 'corrections.officials.cty'",
+    ),
+    (
+        {
+            "a.txt": "正文",
+            "a.toml": '[[corrections.commitments]]\nparagraph = 0\nmatch = "福州"\n\n'
+            '[[corrections.commitments]]\nparagraph = 0\nmatch = "x"\nstatus = "maybe"\n',
+        },
+        "a.toml:8: commitment status 'maybe'",
+    ),
+    (
+        {
+            "a.txt": "正文",
+            "a.toml": '[corrections]\nofficials = [{ name = "张三" }, { nme = "李" }]\n',
+        },
+        "a.toml:2: unknown key 'corrections.officials.nme'",
+    ),
 ]
 
 
