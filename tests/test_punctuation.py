@@ -48,6 +48,7 @@ DOUBLED = [
     ("教育、、醫療", "教育、醫療"),
     ("全覆盖。。。下一步", "全覆盖。下一步"),
     ("他說……", "他說……"),  # an ellipsis is not a doubled mark
+    ("完成,。,。下一步", "完成。下一步"),  # the commas go first, then the twice-written stop
 ]
 
 

@@ -19,7 +19,8 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": 
 
 # The inserted comma: ASCII or full-width, directly before another mark; and a
 # full stop, enumeration comma or semicolon written twice (全覆盖。。).
-_DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])|([。、；])(?=\1)")
+_DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])")
+_TWICE_MARK = re.compile(r"([。、；])(?=\1)")
 _TWICE = ("。。", "、、", "；；")
 # A run of ASCII marks (?? or ?!), taken whole so one pass widens all of it.
 # It is widened when Chinese stands on at least one side, ignoring one space
@@ -38,9 +39,14 @@ def _has_cjk(text: str) -> bool:
 
 
 def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    if "," not in text and "，" not in text and not any(t in text for t in _TWICE):
-        return text, []
-    return delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
+    edits: list[Edit] = []
+    if "," in text or "，" in text:
+        text, edits = delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
+    # After the commas: ，。，。 leaves 。。 to collapse in the same pass.
+    if any(t in text for t in _TWICE):
+        text, twice = delete(text, _TWICE_MARK, kind="doubled-punctuation", paragraph=paragraph)
+        edits += twice
+    return text, edits
 
 
 def _is_chinese_side(ch: str) -> bool:
