@@ -29,6 +29,12 @@ WIDTH = [
     # same pass, or a second normalization would still change the text.
     ("?(記者 蔡鎮金)", "？（記者 蔡鎮金）"),
     ("(記者)!", "（記者）！"),
+    # A semicolon written twice, widened: collapsed as the doubled-punctuation pass would.
+    (";;中文", "；中文"),
+    (";;(記者)", "；（記者）"),
+    # A mark whose Chinese side is a mark widened beside it.
+    ("? !中文", "？ ！中文"),
+    ("中文! ,", "中文！，"),  # the space goes with the mark, as after Chinese
 ]
 
 
@@ -71,12 +77,14 @@ _SIDE = _CJK + "，。、；：！？（）“”‘’《》〈〉【】…—�
 _MARK_RULE = re.compile(rf"(?<=[{_SIDE}])\s?[,;:!?]+|[,;:!?]+(?=\s?[{_SIDE}])")
 
 
-@given(st.text(alphabet="中文,;:!? 。，a1(", max_size=40))
-def test_marks_widened_exactly_where_the_regex_rule_says(text: str) -> None:
-    _, edits = full_width_punctuation(text, paragraph=0)
-    widened = [(e.offset, e.before) for e in edits if "(" not in e.before]
-    expected = []
-    shift = 0
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def _rule_pass(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """One pass of the rule: the text widened, and (offset in it, what was there)."""
+    found = []
+    pieces = []
+    last = shift = 0
     for match in _MARK_RULE.finditer(text):
         before = match.group(0)
         start, end = match.span()
@@ -84,6 +92,24 @@ def test_marks_widened_exactly_where_the_regex_rule_says(text: str) -> None:
         digits = text[start - 1 : start].isdigit() and text[end : end + 1].isdigit()
         if mark in (",", ":") and digits:
             continue
-        expected.append((start + shift, before))
+        found.append((start + shift, before))
+        pieces += [text[last:start], "".join(_FULL[c] for c in mark)]
         shift += len(mark) - len(before)
+        last = end
+    return "".join([*pieces, text[last:]]), found
+
+
+@given(st.text(alphabet="中文,;:!? 。，a1(", max_size=40))
+def test_marks_widened_exactly_where_the_regex_rule_says(text: str) -> None:
+    """Pass after pass: a mark widened is a Chinese side for the one beside it."""
+    _, edits = full_width_punctuation(text, paragraph=0)
+    widened = [
+        (e.offset, e.before) for e in edits if e.kind == "punctuation" and "(" not in e.before
+    ]
+    expected: list[tuple[int, str]] = []
+    while True:
+        text, found = _rule_pass(text)
+        if not found:
+            break
+        expected += found
     assert widened == expected

@@ -36,6 +36,12 @@ _CONTEXT = 12  # characters of context kept on each side of a repair
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
+_PUNCTUATION_ROUNDS = 4
+# What the punctuation passes may still change: ASCII marks, a comma before a mark, a
+# mark written twice.
+_UNSETTLED_PUNCTUATION = re.compile(r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；])\1')
+
+
 def _tidy(line: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
 
@@ -78,12 +84,18 @@ def repair_paragraph(
     take(made)
     text, made = strip_pinyin_annotations(text, paragraph=paragraph)
     take(made)
-    text, made = collapse_doubled_punctuation(text, paragraph=paragraph)
-    take(made)
-    text, made = full_width_punctuation(text, paragraph=paragraph)
-    take(made)
-    text, made = pair_quotes(text, paragraph=paragraph)
-    take(made)
+    # Each punctuation pass can leave work for another (， , widened is ，，; ,"中"
+    # curled is ,“中” with its comma now beside Chinese): again while a round changed
+    # something and left something they change. Rarely more than one round.
+    for _ in range(_PUNCTUATION_ROUNDS):
+        text, doubled = collapse_doubled_punctuation(text, paragraph=paragraph)
+        take(doubled)
+        text, widened = full_width_punctuation(text, paragraph=paragraph)
+        take(widened)
+        text, curled = pair_quotes(text, paragraph=paragraph)
+        take(curled)
+        if not (doubled or widened or curled) or not _UNSETTLED_PUNCTUATION.search(text):
+            break
     if realigned:  # GBK holds compatibility ideographs, which NFC replaces
         text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip(), edits

@@ -43,10 +43,14 @@ def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[s
     if "," in text or "，" in text:
         text, edits = delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
     # After the commas: ，。，。 leaves 。。 to collapse in the same pass.
-    if any(t in text for t in _TWICE):
-        text, twice = delete(text, _TWICE_MARK, kind="doubled-punctuation", paragraph=paragraph)
-        edits += twice
-    return text, edits
+    text, twice = _collapse_twice(text, paragraph)
+    return text, edits + twice
+
+
+def _collapse_twice(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
+    if not any(t in text for t in _TWICE):
+        return text, []
+    return delete(text, _TWICE_MARK, kind="doubled-punctuation", paragraph=paragraph)
 
 
 def _is_chinese_side(ch: str) -> bool:
@@ -73,7 +77,10 @@ def _chinese_sides(text: str, start: int, end: int) -> int | None:
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     if not _ANY_ASCII_MARK.search(text):
         return text, []
-    text, edits = _widen_marks(text, paragraph)
+    text, edits = _widen_all_marks(text, paragraph)
+    # ;; widened is ；； which the doubled-punctuation pass, run before, did not see.
+    text, twice = _collapse_twice(text, paragraph)
+    edits += twice
 
     def widen_parens(match: re.Match[str]) -> str:
         inner = match.group(1)
@@ -88,9 +95,22 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
     text, paren_edits = rewrite(text, _PAREN, widen_parens, kind="punctuation", paragraph=paragraph)
     if paren_edits and _ASCII_MARKS.search(text):
         # A mark beside a bracket just widened (?(中)) now stands beside Chinese.
-        text, again = _widen_marks(text, paragraph)
-        return text, edits + paren_edits + again
+        text, again = _widen_all_marks(text, paragraph)
+        text, twice = _collapse_twice(text, paragraph)
+        paren_edits += again + twice
     return text, edits + paren_edits
+
+
+def _widen_all_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
+    """``_widen_marks`` until no mark is left to widen: a mark widened is a Chinese
+    side for the one beside it (? ！中: the ？ only once the ！ is)."""
+    text, edits = _widen_marks(text, paragraph)
+    while edits and _ASCII_MARKS.search(text):
+        text, more = _widen_marks(text, paragraph)
+        if not more:
+            break
+        edits += more
+    return text, edits
 
 
 def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
