@@ -318,7 +318,14 @@ def _undated_then_newest(content: Path) -> list[Path]:
     return [content / "changzhutan-2023.toml", content / "jingjinji-2022.toml"]
 
 
-@pytest.mark.parametrize("edit", [_seed_dated, _undated_then_newest])
+def _dated_by_its_lead(content: Path) -> list[Path]:
+    """The undated seed's lead gets its full date: the brief moves in time as when
+    an editor dates it, with no sidecar."""
+    _replace(content / "seed.txt", "昨日,", "2021年1月7日,")
+    return [content / "seed.txt"]
+
+
+@pytest.mark.parametrize("edit", [_seed_dated, _undated_then_newest, _dated_by_its_lead])
 def test_edits_that_move_dates_patch_what_depends_on_them(
     edit: Callable[[Path], list[Path]], content_dir: Path, tmp_path: Path
 ) -> None:
