@@ -197,7 +197,10 @@ def plain_converter(config: str, first_step: tuple[Path, Path] | None = None) ->
     return ScriptConverter(config, s2t_corrections(config))
 
 
-def surname_forms() -> dict[str, str]:
+@functools.lru_cache(maxsize=1)
+def surname_forms() -> Mapping[str, str]:
+    """Surnames whose Traditional form is not OpenCC's (read once: every official's
+    Traditional name looks its surname up)."""
     return read_pairs("surnames_s2t.tsv")
 
 
