@@ -159,7 +159,7 @@ def key_line(toml_text: str, key: str, first_line: int) -> int | None:
     for number, line in enumerate(lines):
         if header.match(line):
             return first_line + number
-    assignment = re.compile(r"^\s*[\"']?" + re.escape(name) + r"[\"']?\s*=")
+    assignment = _assignment(name)
     table = ".".join(tables)
     inside = not tables  # top-level keys come before any table
     for number, line in enumerate(lines):
@@ -172,6 +172,11 @@ def key_line(toml_text: str, key: str, first_line: int) -> int | None:
     return key_line(toml_text, table, first_line) if tables else None
 
 
+def _assignment(name: str) -> re.Pattern[str]:
+    """A line that gives the key ``name`` (``name = …``, the name quoted or not)."""
+    return re.compile(r"^\s*[\"']?" + re.escape(name) + r"[\"']?\s*=")
+
+
 def _entry_line(toml_text: str, entry: re.Match[str], first_line: int) -> int | None:
     table, index, name = entry["table"], int(entry["index"]), entry["name"]
     header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
@@ -181,7 +186,7 @@ def _entry_line(toml_text: str, entry: re.Match[str], first_line: int) -> int | 
         return key_line(toml_text, table, first_line)
     start = starts[index]
     if name:
-        assignment = re.compile(r"^\s*[\"']?" + re.escape(name.split(".")[0]) + r"[\"']?\s*=")
+        assignment = _assignment(name.split(".")[0])
         for number in range(start + 1, len(lines)):
             if lines[number].lstrip().startswith("["):
                 break
