@@ -301,13 +301,16 @@ def save_manifest(
     site: str,
     inputs: str = "",
     report: dict[str, Any] | None = None,
+    data: list[bytes] | None = None,
 ) -> None:
     """Record the build of site ``site``: its files' keys, what it was made from and
-    what it reported. The site it replaced is now the spare: its record is kept."""
+    what it reported. The site it replaced is now the spare: its record is kept.
+    ``data``: the manifest as ``manifest_chunks`` makes it, if the caller has it."""
     target = _record_path(cache_root, out_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     spare = _read_record(cache_root, out_dir).get("site", "")
-    _write_atomically(_pages_path(cache_root, out_dir, site), manifest_chunks(manifest))
+    chunks = manifest_chunks(manifest) if data is None else data
+    _write_atomically(_pages_path(cache_root, out_dir, site), chunks)
     record = {"site": site, "spare": spare, "inputs": inputs, "report": report}
     _write_atomically(target, json.dumps(record, ensure_ascii=False).encode("utf-8"))
     for old in target.parent.glob(f"{target.stem}.*.pages"):

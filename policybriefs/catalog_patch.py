@@ -16,6 +16,7 @@ there is no patch: the caller builds the site whole.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
@@ -133,18 +134,53 @@ def _series_entry(name: str, slug: str, briefs: Iterable[Brief]) -> SeriesEntry 
     return SeriesEntry(name, slug, tuple(b.slug for b in members)) if members else None
 
 
-def _project_entry(name: str, slug: str, chronological: Sequence[Brief]) -> ProjectEntry | None:
-    mentions: list[tuple[str, Commitment]] = [
-        (b.slug, c)
-        for b in chronological
-        for c in b.commitments
+def _mentions(brief: Brief, project: str) -> list[tuple[str, Commitment]]:
+    return [
+        (brief.slug, c)
+        for c in brief.commitments
         for e in c.entities
-        if e.kind == "project" and e.text == name
+        if e.kind == "project" and e.text == project
     ]
+
+
+def _project_entry(name: str, slug: str, chronological: Sequence[Brief]) -> ProjectEntry | None:
+    mentions = [m for b in chronological for m in _mentions(b, name)]
     return ProjectEntry(name, slug, tuple(mentions)) if mentions else None
 
 
 E = TypeVar("E", CityEntry, OfficialEntry, SeriesEntry, ProjectEntry)
+T = TypeVar("T")
+
+
+def _spliced(
+    items: Sequence[T],
+    slug_of: Callable[[T], str],
+    changed: set[str],
+    added: Iterable[tuple[Brief, list[T]]],
+    by_slug: Mapping[str, Brief],
+) -> list[T]:
+    """``items``, in the chronological order of their briefs, without those of the
+    briefs ``changed`` and with each added brief's items in its place. A city or
+    project of thousands of briefs is patched, not made again from every one of
+    them (70 ms of a patch at N = 10,000)."""
+    kept = [item for item in items if slug_of(item) not in changed]
+
+    def place(item: T) -> tuple[dt.date, int, str]:
+        return _chronological_key(by_slug[slug_of(item)])
+
+    for brief, new in added:
+        if new:
+            at = bisect.bisect_left(kept, _chronological_key(brief), key=place)
+            kept[at:at] = new
+    return kept
+
+
+def _first(pair: tuple[str, Commitment]) -> str:
+    return pair[0]
+
+
+def _same(slug: str) -> str:
+    return slug
 
 
 def entries_named(entries: Sequence[E], names: Iterable[str]) -> dict[str, E]:
@@ -249,14 +285,35 @@ def patch_catalog(
     city_names_touched = {n for b in touched for n in [*city_names(b), *_commitment_cities(b)]}
     old_cities = entries_named(old.cities, city_names_touched)
 
+    changed = {b.slug for b in touched}
+
     def city(name: str, slug: str) -> CityEntry | None:
         entry = old_cities.get(name)
-        slugs = [*entry.briefs, *(s for s, _ in entry.commitments)] if entry else []
+        if entry is not None:
+            briefs = _spliced(
+                entry.briefs,
+                _same,
+                changed,
+                ((b, [b.slug] if name in city_names(b) else []) for b in added),
+                by_slug,
+            )
+            commitments = _spliced(
+                entry.commitments,
+                _first,
+                changed,
+                ((b, [(b.slug, c) for c in b.commitments if c.city == name]) for b in added),
+                by_slug,
+            )
+            if not briefs:
+                return None
+            return dataclasses.replace(
+                entry, slug=slug, briefs=tuple(briefs), commitments=tuple(commitments)
+            )
+        slugs = []
         # Briefs that name the city only in a commitment count for its commitments.
         slugs += [b.slug for b in added if name in city_names(b) or name in _commitment_cities(b)]
-        if entry is None:
-            # A new city: its commitments may come from any brief that names it.
-            slugs += [s for s, b in by_slug.items() if name in _commitment_cities(b)]
+        # A new city: its commitments may come from any brief that names it.
+        slugs += [s for s, b in by_slug.items() if name in _commitment_cities(b)]
         chronological = _chronological([s for s in slugs if s in by_slug], by_slug)
         return _city_entry(name, slug, chronological, gazetteer)
 
@@ -284,8 +341,16 @@ def patch_catalog(
 
     def project(name: str, slug: str) -> ProjectEntry | None:
         entry = old_projects.get(name)
-        slugs = [s for s, _ in entry.mentions] if entry else []
-        slugs += [b.slug for b in added if name in _projects(b)]
+        if entry is not None:
+            mentions = _spliced(
+                entry.mentions,
+                _first,
+                changed,
+                ((b, _mentions(b, name)) for b in added),
+                by_slug,
+            )
+            return ProjectEntry(name, slug, tuple(mentions)) if mentions else None
+        slugs = [b.slug for b in added if name in _projects(b)]
         return _project_entry(
             name, slug, _chronological([s for s in slugs if s in by_slug], by_slug)
         )

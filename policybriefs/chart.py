@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .cache import digest
-from .catalog import Catalog, CityEntry
+from .catalog import Catalog, CityEntry, city_names
 from .models import Brief, PageSpec
 from .urls import entry_path
 
@@ -146,19 +146,30 @@ def overview_chart(catalog: Catalog, colors: dict[str, Series] | None = None) ->
     """Home page: a bar per city, stacked by brief, for the latest briefs."""
     colors = colors if colors is not None else brief_series(catalog)
     recent = list(colors.values())[-OVERVIEW_BRIEFS:]
-    attending = [(c, set(c.briefs)) for c in catalog.cities]
-    series = [s for s in recent if any(s.slug in briefs for _, briefs in attending)]
+    # Drawn from the latest briefs themselves, not from every city's list of
+    # briefs: a patch under serve draws it again for each edit (50 ms at N = 10,000).
+    attending = {s.slug: set(city_names(catalog.by_slug[s.slug])) for s in recent}
+    series = [s for s in recent if attending[s.slug]]
     shown = {s.slug for s in series}
+    counts = {
+        slug: Counter(c.city for c in catalog.by_slug[slug].commitments if c.city) for slug in shown
+    }
+    named = set().union(*attending.values())
+    ranked = sorted(
+        (city for city in catalog.cities if city.name in named),
+        key=lambda city: (-sum(counts[s][city.name] for s in shown), city.slug),
+    )
     rows: list[tuple[str, list[tuple[Series, int]]]] = []
     cells: list[tuple[str, tuple[str, ...]]] = []
-    ranked = sorted(
-        ((city, briefs, _counts(city)) for city, briefs in attending if briefs & shown),
-        key=lambda item: (-sum(item[2][s] for s in shown), item[0].slug),
-    )
-    for city, briefs, counts in ranked[:OVERVIEW_CITIES]:
-        rows.append((city.name, [(s, counts[s.slug]) for s in series if s.slug in briefs]))
-        per_brief = [str(counts[s.slug]) if s.slug in briefs else "—" for s in series]
-        cells.append((city.name, (*per_brief, str(sum(counts[s] for s in shown)))))
+    for city in ranked[:OVERVIEW_CITIES]:
+        name = city.name
+        rows.append(
+            (name, [(s, counts[s.slug][name]) for s in series if name in attending[s.slug]])
+        )
+        per_brief = [
+            str(counts[s.slug][name]) if name in attending[s.slug] else "—" for s in series
+        ]
+        cells.append((name, (*per_brief, str(sum(counts[s][name] for s in shown)))))
     summary = "；".join(f"{label}{sum(v for _, v in segs)}项" for label, segs in rows)
     return _layout(
         "chart-cities",

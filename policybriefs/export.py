@@ -169,6 +169,32 @@ def brief_exports(briefs: Sequence[Brief]) -> dict[str, BriefExport]:
     return exports
 
 
+def same_indexes(
+    catalog: Catalog, before: Mapping[str, BriefExport], changed: Sequence[Brief], site: Path
+) -> bool:
+    """Whether the data files of the site in folder ``site``, whose briefs' parts are
+    ``before``, are already those of ``catalog`` after the briefs ``changed`` were
+    made again: the same briefs in the same order, and each changed one with the
+    same entry and the same rows. An edit outside the commitments changes neither
+    file, and a patch keeps them rather than write 40 MB at N = 10,000."""
+    if len(before) != len(catalog.briefs) or list(before) != [b.slug for b in catalog.briefs]:
+        return False
+    try:
+        with open(site / COMMITMENTS_CSV, "rb") as source:
+            for brief in changed:
+                part = before[brief.slug]
+                if index_entry(brief) != part.entry:
+                    return False
+                rows = commitment_rows(brief)
+                if len(rows) != part.rows_length:
+                    return False
+                if os.pread(source.fileno(), part.rows_length, part.rows_at) != rows:
+                    return False
+    except OSError:
+        return False
+    return True
+
+
 def write_indexes(
     writer: SiteWriter,
     catalog: Catalog,
@@ -195,21 +221,47 @@ def write_indexes(
         at = len(header)
         earlier = site / COMMITMENTS_CSV if kept and site is not None else None
         with open(earlier, "rb") if earlier is not None else nullcontext() as source:
+            # Unchanged briefs' rows lie end to end in the earlier file: read as runs,
+            # not brief by brief (10,000 reads were a third of a patch at N = 10,000).
+            fd = source.fileno() if source is not None else None
+            run_at = run_end = 0
             for brief, entry in zip(briefs, entries, strict=True):
                 part = kept.get(brief.slug)
-                if part is None or source is None:
-                    rows = commitment_rows(brief)
+                if part is not None and fd is not None:
+                    if part.rows_at != run_end:
+                        yield from _read_run(fd, run_at, run_end, earlier)
+                        run_at = run_end = part.rows_at
+                    run_end += part.rows_length
+                    length = part.rows_length
                 else:
-                    rows = os.pread(source.fileno(), part.rows_length, part.rows_at)
-                    if len(rows) != part.rows_length:
-                        raise RuntimeError(f"{earlier} changed during the build")
-                exports[brief.slug] = BriefExport(entry, at, len(rows))
-                at += len(rows)
-                yield rows
+                    yield from _read_run(fd, run_at, run_end, earlier)
+                    run_at = run_end = 0
+                    rows = commitment_rows(brief)
+                    length = len(rows)
+                    yield rows
+                same = part is not None and part.rows_at == at and part.rows_length == length
+                exports[brief.slug] = (
+                    part if same and part is not None else BriefExport(entry, at, length)
+                )
+                at += length
+            yield from _read_run(fd, run_at, run_end, earlier)
 
     writer.claim(COMMITMENTS_CSV)
     writer.write_chunks(COMMITMENTS_CSV, chunks())
     return exports
+
+
+_RUN_SLICE = 1 << 22
+
+
+def _read_run(fd: int | None, start: int, end: int, path: Path | None) -> Iterator[bytes]:
+    """Bytes ``start`` to ``end`` of an earlier file, a few megabytes at a time."""
+    while fd is not None and start < end:
+        data = os.pread(fd, min(_RUN_SLICE, end - start), start)
+        if not data:
+            raise RuntimeError(f"{path} changed during the build")
+        start += len(data)
+        yield data
 
 
 CSV_HEADER = [

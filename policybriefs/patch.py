@@ -32,7 +32,7 @@ from .catalog import Catalog, city_names
 from .catalog_patch import CatalogChange, entries_named, patch_catalog
 from .chart import Series, brief_series, series_of, with_charts
 from .draft import DraftKit, drafted_articles
-from .export import BriefExport, export_into, write_indexes
+from .export import BriefExport, export_into, same_indexes, write_indexes
 from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
@@ -367,9 +367,12 @@ def _patched(
             per_job=PATCH_PAGES_PER_FORK,
         )
         export_into(writer, added, keys, kit.cache, 1)
-        changed_slugs = {b.slug for b in (*removed, *added)}
-        unchanged = {s: e for s, e in last.exports.items() if s not in changed_slugs}
-        exports = write_indexes(writer, catalog, unchanged, last.out_dir)
+        if same_indexes(catalog, last.exports, added, last.out_dir):
+            exports = dict(last.exports)  # left unclaimed: the live site's files stay
+        else:
+            changed_slugs = {b.slug for b in (*removed, *added)}
+            unchanged = {s: e for s, e in last.exports.items() if s not in changed_slugs}
+            exports = write_indexes(writer, catalog, unchanged, last.out_dir)
         # Undated entries take the newest brief's date: when it moves, every feed does.
         newest = fallback_time(catalog.briefs[:1], os.environ)
         same = newest == fallback_time(last.catalog.briefs[:1], os.environ)
@@ -407,7 +410,9 @@ def _patched(
         site=site,
     )
     report = _report(next_build, rendered, {r.source for r in results})
-    save_manifest(kit.cache.root, last.out_dir, writer.manifest, site=site)
+    save_manifest(
+        kit.cache.root, last.out_dir, writer.manifest, site=site, data=writer.manifest_data
+    )
     progress(
         f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
         f"{len(writer.touched)} file(s) claimed, in {time.perf_counter() - started:.2f} s"

@@ -91,11 +91,14 @@ def case_folded(paths: Iterable[str]) -> set[str]:
     return {path if (folded := path.lower()) == path else folded for path in paths}
 
 
-def site_id(manifest: Mapping[str, str]) -> str:
-    """Names a site by its files and their keys; its marker file holds it."""
+def site_id(manifest: Mapping[str, str], kept: list[bytes] | None = None) -> str:
+    """Names a site by its files and their keys; its marker file holds it.
+    ``kept`` is given the manifest's chunks, for a caller that stores them next."""
     digest = hashlib.sha256()
     for chunk in manifest_chunks(manifest):
         digest.update(chunk)
+        if kept is not None:
+            kept.append(chunk)
     return digest.hexdigest()
 
 
@@ -248,6 +251,9 @@ class SiteWriter:
         self.recorded = recorded
         self.kept_spare = False  # the site this one replaced is kept as the spare
         self.manifest: dict[str, str] = {}
+        # None: the manifest is made again to be stored (a build holds no 15 MB more
+        # at its peak); a list: ``commit`` keeps it here, made once (see PatchWriter).
+        self.manifest_data: list[bytes] | None = None
         self._previous = previous or {}
         self._claimed: set[str] = set()
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
@@ -438,7 +444,7 @@ class SiteWriter:
         self._remove_unclaimed()
         if before_swap is not None:
             before_swap(self.staging)
-        site = site_id(self.manifest)
+        site = site_id(self.manifest, self.manifest_data)
         marker = site if self.recorded else f"{site}-unrecorded"
         (self.staging / MARKER).write_text(marker, encoding="utf-8")
         os.chmod(self.staging, 0o755)

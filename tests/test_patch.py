@@ -185,6 +185,7 @@ def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
     city_page = out / "cities" / f"{city.slug}.html"
     before = city_page.stat().st_ino
     home = (out / "index.html").stat().st_ino
+    data = {name: (out / "data" / name).stat().st_ino for name in ("index.json", "commitments.csv")}
     article = content / "changzhutan-2023.txt"
     _append_to_longest_line(article, "会议还通报了第三批合作事项的进展情况。")
     patched = patch_site(last, [article])
@@ -194,11 +195,14 @@ def test_a_sentence_that_is_no_promise_redraws_only_its_brief(
     assert report.rendered <= 2 * (4 + len(brief.officials))
     assert city_page.stat().st_ino == before
     assert (out / "index.html").stat().st_ino == home
+    # Its entry and rows in the data files are as they were: the files are kept.
+    assert {name: (out / "data" / name).stat().st_ino for name in data} == data
     assert "第三批合作事项" in (out / "briefs/changzhutan-2023.html").read_text(encoding="utf-8")
     patched = patch_site(last, _date_moved(content))  # which the city page shows
     assert patched is not None
     assert city_page.stat().st_ino != before
     assert "2019-04-20" in city_page.read_text(encoding="utf-8")
+    assert (out / "data" / "commitments.csv").stat().st_ino != data["commitments.csv"]
     _assert_like_a_clean_build(content, out, tmp_path)
 
 
