@@ -145,6 +145,18 @@ class PatchWriter(SiteWriter):
         self._folded_removed.clear()
         super().abort()
 
+    def _reuse(self, path: str) -> bool:
+        # The spare's file goes first, as in ``refresh_spare``: a link that fails on
+        # it clears the way path part by path part, which for the 200,000 stale files
+        # of a spare a whole build retired (a save before serve refreshed it) took
+        # 77 s at N = 10,000 where unlinking first takes seconds.
+        # A folder in the way (EISDIR; EPERM on some systems) is left to ``_make_room``.
+        with contextlib.suppress(
+            FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError
+        ):
+            os.unlink(f"{self._staging}/{path}")
+        return super()._reuse(path)
+
     def _target(self, path: str) -> str:
         target = f"{self._staging}/{path}"
         with contextlib.suppress(FileNotFoundError):

@@ -91,3 +91,22 @@ def test_refreshing_the_spare_leaves_no_empty_folders(tmp_path: Path) -> None:
     refresh_spare(out, sorted(stale), sorted(extra))
     assert not (spare_path(out) / "briefs" / "bing").exists()
     assert (spare_path(out) / "briefs" / "jia").is_dir()
+
+
+def test_a_stale_file_is_relinked_over_a_file_or_a_folder_in_the_spare(tmp_path: Path) -> None:
+    """Stale files are relinked from the live site whatever the spare holds there:
+    an older version (unlinked first) or a folder (cleared out of the way)."""
+    out = tmp_path / "site"
+    spare = {**SPARE, "static/extra/x.css": ("", b"a{}")}
+    live_files = {**LIVE, "static/extra": ("e1", b"extra")}
+    _build(out, spare)
+    live = _build(out, live_files)
+    stale = {"briefs/jia/index.html", "static/extra"}
+    writer = PatchWriter(
+        out, live=live, claimed={p.lower() for p in live}, stale=stale, extra=set()
+    )
+    writer.commit()
+    files = site_files(out)
+    assert files["briefs/jia/index.html"] == "甲 二".encode()
+    assert files["static/extra"] == b"extra"
+    assert (out / "static/extra").stat().st_ino == (spare_path(out) / "static/extra").stat().st_ino
