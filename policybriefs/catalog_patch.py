@@ -214,7 +214,10 @@ def _patch_entries(
     made: dict[str, E | None] = {}
     for name in touched:
         entry = by_name.get(name)
-        made[name] = make(name, entry.slug if entry else "")
+        remade = make(name, entry.slug if entry else "")
+        # A city only a corrected promise names has no entry, before or after.
+        if remade is not None or entry is not None:
+            made[name] = remade
     came = [n for n, e in made.items() if e is not None and n not in by_name]
     went = {n for n, e in made.items() if e is None and n in by_name}
     if not came and not went:

@@ -53,3 +53,26 @@ def test_entries_are_found_by_name() -> None:
     entries = tuple(sorted(entries, key=lambda e: e.name))
     found = entries_named(entries, ["五", "九", "七"])
     assert {name: e.slug for name, e in found.items()} == {"五": "s2", "七": "s0"}
+
+
+def test_a_promise_of_a_city_no_brief_names_is_patched(content_dir: Path, tmp_path: Path) -> None:
+    """An editor's correction may give a promise a city that no brief lists: that city
+    has no entry before the edit or after it, and the patch still equals a whole build."""
+    content = copy_patch_corpus(content_dir)
+    kept: list[LastBuild] = []
+    build(
+        content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
+    )
+    catalog = kept[-1].catalog
+    briefs = list(catalog.by_slug.values())
+    brief = next(b for b in briefs if b.commitments)
+    others = [b for b in briefs if b is not brief]
+    first = dataclasses.replace(brief.commitments[0], city="无名市")
+    changed = dataclasses.replace(brief, commitments=(first, *brief.commitments[1:]))
+    gazetteer = load_gazetteer()
+    edited = patch_catalog(catalog, promise_index(briefs), [brief], [changed], gazetteer, dict)
+    assert edited is not None
+    assert edited[0] == build_catalog([*others, changed], gazetteer)
+    again = patch_catalog(edited[0], edited[1], [changed], [changed], gazetteer, dict)
+    assert again is not None
+    assert again[0] == edited[0]
