@@ -148,7 +148,10 @@ def overview_chart(catalog: Catalog, colors: dict[str, Series] | None = None) ->
     recent = list(colors.values())[-OVERVIEW_BRIEFS:]
     # Drawn from the latest briefs themselves, not from every city's list of
     # briefs: a patch under serve draws it again for each edit (50 ms at N = 10,000).
-    attending = {s.slug: set(city_names(catalog.by_slug[s.slug])) for s in recent}
+    briefs = catalog.by_slug
+    attending = {
+        s.slug: set(city_names(briefs[s.slug])) if s.slug in briefs else set() for s in recent
+    }
     series = [s for s in recent if attending[s.slug]]
     shown = {s.slug for s in series}
     counts = {
