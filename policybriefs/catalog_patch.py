@@ -3,8 +3,10 @@
 ``build_catalog`` is one pass over every brief: two seconds at ten thousand.
 When ``serve`` sees one article saved, only the cities, officials, series and
 projects that brief names (before or after the edit) and the promises it
-shares with other briefs can change; each of those entries is made again from
-its own briefs, in the order ``build_catalog`` would give them. What stands in
+shares with other briefs can change. A city's or project's lists have the
+changed briefs' items taken out and put back in their place in time; the other
+entries are made again from their own briefs, in the order ``build_catalog``
+would give them. What stands in
 for the whole pass is checked against it in ``tests/test_catalog_patch.py``,
 and whole sites against whole builds in ``tests/test_patch.py``.
 
