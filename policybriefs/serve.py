@@ -34,7 +34,7 @@ import watchfiles
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
 from .patch import LastBuild
-from .spare import refresh_spare
+from .spare import discard_copy, install_spare, linked_copy, mostly_stale, refresh_spare
 from .write import MARKER, spare_path
 
 RELOAD_PATH = "/__reload"
@@ -255,6 +255,9 @@ class Preview:
 
     def _refresh_spare(self, last: LastBuild) -> None:
         started = time.perf_counter()
+        if mostly_stale(last.stale, last.manifest):
+            self._replace_spare(last, started)
+            return
         with self.building:
             if self.drafts.last is not last:
                 return
@@ -280,6 +283,27 @@ class Preview:
                     f"serve: spare brought up to date ({len(todo)} file(s)) "
                     f"in {time.perf_counter() - started:.2f} s"
                 )
+
+    def _replace_spare(self, last: LastBuild, started: float) -> None:
+        """A spare a whole build retired is replaced by a tree of links to the live
+        site rather than relinked file by file: about a minute of deleting at
+        N = 10,000, which a save that came meanwhile had to finish."""
+        try:
+            # Without the lock: it only reads the live site. A build or patch that
+            # swaps it meanwhile makes another ``last``, and the copy is dropped.
+            fresh = linked_copy(last.out_dir)
+        except OSError:
+            return  # the live site changed under it: the next patch sees to the spare
+        with self.building:
+            if self.stopping.is_set() or self.drafts.last is not last:
+                discard_copy(last.out_dir, fresh)
+                return
+            install_spare(last.out_dir, fresh)
+            last.stale.clear()
+            last.extra.clear()
+            record_spare_as_site(last.kit.cache.root, last.out_dir, last.site)
+            seconds = time.perf_counter() - started
+            self.progress(f"serve: spare made anew as links to the site in {seconds:.2f} s")
 
     def draft_now(self, changed: Sequence[Path]) -> None:
         """Draft what ``changed`` edits and let open pages fetch it before the rebuild."""

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import site_files
-from policybriefs.spare import PatchWriter, refresh_spare
-from policybriefs.write import DuplicateOutputError, SiteWriter, spare_path
+from policybriefs.spare import PatchWriter, linked_copy, mostly_stale, refresh_spare
+from policybriefs.write import MARKER, DuplicateOutputError, SiteWriter, spare_path
 
 
 def _build(out: Path, files: dict[str, tuple[str, bytes]]) -> dict[str, str]:
@@ -97,11 +97,14 @@ def test_a_stale_file_is_relinked_over_a_file_or_a_folder_in_the_spare(tmp_path:
     """Stale files are relinked from the live site whatever the spare holds there:
     an older version (unlinked first) or a folder (cleared out of the way)."""
     out = tmp_path / "site"
-    spare = {**SPARE, "static/extra/x.css": ("", b"a{}")}
-    live_files = {**LIVE, "static/extra": ("e1", b"extra")}
+    # Pages both sites share: few enough files stale that the spare is patched, not made anew.
+    shared = {f"pages/p{i}.html": (f"p{i}", f"页{i}".encode()) for i in range(12)}
+    spare = {**SPARE, **shared, "static/extra/x.css": ("", b"a{}")}
+    live_files = {**LIVE, **shared, "static/extra": ("e1", b"extra")}
     _build(out, spare)
     live = _build(out, live_files)
     stale = {"briefs/jia/index.html", "static/extra"}
+    assert not mostly_stale(stale, live)
     writer = PatchWriter(
         out, live=live, claimed={p.lower() for p in live}, stale=stale, extra=set()
     )
@@ -110,3 +113,14 @@ def test_a_stale_file_is_relinked_over_a_file_or_a_folder_in_the_spare(tmp_path:
     assert files["briefs/jia/index.html"] == "甲 二".encode()
     assert files["static/extra"] == b"extra"
     assert (out / "static/extra").stat().st_ino == (spare_path(out) / "static/extra").stat().st_ino
+
+
+def test_a_linked_copy_is_the_live_site_as_links(tmp_path: Path) -> None:
+    """A spare made anew holds every file of the live site, as links, but its marker."""
+    out = tmp_path / "site"
+    _build(out, LIVE)
+    fresh = linked_copy(out)
+    assert site_files(fresh) == site_files(out)
+    jia = "briefs/jia/index.html"
+    assert (fresh / jia).stat().st_ino == (out / jia).stat().st_ino
+    assert not (fresh / MARKER).exists()
