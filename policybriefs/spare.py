@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -222,16 +223,19 @@ def linked_copy(out_dir: Path) -> Path:
     Named like a staging folder of this process, so that one left by a killed
     ``serve`` is removed by the next build."""
     live = out_dir.absolute()
-    fresh = live.parent / f".{live.name}.new-{os.getpid()}-1"
-    if fresh.exists():
-        shutil.rmtree(fresh)
+    # A name of its own: two refreshes of serve may make copies at once.
+    fresh = live.parent / f".{live.name}.new-{os.getpid()}-{time.monotonic_ns()}"
     top = str(live)
-    for root, _, files in os.walk(top):
-        here = os.path.join(fresh, os.path.relpath(root, top))
-        os.makedirs(here, exist_ok=True)
-        for name in files:
-            if root != top or name != MARKER:
-                _link_or_copy(os.path.join(root, name), os.path.join(here, name))
+    try:
+        for root, _, files in os.walk(top):
+            here = os.path.join(fresh, os.path.relpath(root, top))
+            os.makedirs(here, exist_ok=True)
+            for name in files:
+                if root != top or name != MARKER:
+                    _link_or_copy(os.path.join(root, name), os.path.join(here, name))
+    except BaseException:
+        discard_copy(out_dir, fresh)
+        raise
     return fresh
 
 
