@@ -64,7 +64,6 @@ class PatchWriter(SiteWriter):
         self._folded_added: set[str] = set()
         self._folded_removed: set[str] = set()
         self._stale, self._extra = stale, extra
-        self._fresh = False  # a new, empty staging folder rather than the spare
         self.touched: set[str] = set()
         self.dropped: set[str] = set()
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
@@ -73,15 +72,11 @@ class PatchWriter(SiteWriter):
         if mostly_stale(stale, live):
             # A whole build retired the spare, and serve has not refreshed it yet:
             # deleting its files one by one to link the live site's took 55 s at
-            # N = 10,000. A fresh tree of links takes a few seconds; the old spare
-            # is deleted in the background.
-            _remove_in_background(spare_path(self.out_dir), _doomed_name(self.out_dir, "spare"))
-            self.staging.mkdir()
-            self._stale, self._extra = set(live), set()
-            self._fresh = True
-        else:
-            os.rename(spare_path(self.out_dir), self.staging)
-            (self.staging / MARKER).unlink(missing_ok=True)
+            # N = 10,000. It is made anew as serve's refresh would, in a few seconds.
+            install_spare(self.out_dir, linked_copy(self.out_dir))
+            self._stale, self._extra = set(), set()
+        os.rename(spare_path(self.out_dir), self.staging)
+        (self.staging / MARKER).unlink(missing_ok=True)
         for folder in carried:
             self._carry(folder)
         self._spare = {}
@@ -159,15 +154,12 @@ class PatchWriter(SiteWriter):
 
     def _reuse(self, path: str) -> bool:
         # The spare's file goes first, as in ``refresh_spare``: a link that fails on
-        # it clears the way path part by path part, which for the 200,000 stale files
-        # of a spare a whole build retired (a save before serve refreshed it) took
-        # 77 s at N = 10,000 where unlinking first takes seconds.
-        # A folder in the way (EISDIR; EPERM on some systems) is left to ``_make_room``.
-        if not self._fresh:
-            with contextlib.suppress(
-                FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError
-            ):
-                os.unlink(f"{self._staging}/{path}")
+        # it clears the way path part by path part (``_make_room``), which is slow.
+        # A folder in the way (EISDIR; EPERM on some systems) is left to that.
+        with contextlib.suppress(
+            FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError
+        ):
+            os.unlink(f"{self._staging}/{path}")
         return super()._reuse(path)
 
     def _target(self, path: str) -> str:
