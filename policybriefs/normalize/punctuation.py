@@ -78,9 +78,6 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
     if not _ANY_ASCII_MARK.search(text):
         return text, []
     text, edits = _widen_all_marks(text, paragraph)
-    # ;; widened is ；； which the doubled-punctuation pass, run before, did not see.
-    text, twice = _collapse_twice(text, paragraph)
-    edits += twice
 
     def widen_parens(match: re.Match[str]) -> str:
         inner = match.group(1)
@@ -96,21 +93,23 @@ def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, li
     if paren_edits and _ASCII_MARKS.search(text):
         # A mark beside a bracket just widened (?(中)) now stands beside Chinese.
         text, again = _widen_all_marks(text, paragraph)
-        text, twice = _collapse_twice(text, paragraph)
-        paren_edits += again + twice
+        paren_edits += again
     return text, edits + paren_edits
 
 
 def _widen_all_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     """``_widen_marks`` until no mark is left to widen: a mark widened is a Chinese
-    side for the one beside it (? ！中: the ？ only once the ！ is)."""
+    side for the one beside it (? ！中: the ？ only once the ！ is). Then the marks
+    now written twice are collapsed: ;; widened is ；；, which the doubled-punctuation
+    pass, run before, did not see."""
     text, edits = _widen_marks(text, paragraph)
     while edits and _ASCII_MARKS.search(text):
         text, more = _widen_marks(text, paragraph)
         if not more:
             break
         edits += more
-    return text, edits
+    text, twice = _collapse_twice(text, paragraph)
+    return text, edits + twice
 
 
 def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
