@@ -154,9 +154,7 @@ def overview_chart(catalog: Catalog, colors: dict[str, Series] | None = None) ->
     }
     series = [s for s in recent if attending[s.slug]]
     shown = {s.slug for s in series}
-    counts = {
-        slug: Counter(c.city for c in catalog.by_slug[slug].commitments if c.city) for slug in shown
-    }
+    counts = {slug: Counter(c.city for c in briefs[slug].commitments if c.city) for slug in shown}
     named = set().union(*attending.values())
     ranked = sorted(
         (city for city in catalog.cities if city.name in named),

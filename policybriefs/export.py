@@ -239,10 +239,9 @@ def write_indexes(
                     rows = commitment_rows(brief)
                     length = len(rows)
                     yield rows
-                same = part is not None and part.rows_at == at and part.rows_length == length
-                exports[brief.slug] = (
-                    part if same and part is not None else BriefExport(entry, at, length)
-                )
+                if part is None or part.rows_at != at or part.rows_length != length:
+                    part = BriefExport(entry, at, length)
+                exports[brief.slug] = part  # unchanged where the brief's rows did not move
                 at += length
             yield from _read_run(fd, run_at, run_end, earlier)
 
