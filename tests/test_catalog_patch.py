@@ -7,22 +7,27 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import ROOT, copy_patch_corpus
-from policybriefs.catalog import build_catalog, promise_index
+from policybriefs.catalog import Catalog, build_catalog, promise_index
 from policybriefs.catalog_patch import entries_named, patch_catalog
 from policybriefs.gazetteer import load_gazetteer
 from policybriefs.patch import LastBuild
 from policybriefs.pipeline import build
 
 
-def test_a_patched_catalog_equals_a_whole_one(content_dir: Path, tmp_path: Path) -> None:
-    """Catalog by catalog, for each brief taken out, put back, and put back changed:
-    a promise fewer and a new date (it moves in time, before every other brief)."""
+def _built_catalog(content_dir: Path, tmp_path: Path) -> Catalog:
+    """The catalog a build under serve keeps, of the patch corpus."""
     content = copy_patch_corpus(content_dir)
     kept: list[LastBuild] = []
     build(
         content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
     )
-    catalog = kept[-1].catalog
+    return kept[-1].catalog
+
+
+def test_a_patched_catalog_equals_a_whole_one(content_dir: Path, tmp_path: Path) -> None:
+    """Catalog by catalog, for each brief taken out, put back, and put back changed:
+    a promise fewer and a new date (it moves in time, before every other brief)."""
+    catalog = _built_catalog(content_dir, tmp_path)
     briefs = list(catalog.by_slug.values())
     gazetteer = load_gazetteer()
     for brief in briefs:
@@ -58,12 +63,7 @@ def test_entries_are_found_by_name() -> None:
 def test_a_promise_of_a_city_no_brief_names_is_patched(content_dir: Path, tmp_path: Path) -> None:
     """An editor's correction may give a promise a city that no brief lists: that city
     has no entry before the edit or after it, and the patch still equals a whole build."""
-    content = copy_patch_corpus(content_dir)
-    kept: list[LastBuild] = []
-    build(
-        content, tmp_path / "site", ROOT / "templates", cache_dir=tmp_path / "c", keep=kept.append
-    )
-    catalog = kept[-1].catalog
+    catalog = _built_catalog(content_dir, tmp_path)
     briefs = list(catalog.by_slug.values())
     brief = next(b for b in briefs if b.commitments)
     others = [b for b in briefs if b is not brief]
