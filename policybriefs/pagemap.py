@@ -8,13 +8,14 @@ the whole build uses.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .cache import digest
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
 from .matrix import build_matrix
 from .models import Brief, PageSpec, StaticPage
 from .pages import (
+    ENTRY_PAGE_SIZE,
     HOME_PAGE_SIZE,
     INDEX_PAGE_SIZE,
     brief_pages,
@@ -22,7 +23,7 @@ from .pages import (
     page_count,
     pager,
 )
-from .urls import city_feed_path, entry_path, home_path, index_path
+from .urls import city_feed_path, entry_page_path, entry_path, home_path, index_path
 
 SLUG_TABLES = {
     "city": "city_slugs",
@@ -94,6 +95,35 @@ class PageMap:
     def index_page_count(catalog: Catalog, kind: str) -> int:
         return page_count(len(getattr(catalog, kind)), INDEX_PAGE_SIZE)
 
+    @staticmethod
+    def entry_listing(entry: CityEntry | SeriesEntry | ProjectEntry) -> Sequence[str]:
+        """The briefs an entry's pages list, in order, ``ENTRY_PAGE_SIZE`` a page: a
+        city's timeline, a series' meetings, the briefs that name a project (each
+        with its promises that do). Paged by brief, a promise more or less moves
+        no brief to another page."""
+        if isinstance(entry, ProjectEntry):
+            return tuple(dict.fromkeys(slug for slug, _ in entry.mentions))
+        return entry.briefs
+
+    @staticmethod
+    def entry_paths(kind: str, entry: CityEntry | SeriesEntry | ProjectEntry) -> list[str]:
+        count = page_count(len(PageMap.entry_listing(entry)), ENTRY_PAGE_SIZE)
+        return [entry_page_path(kind, entry.slug, n) for n in range(1, count + 1)]
+
+    def _entry_pages(
+        self,
+        kind: str,
+        entry: CityEntry | SeriesEntry | ProjectEntry,
+        page: Callable[[str, int, Sequence[str], dict[str, object]], PageSpec],
+    ) -> list[PageSpec]:
+        """``page(path, number, the briefs it lists, pager)`` for each page of the entry."""
+        listed = self.entry_listing(entry)
+        paths = self.entry_paths(kind, entry)
+        return [
+            page(path, n, listed[(n - 1) * ENTRY_PAGE_SIZE : n * ENTRY_PAGE_SIZE], pager(n, paths))
+            for n, path in enumerate(paths, start=1)
+        ]
+
     def home_pages(self) -> list[PageSpec]:
         count = self.home_page_count(self.catalog)
         return [self.home_page(n, count) for n in range(1, count + 1)]
@@ -160,14 +190,21 @@ class PageMap:
         indexes = [page for kind in self.INDEXES for page in self.index_pages_of(kind)]
         return [*indexes, self.matrix_page()]
 
+    PAGED_ENTRIES = ("cities", "series", "projects")
+
     @staticmethod
     def list_paths(catalog: Catalog) -> set[str]:
-        """The paths of the pages that list a catalog page by page (home, indexes)."""
+        """The paths of the pages that list a catalog page by page (home, indexes),
+        and the later pages of the entries that list theirs (cities, series, projects)."""
         count = PageMap.home_page_count(catalog)
         paths = {home_path(n) for n in range(1, count + 1)}
         for kind in PageMap.INDEXES:
             count = PageMap.index_page_count(catalog, kind)
             paths.update(index_path(kind, n) for n in range(1, count + 1))
+        for kind in PageMap.PAGED_ENTRIES:
+            for entry in getattr(catalog, kind):
+                if len(PageMap.entry_listing(entry)) > ENTRY_PAGE_SIZE:
+                    paths.update(PageMap.entry_paths(kind, entry)[1:])
         return paths
 
     def first_promised(self, brief: Brief) -> dict[int, tuple[str, str]]:
@@ -200,20 +237,34 @@ class PageMap:
             self.key("repairs", self.keys.get(brief.slug)),
         )
 
-    def city_page(self, city: CityEntry) -> PageSpec:
-        return PageSpec(
-            entry_path("cities", city.slug),
-            "city.html",
-            {"city": city, "feed_path": city_feed_path(city.slug)},
-            # Its commitments may come from a brief that does not list the city.
-            self.key(
-                "city",
-                city.slug,
-                city.briefs,
-                self._listings_of([*city.briefs, *(s for s, _ in city.commitments)]),
-            ),
-            deferred=functools.partial(city_context, city),
-        )
+    def city_pages(self, city: CityEntry) -> list[PageSpec]:
+        """A city's timeline, ``ENTRY_PAGE_SIZE`` briefs a page; the first page also
+        counts all its promises, so it changes with any of them."""
+        # Its commitments may come from a brief that does not list the city.
+        counted = self._listings_of([*city.briefs, *(s for s, _ in city.commitments)])
+
+        def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
+            return PageSpec(
+                path,
+                "city.html",
+                {
+                    "city": city,
+                    "shown": shown,
+                    "pager": nav,
+                    "feed_path": city_feed_path(city.slug),
+                },
+                self.key(
+                    "city",
+                    city.slug,
+                    n,
+                    nav["count"],
+                    city.briefs if n == 1 else shown,
+                    counted if n == 1 else self._listings_of(shown),
+                ),
+                deferred=functools.partial(city_context, city, shown, n == 1),
+            )
+
+        return self._entry_pages("cities", city, page)
 
     def official_page(self, official: OfficialEntry) -> PageSpec:
         return PageSpec(
@@ -228,27 +279,33 @@ class PageMap:
             ),
         )
 
-    def series_page(self, series: SeriesEntry) -> PageSpec:
-        cards = self._cards_of([self.catalog.brief(slug) for slug in series.briefs])
-        return PageSpec(
-            entry_path("series", series.slug),
-            "series.html",
-            {"series": series},
-            self.key("series", series.slug, series.name, cards),
-        )
+    def series_pages(self, series: SeriesEntry) -> list[PageSpec]:
+        def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
+            cards = self._cards_of([self.catalog.brief(slug) for slug in shown])
+            return PageSpec(
+                path,
+                "series.html",
+                {"series": series, "shown": shown, "pager": nav},
+                self.key("series", series.slug, series.name, n, nav["count"], cards),
+            )
 
-    def project_page(self, project: ProjectEntry) -> PageSpec:
-        return PageSpec(
-            entry_path("projects", project.slug),
-            "project.html",
-            {"project": project},
-            self.key(
-                "project",
-                project.slug,
-                [s for s, _ in project.mentions],
-                self._listings_of(s for s, _ in project.mentions),
-            ),
-        )
+        return self._entry_pages("series", series, page)
+
+    def project_pages(self, project: ProjectEntry) -> list[PageSpec]:
+        def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
+            briefs = set(shown)
+            return PageSpec(
+                path,
+                "project.html",
+                {
+                    "project": project,
+                    "shown": [m for m in project.mentions if m[0] in briefs],
+                    "pager": nav,
+                },
+                self.key("project", project.slug, n, nav["count"], shown, self._listings_of(shown)),
+            )
+
+        return self._entry_pages("projects", project, page)
 
     def static_page(self, page: StaticPage) -> PageSpec:
         return PageSpec(
@@ -260,10 +317,13 @@ class PageMap:
         pages = [*self.home_pages(), *self.index_pages()]
         for brief in catalog.briefs:
             pages += self.brief_pages(brief)
-        pages += [self.city_page(c) for c in catalog.cities]
+        for city in catalog.cities:
+            pages += self.city_pages(city)
         pages += [self.official_page(o) for o in catalog.officials]
-        pages += [self.series_page(s) for s in catalog.series]
-        pages += [self.project_page(p) for p in catalog.projects]
+        for series in catalog.series:
+            pages += self.series_pages(series)
+        for project in catalog.projects:
+            pages += self.project_pages(project)
         pages += [self.static_page(p) for p in self.static_pages]
         return pages
 

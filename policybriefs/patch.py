@@ -212,13 +212,14 @@ def _affected_pages(
     pages += _index_pages(pagemap, last, change, [*removed, *added])
     for slug in sorted(change.relinked):
         pages += pagemap.brief_pages(catalog.by_slug[slug])
-    pages += [pagemap.city_page(c) for c in entries_named(catalog.cities, sorted(cities)).values()]
+    for city in entries_named(catalog.cities, sorted(cities)).values():
+        pages += pagemap.city_pages(city)
     officials = entries_named(catalog.officials, sorted(change.officials))
     pages += [pagemap.official_page(o) for o in officials.values()]
-    series = entries_named(catalog.series, sorted(change.series))
-    pages += [pagemap.series_page(s) for s in series.values()]
-    projects = entries_named(catalog.projects, sorted(change.projects))
-    pages += [pagemap.project_page(p) for p in projects.values()]
+    for series in entries_named(catalog.series, sorted(change.series)).values():
+        pages += pagemap.series_pages(series)
+    for project in entries_named(catalog.projects, sorted(change.projects)).values():
+        pages += pagemap.project_pages(project)
     pages += [search_page(), not_found_page()]
     return pages
 

@@ -47,6 +47,13 @@ def entry_path(section: str, slug: str) -> str:
     return f"{section}/{slug}.html"
 
 
+def entry_page_path(section: str, slug: str, number: int) -> str:
+    """Page ``number`` of what an entry lists (a city's timeline, a series' briefs,
+    a project's promises); the first is the entry's own page. Slugs have no dot,
+    so xiamen.2.html is never another entry's page."""
+    return entry_path(section, slug) if number == 1 else f"{section}/{slug}.{number}.html"
+
+
 def brief_path(slug: str) -> str:
     return entry_path("briefs", slug)
 

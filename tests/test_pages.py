@@ -9,8 +9,9 @@ import pytest
 
 from conftest import ROOT, copy_patch_corpus
 from policybriefs.pages import pager
+from policybriefs.patch import LastBuild
 from policybriefs.pipeline import build
-from policybriefs.urls import index_path, names_a_list_page
+from policybriefs.urls import entry_page_path, index_path, names_a_list_page
 
 PATHS = [f"p{n}" for n in range(1, 11)]
 
@@ -91,3 +92,72 @@ def test_every_brief_and_official_is_reached_from_the_first_page_of_its_list(
     title = re.search(r"<title>(.*?)</title>", (out / "officials/index-2.html").read_text("utf-8"))
     assert title is not None and "第 2 页" in title.group(1)
     assert 'aria-current="page">2<' in (out / "zh-Hant/page/2.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("section", "slug", "number", "path"),
+    [
+        ("cities", "xiamen", 1, "cities/xiamen.html"),
+        ("cities", "xiamen", 2, "cities/xiamen.2.html"),
+        ("projects", "taizhou-2", 3, "projects/taizhou-2.3.html"),
+    ],
+)
+def test_an_entry_s_later_pages_sit_beside_its_own(
+    section: str, slug: str, number: int, path: str
+) -> None:
+    """A dot is in no slug: page 2 of 台州 (taizhou-2's page) is never an entry of its own."""
+    assert entry_page_path(section, slug, number) == path
+
+
+def _section_ids(page: Path) -> list[str]:
+    return re.findall(r'<section aria-labelledby="b-([^"]+)"', page.read_text(encoding="utf-8"))
+
+
+def test_a_city_series_or_project_lists_each_brief_or_promise_on_exactly_one_page(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policybriefs.pagemap
+
+    monkeypatch.setattr(policybriefs.pagemap, "ENTRY_PAGE_SIZE", 2)
+    content = copy_patch_corpus(content_dir)
+    out = tmp_path / "site"
+    kept: list[LastBuild] = []
+    report = build(
+        content, out, ROOT / "templates", jobs=1, cache_dir=tmp_path / "c", keep=kept.append
+    )
+    assert report.errors == []
+    catalog = kept[-1].catalog
+
+    for root in (out, out / "zh-Hant"):
+        for city in catalog.cities:
+            pages = [root / entry_page_path("cities", city.slug, n) for n in range(1, 10)]
+            pages = [p for p in pages if p.is_file()]
+            assert len(pages) == -(-len(city.briefs) // 2)
+            assert [s for p in pages for s in _section_ids(p)] == list(city.briefs)
+            # The counts and the chart are on the first page only.
+            assert all(("city-counts" in p.read_text("utf-8")) == (p == pages[0]) for p in pages)
+            if len(pages) > 1:
+                title = re.search("<title>(.*?)</title>", pages[1].read_text("utf-8"))
+                assert title is not None and "（第 2 " in title.group(1)
+                assert 'rel="next"' in pages[0].read_text("utf-8")
+        for series in catalog.series:
+            pages = [root / entry_page_path("series", series.slug, n) for n in range(1, 10)]
+            pages = [p for p in pages if p.is_file()]
+            assert len(pages) == -(-len(series.briefs) // 2)
+            shown = [
+                link
+                for p in pages
+                for link in re.findall(
+                    r'<h3><a href="[./]*briefs/([^"]+)\.html"', p.read_text("utf-8")
+                )
+            ]
+            assert shown == list(series.briefs)
+        for project in catalog.projects:
+            pages = [root / entry_page_path("projects", project.slug, n) for n in range(1, 10)]
+            pages = [p for p in pages if p.is_file()]
+            briefs = list(dict.fromkeys(slug for slug, _ in project.mentions))
+            assert len(pages) == -(-len(briefs) // 2)
+            items = [p.read_text("utf-8").count('<li class="commitment') for p in pages]
+            assert sum(items) == len(project.mentions)
+    assert (out / "cities/xiamen.2.html").is_file()  # 厦门's three briefs: two pages
+    assert (out / "projects/longyanxinjichang.2.html").is_file()  # named in three briefs

@@ -395,6 +395,7 @@ def test_lists_paged_one_entry_a_page_are_patched_like_a_whole_build(
 
     monkeypatch.setattr(policybriefs.pagemap, "HOME_PAGE_SIZE", 1)
     monkeypatch.setattr(policybriefs.pagemap, "INDEX_PAGE_SIZE", 1)
+    monkeypatch.setattr(policybriefs.pagemap, "ENTRY_PAGE_SIZE", 1)
     content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     last = _patchable(content, out, cache)[-1]
@@ -416,6 +417,40 @@ def test_lists_paged_one_entry_a_page_are_patched_like_a_whole_build(
     assert again is not None
     _assert_like_a_clean_build(content, out, tmp_path)
     assert not (out / f"zh-Hant/projects/index-{projects + 1}.html").exists()
+
+
+def test_a_promise_redraws_the_first_page_of_its_city_and_the_page_that_lists_it(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's timeline a brief a page: a promise added to the brief on a middle
+    page redraws that page and the first (which counts every promise), not the others."""
+    import policybriefs.pagemap
+
+    monkeypatch.setattr(policybriefs.pagemap, "ENTRY_PAGE_SIZE", 1)
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    city = next(c for c in last.catalog.cities if c.name == "厦门")
+    middle = "minxinan-2022-meeting-4"
+    assert len(city.briefs) == 3 and city.briefs[1] == middle
+    paths = [out / "cities/xiamen.html", out / "cities/xiamen.2.html", out / "cities/xiamen.3.html"]
+    before = [p.stat().st_ino for p in paths]
+    promises = len(last.catalog.by_slug[middle].commitments)
+
+    article = content / f"{middle}.txt"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    speech = next(i for i, line in enumerate(lines) if line.startswith("石景川表示"))
+    lines[speech] += "廈門將加快推進港口建設。"  # in 厦门's section
+    article.write_text("\n".join(lines), encoding="utf-8")
+    patched = patch_site(last, [article])
+    assert patched is not None
+    assert len(patched[1].catalog.by_slug[middle].commitments) == promises + 1
+    after = [p.stat().st_ino for p in paths]
+    changed = [n for n, (b, a) in enumerate(zip(before, after, strict=True), start=1) if b != a]
+    assert changed == [1, 2]
+    assert "港口建设" in paths[1].read_text(encoding="utf-8")
+    assert "港口建设" not in paths[0].read_text(encoding="utf-8")
+    _assert_like_a_clean_build(content, out, tmp_path)
 
 
 def test_a_brief_more_redraws_every_home_page_with_the_new_total(
