@@ -203,7 +203,10 @@ class PageMap:
             paths.update(index_path(kind, n) for n in range(1, count + 1))
         for kind in PageMap.PAGED_ENTRIES:
             for entry in getattr(catalog, kind):
-                if len(PageMap.entry_listing(entry)) > ENTRY_PAGE_SIZE:
+                # A project names no more briefs than it has mentions: most are
+                # passed over without listing their briefs (15,000 at N = 10,000).
+                listed = entry.mentions if kind == "projects" else entry.briefs
+                if len(listed) > ENTRY_PAGE_SIZE:
                     paths.update(PageMap.entry_paths(kind, entry)[1:])
         return paths
 
