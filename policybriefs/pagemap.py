@@ -106,9 +106,10 @@ class PageMap:
         return entry.briefs
 
     @staticmethod
-    def entry_paths(kind: str, entry: CityEntry | SeriesEntry | ProjectEntry) -> list[str]:
-        count = page_count(len(PageMap.entry_listing(entry)), ENTRY_PAGE_SIZE)
-        return [entry_page_path(kind, entry.slug, n) for n in range(1, count + 1)]
+    def entry_paths(kind: str, slug: str, listed: Sequence[str]) -> list[str]:
+        """The pages of the entry ``slug`` whose ``entry_listing`` is ``listed``."""
+        count = page_count(len(listed), ENTRY_PAGE_SIZE)
+        return [entry_page_path(kind, slug, n) for n in range(1, count + 1)]
 
     def _entry_pages(
         self,
@@ -118,7 +119,7 @@ class PageMap:
     ) -> list[PageSpec]:
         """``page(path, number, the briefs it lists, pager)`` for each page of the entry."""
         listed = self.entry_listing(entry)
-        paths = self.entry_paths(kind, entry)
+        paths = self.entry_paths(kind, entry.slug, listed)
         return [
             page(path, n, listed[(n - 1) * ENTRY_PAGE_SIZE : n * ENTRY_PAGE_SIZE], pager(n, paths))
             for n, path in enumerate(paths, start=1)
@@ -207,7 +208,8 @@ class PageMap:
                 # passed over without listing their briefs (15,000 at N = 10,000).
                 listed = entry.mentions if kind == "projects" else entry.briefs
                 if len(listed) > ENTRY_PAGE_SIZE:
-                    paths.update(PageMap.entry_paths(kind, entry)[1:])
+                    listing = PageMap.entry_listing(entry)
+                    paths.update(PageMap.entry_paths(kind, entry.slug, listing)[1:])
         return paths
 
     def first_promised(self, brief: Brief) -> dict[int, tuple[str, str]]:

@@ -139,6 +139,7 @@ def test_a_city_series_or_project_lists_each_brief_or_promise_on_exactly_one_pag
             if len(pages) > 1:
                 title = re.search("<title>(.*?)</title>", pages[1].read_text("utf-8"))
                 assert title is not None and "（第 2 " in title.group(1)
+                assert re.search("<h1>[^<]*（第 2 [页頁]）</h1>", pages[1].read_text("utf-8"))
                 assert 'rel="next"' in pages[0].read_text("utf-8")
         for series in catalog.series:
             pages = [root / entry_page_path("series", series.slug, n) for n in range(1, 10)]
