@@ -68,9 +68,9 @@ def convert_outside_noconv(
     html: str, converter: TraditionalConverter, names: Collection[str] | None = None
 ) -> str:
     pieces = _NOCONV.split(html)
-    return "".join(
-        p if p.startswith("<!--noconv-->") else converter.convert(p, names) for p in pieces
-    )
+    # Split on a capturing group: the pieces outside are the even ones.
+    pieces[0::2] = converter.convert_pieces(pieces[0::2], names)
+    return "".join(pieces)
 
 
 class _StandIn(str):

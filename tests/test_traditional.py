@@ -3,13 +3,15 @@ OpenCC's own phrases kept where an entry would be a false find."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policybriefs.opencc_dicts import first_step
 from policybriefs.script import plain_converter
-from policybriefs.traditional import traditional_pairs, traditionalizer
+from policybriefs.traditional import TraditionalConverter, traditional_pairs, traditionalizer
 
 # A phrase of OpenCC's that starts before a protected name and ends inside it
 # (长胡 → 長鬍, 发周 …) must not split the name, in any variant.
@@ -214,3 +216,56 @@ def test_a_page_protects_the_names_it_is_given(
 def test_a_nul_does_not_cut_the_text_short() -> None:
     converter = traditionalizer("s2tw", {"胡春华": "胡春華"})
     assert converter.convert("胡春\x00华头发") == "胡春\x00華頭髮"
+
+
+_PAGE_LINES = [
+    "<li>办公室主任余华表示</li>",
+    "关于东西部",
+    "市长沈阳说",
+    "推进云岩区建设",
+    '<a href="x.html">',
+    "副市长胡春华",
+    "表示",
+    "长胡子",
+    "",
+    "  ",
+    "\x00",
+]
+
+
+@functools.cache
+def _page_converter() -> TraditionalConverter:
+    # One converter for every example: lines kept by one are found by the next.
+    return traditionalizer("s2tw", PAGE_ENTRIES, phrases=["云岩区", "岩区"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*_PAGE_LINES, *_AROUND, "\n", "\n"]), max_size=12).map("".join),
+        max_size=4,
+    ),
+    st.one_of(st.none(), st.frozensets(st.sampled_from(sorted(PAGE_ENTRIES)), max_size=3)),
+)
+def test_pieces_converted_line_by_line_read_as_converted_whole(
+    texts: list[str], names: frozenset[str] | None
+) -> None:
+    """A page is converted line by line, lines seen before taken as they were
+    converted (for the same names): the same as converting each piece whole."""
+    converter = _page_converter()
+    page_names = None if names is None else tuple(sorted(names))
+    expected = [converter.convert(text, page_names) for text in texts]
+    assert converter.convert_pieces(texts, page_names) == expected
+
+
+def test_a_line_kept_for_one_pages_names_is_not_taken_for_anothers() -> None:
+    converter = traditionalizer("s2tw", PAGE_ENTRIES, phrases=["云岩区", "岩区"])
+    line = "办公室主任余华表示"
+    assert converter.convert_pieces([line], ("余华",)) == ["辦公室主任余華表示"]
+    assert converter.convert_pieces([line], ()) == ["辦公室主任餘華表示"]
+    assert converter.convert_pieces([line, line], ("余华",)) == ["辦公室主任余華表示"] * 2
+
+
+def test_an_ascii_entry_is_converted_on_an_ascii_line() -> None:
+    converter = traditionalizer("s2tw", {"AI": "人工智慧"})
+    assert converter.convert_pieces(["<p>AI</p>", "AI"]) == ["<p>人工智慧</p>", "人工智慧"]
