@@ -8,6 +8,7 @@ the whole build uses.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .cache import digest
@@ -20,6 +21,7 @@ from .pages import (
     INDEX_PAGE_SIZE,
     brief_pages,
     city_context,
+    kind_status_counts,
     page_count,
     pager,
 )
@@ -244,9 +246,16 @@ class PageMap:
 
     def city_pages(self, city: CityEntry) -> list[PageSpec]:
         """A city's timeline, ``ENTRY_PAGE_SIZE`` briefs a page; the first page also
-        counts all its promises, so it changes with any of them."""
-        # Its commitments may come from a brief that does not list the city.
-        counted = self._listings_of([*city.briefs, *(s for s, _ in city.commitments)])
+        counts the city's promises, by kind and status and per brief."""
+        # Keyed by the counts, not by every promise: a promise reworded on a later
+        # page leaves the first alone. (Its commitments may come from a brief that
+        # does not list the city.)
+        counted = (
+            len(city.briefs),
+            len(city.commitments),
+            kind_status_counts(city),
+            sorted(Counter(slug for slug, _ in city.commitments).items()),
+        )
 
         def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
             return PageSpec(
@@ -263,8 +272,9 @@ class PageMap:
                     city.slug,
                     n,
                     nav["count"],
-                    city.briefs if n == 1 else shown,
-                    counted if n == 1 else self._listings_of(shown),
+                    shown,
+                    self._listings_of(shown),
+                    counted if n == 1 else None,
                 ),
                 deferred=functools.partial(city_context, city, shown, n == 1),
             )

@@ -423,7 +423,8 @@ def test_a_promise_redraws_the_first_page_of_its_city_and_the_page_that_lists_it
     content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A city's timeline a brief a page: a promise added to the brief on a middle
-    page redraws that page and the first (which counts every promise), not the others."""
+    page redraws that page and the first (which counts the promises), not the
+    others; reworded, it redraws only the page that lists it."""
     import policybriefs.pagemap
 
     monkeypatch.setattr(policybriefs.pagemap, "ENTRY_PAGE_SIZE", 1)
@@ -450,6 +451,19 @@ def test_a_promise_redraws_the_first_page_of_its_city_and_the_page_that_lists_it
     assert changed == [1, 2]
     assert "港口建设" in paths[1].read_text(encoding="utf-8")
     assert "港口建设" not in paths[0].read_text(encoding="utf-8")
+    _assert_like_a_clean_build(content, out, tmp_path)
+
+    # Reworded, the promise leaves the counts of the first page as they were.
+    before = [p.stat().st_ino for p in paths]
+    lines[speech] = lines[speech].replace("港口建設", "港口和航道建設")
+    article.write_text("\n".join(lines), encoding="utf-8")
+    again = patch_site(patched[1], [article])
+    assert again is not None
+    assert len(again[1].catalog.by_slug[middle].commitments) == promises + 1
+    after = [p.stat().st_ino for p in paths]
+    changed = [n for n, (b, a) in enumerate(zip(before, after, strict=True), start=1) if b != a]
+    assert changed == [2]
+    assert "港口和航道建设" in paths[1].read_text(encoding="utf-8")
     _assert_like_a_clean_build(content, out, tmp_path)
 
 
