@@ -16,8 +16,9 @@ import posixpath
 import re
 import signal
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
@@ -222,18 +223,41 @@ def default_termination() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _in_child(work: Callable[[Sequence[T]], None], items: Sequence[T]) -> None:
+def _in_child(
+    work: Callable[[Sequence[T]], None], items: Sequence[T], taken: _Counter, step: int
+) -> None:
     default_termination()
-    work(items)
+    _take_turns(work, items, taken, step)
+
+
+class _Counter(Protocol):
+    """A number in memory shared with the forked processes (multiprocessing.Value)."""
+
+    value: int
+
+    def get_lock(self) -> AbstractContextManager[object]: ...
+
+
+def _take_turns(
+    work: Callable[[Sequence[T]], None], items: Sequence[T], taken: _Counter, step: int
+) -> None:
+    """``work`` on the next ``step`` items no process has taken, until none are left."""
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            taken.value = start + step
+        if start >= len(items):
+            return
+        work(items[start : start + step])
 
 
 def run_in_forks(
     work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: int, per_job: int = 32
 ) -> None:
-    """Run ``work`` over ``items`` split into ``jobs`` shares: one for this process
-    and one for each of ``jobs - 1`` forked processes (no pickling: the children
-    inherit everything), or all in this process when one job will do: when there
-    are fewer than ``per_job`` items for each."""
+    """Run ``work`` over ``items`` in this process and ``jobs - 1`` forked ones (no
+    pickling: the children inherit everything), each taking the next few items
+    none has taken until all are done; or all in this process when one job will
+    do: when there are fewer than ``per_job`` items for each."""
     # Forking a process that holds thousands of briefs costs more than rendering a
     # few dozen pages, which is all a small change needs.
     if jobs <= 1 or len(items) < per_job * jobs or not hasattr(os, "fork"):
@@ -244,16 +268,20 @@ def run_in_forks(
     # (The build unfreezes it at its end.)
     gc.freeze()
     context = multiprocessing.get_context("fork")
-    # This process takes a share too rather than wait: a child copies much of the
-    # heap it reads (reference counts), which at 10,000 briefs was 340 MiB each.
+    # Taken in turns, not dealt out beforehand: a forked child is slower than this
+    # process (it copies much of the heap it reads: reference counts, which at
+    # 10,000 briefs was 340 MiB each), and a patch's few pages differ in size a
+    # hundredfold. A step keeps a whole build's turns few.
+    taken = context.Value("q", 0)
+    step = max(1, len(items) // (jobs * 32))
     children = [
-        context.Process(target=_in_child, args=(work, items[i::jobs]), daemon=True)
-        for i in range(1, jobs)
+        context.Process(target=_in_child, args=(work, items, taken, step), daemon=True)
+        for _ in range(1, jobs)
     ]
     for child in children:
         child.start()
     try:
-        work(items[0::jobs])
+        _take_turns(work, items, taken, step)
     except BaseException:
         # Killed, not asked to stop: a child that has not yet reset SIGTERM would
         # shrug it off under serve, and render its whole share for nothing.

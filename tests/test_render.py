@@ -1,4 +1,4 @@
-"""run_in_forks: the shares of work, and what happens when one of them fails."""
+"""run_in_forks: items taken in turns, and what happens when a process fails."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def _write_pids(items: Sequence[Path]) -> None:
     for path in items:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()}\n")
+        time.sleep(0.01)  # long enough for every child to start and take turns
 
 
 @pytest.mark.parametrize(
@@ -28,9 +29,7 @@ def _write_pids(items: Sequence[Path]) -> None:
         (99, 3, 3),
     ],
 )
-def test_every_item_is_done_once_in_its_share(
-    tmp_path: Path, count: int, jobs: int, processes: int
-) -> None:
+def test_every_item_is_done_once(tmp_path: Path, count: int, jobs: int, processes: int) -> None:
     items = [tmp_path / f"{i}.txt" for i in range(count)]
     run_in_forks(_write_pids, items, jobs)
     lines = [p.read_text(encoding="utf-8").split() for p in items]
@@ -40,16 +39,37 @@ def test_every_item_is_done_once_in_its_share(
     assert os.getpid() in pids
 
 
-def _fail_in_child(items: Sequence[Path]) -> None:
-    if items[0].name != "0.txt":  # not this process's share, which starts with item 0
-        raise RuntimeError("a child fails")
-    _write_pids(items)
+def _slow_in_children(parent: int) -> Callable[[Sequence[Path]], None]:
+    def work(items: Sequence[Path]) -> None:
+        time.sleep(0.002 if os.getpid() == parent else 0.05)
+        _write_pids(items)
+
+    return work
+
+
+def test_a_slow_process_takes_fewer_items(tmp_path: Path) -> None:
+    """Items are taken in turns, not dealt out beforehand: a child slowed down (as a
+    forked child is, copying the heap it reads) leaves more to this process."""
+    items = [tmp_path / f"{i}.txt" for i in range(64)]
+    run_in_forks(_slow_in_children(os.getpid()), items, 2)
+    pids = [int(p.read_text(encoding="utf-8")) for p in items]
+    here = pids.count(os.getpid())
+    assert 32 < here < 64
+
+
+def _fail_in_child(parent: int) -> Callable[[Sequence[Path]], None]:
+    def work(items: Sequence[Path]) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("a child fails")
+        _write_pids(items)
+
+    return work
 
 
 def test_a_failed_child_fails_the_run(tmp_path: Path) -> None:
     items = [tmp_path / f"{i}.txt" for i in range(64)]
     with pytest.raises(RuntimeError, match="1 rendering process"):
-        run_in_forks(_fail_in_child, items, 2)
+        run_in_forks(_fail_in_child(os.getpid()), items, 2)
 
 
 def _failing_here(parent: int) -> Callable[[Sequence[Path]], None]:
