@@ -197,22 +197,24 @@ class PageMap:
 
     @staticmethod
     def list_paths(catalog: Catalog) -> set[str]:
-        """The paths of the pages that list a catalog page by page (home, indexes),
-        and the later pages of the entries that list theirs (cities, series, projects)."""
+        """The paths of the pages that list a catalog page by page: home and indexes."""
         count = PageMap.home_page_count(catalog)
         paths = {home_path(n) for n in range(1, count + 1)}
         for kind in PageMap.INDEXES:
             count = PageMap.index_page_count(catalog, kind)
             paths.update(index_path(kind, n) for n in range(1, count + 1))
-        for kind in PageMap.PAGED_ENTRIES:
-            for entry in getattr(catalog, kind):
-                # A project names no more briefs than it has mentions: most are
-                # passed over without listing their briefs (15,000 at N = 10,000).
-                listed = entry.mentions if kind == "projects" else entry.briefs
-                if len(listed) > ENTRY_PAGE_SIZE:
-                    listing = PageMap.entry_listing(entry)
-                    paths.update(PageMap.entry_paths(kind, entry.slug, listing)[1:])
         return paths
+
+    @staticmethod
+    def later_entry_paths(kind: str, entry: CityEntry | SeriesEntry | ProjectEntry) -> list[str]:
+        """The pages after the first of an entry that lists its briefs page by page
+        (a city, series or project)."""
+        # A project names no more briefs than it has mentions: most are passed
+        # over without listing their briefs.
+        listed = entry.mentions if isinstance(entry, ProjectEntry) else entry.briefs
+        if len(listed) <= ENTRY_PAGE_SIZE:
+            return []
+        return PageMap.entry_paths(kind, entry.slug, PageMap.entry_listing(entry))[1:]
 
     def first_promised(self, brief: Brief) -> dict[int, tuple[str, str]]:
         first = self.catalog.first_promised

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .articles import ArticleResult, default_jobs, process_articles
 from .cache import digest, save_manifest
-from .catalog import Catalog, city_names
+from .catalog import Catalog, CityEntry, ProjectEntry, SeriesEntry, city_names
 from .catalog_patch import CatalogChange, entries_named, patch_catalog
 from .chart import Series, brief_series, series_of, with_charts
 from .draft import DraftKit, drafted_articles
@@ -46,7 +46,11 @@ from .urls import brief_path, city_feed_path, entry_path, index_path, repairs_pa
 
 Progress = Callable[[str], None]
 
-PATCH_PAGES_PER_FORK = 8
+# A patch of fewer pages than this for each job renders them in serve's own
+# process: the Traditional converter keeps the lines it converted from one patch
+# to the next there (a forked child's are lost with it), and a child copies much
+# of the heap it reads. A promise edit at N = 10,000 redraws about 50 pages.
+PATCH_PAGES_PER_FORK = 100
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,23 @@ def _matrix_page(
     return pagemap.matrix_page()
 
 
+def _lists_shortened(old: Catalog, new: Catalog, change: CatalogChange) -> set[str]:
+    """The last pages of lists that are a page shorter: home, an index, the
+    timeline of a city or series, a project's briefs. Only an entry made again
+    (``change.remade``) can list fewer briefs."""
+    gone = PageMap.list_paths(old) - PageMap.list_paths(new)
+    for kind in PageMap.PAGED_ENTRIES:
+        for before, after in change.remade[kind]:
+            gone |= _later_pages(kind, before) - _later_pages(kind, after)
+    return gone
+
+
+def _later_pages(kind: str, entry: object) -> set[str]:
+    if isinstance(entry, CityEntry | SeriesEntry | ProjectEntry):
+        return set(PageMap.later_entry_paths(kind, entry))
+    return set()  # an entry that came or went
+
+
 def _affected_pages(
     pagemap: PageMap,
     last: LastBuild,
@@ -325,8 +346,7 @@ def _patched(
         all_pages[page.path] = page
     made = {p.path for p in pages}
     gone_paths, gone_files = _gone(last.catalog, catalog, gone_briefs, change.names_changed)
-    # A list one page shorter: its last page goes.
-    gone_paths += sorted(PageMap.list_paths(last.catalog) - PageMap.list_paths(catalog))
+    gone_paths += sorted(_lists_shortened(last.catalog, catalog, change))
     gone_paths = [path for path in gone_paths if path not in made]
     for path in gone_paths:
         all_pages.pop(path, None)
