@@ -278,16 +278,17 @@ def run_in_forks(
         context.Process(target=_in_child, args=(work, items, taken, step), daemon=True)
         for _ in range(1, jobs)
     ]
-    for child in children:
-        child.start()
     try:
+        for child in children:
+            child.start()
         _take_turns(work, items, taken, step)
     except BaseException:
         # Killed, not asked to stop: a child that has not yet reset SIGTERM would
         # shrug it off under serve, and render its whole share for nothing.
-        for child in children:
+        started = [child for child in children if child.pid is not None]
+        for child in started:
             child.kill()
-        for child in children:
+        for child in started:
             child.join()
         raise
     for child in children:

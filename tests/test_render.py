@@ -93,3 +93,29 @@ def test_a_failure_in_this_process_ends_the_children(tmp_path: Path) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert time.monotonic() - started < 20
+
+
+def test_a_fork_that_fails_ends_the_children_already_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second fork fails (out of memory, say): the child already started is
+    ended, not left to take the remaining items into a folder being given up."""
+    import multiprocessing.context
+
+    real_start = multiprocessing.context.ForkProcess.start
+    started: list[multiprocessing.context.ForkProcess] = []
+
+    def start_once(process: multiprocessing.context.ForkProcess) -> None:
+        if started:
+            raise OSError("Cannot allocate memory")
+        started.append(process)
+        real_start(process)
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", start_once)
+    items = [tmp_path / f"{i}.txt" for i in range(300)]
+    begun = time.monotonic()
+    with pytest.raises(OSError, match="Cannot allocate"):
+        run_in_forks(_slow_in_children(os.getpid()), items, 3)
+    assert time.monotonic() - begun < 10  # 300 items at 0.05 s each, had it gone on
+    assert started and not started[0].is_alive()
+    assert sum(p.exists() for p in items) < 100
