@@ -172,10 +172,12 @@ class TraditionalConverter:
         self._longest = min(max(map(len, self._phrases), default=0), _LOOK_BACK + 8)
         self._finder: opencc.OpenCC | None = None
         self._short_names: list[str] = []  # each entry's key where it is a short name
+        self._short_name_set: frozenset[str] = frozenset()
         self._keys: list[str] = []
         self._values: list[str] = []
-        # A page's names → its lines converted, _kept_count of them in all.
-        self._lines: dict[tuple[str, ...] | None, dict[str, str]] = {}
+        # The short names a page holds (None: all) → its lines converted,
+        # _kept_count of them in all.
+        self._lines: dict[frozenset[str] | None, dict[str, str]] = {}
         self._kept_count = 0
         # No phrase of OpenCC's is ASCII alone, so a line of ASCII (markup) is left
         # as it is, unless an entry is ASCII alone.
@@ -191,6 +193,7 @@ class TraditionalConverter:
             key if len(key) <= _SHORT_NAME and given not in self.phrase_keys else ""
             for key, (given, _) in zip(self._keys, entries, strict=True)
         ]
+        self._short_name_set = frozenset(filter(None, self._short_names))
         self._values = convert_lines(_steps_converter(variant, "later"), [v for _, v in entries])
         data_dir = opencc_data_dir()
         config = json.loads((data_dir / f"{variant}.json").read_text(encoding="utf-8"))
@@ -239,7 +242,8 @@ class TraditionalConverter:
         holds one), so converting the lines apart writes what converting the
         whole text writes."""
         lines = [text.split("\n") for text in texts]
-        kept = self._lines.setdefault(None if names is None else tuple(names), {})
+        names_key = self._names_key(names)
+        kept = self._lines.setdefault(names_key, {})
         ascii_kept = self._ascii_kept
         found: dict[str, str] = {}
         missing: list[str] = []
@@ -262,11 +266,18 @@ class TraditionalConverter:
             if self._kept_count + len(missing) > _KEPT_LINES:
                 self._lines.clear()  # simpler than least recently used, and as good here
                 self._kept_count = 0
-                kept = self._lines.setdefault(None if names is None else tuple(names), {})
+                kept = self._lines.setdefault(names_key, {})
             self._kept_count += len(missing)
             for line, converted in zip(missing, written, strict=True):
                 found[line] = kept[line] = converted
         return ["\n".join([found[line] for line in text_lines]) for text_lines in lines]
+
+    def _names_key(self, names: Collection[str] | None) -> frozenset[str] | None:
+        """What of a page's ``names`` its conversion depends on: which short names
+        it holds (see ``_settled``); most pages' lines are kept under one key."""
+        if names is None:
+            return None
+        return self._normalized(names) & self._short_name_set
 
     def _convert_coded(self, text: str, names: Collection[str] | None) -> str:
         if not text:
