@@ -46,11 +46,11 @@ from .urls import brief_path, city_feed_path, entry_path, index_path, repairs_pa
 
 Progress = Callable[[str], None]
 
-# A patch of fewer pages than this for each job renders them in serve's own
-# process: the Traditional converter keeps the lines it converted from one patch
-# to the next there (a forked child's are lost with it), and a child copies much
-# of the heap it reads. A promise edit at N = 10,000 redraws about 50 pages.
-PATCH_PAGES_PER_FORK = 100
+# A patch of fewer pages than this renders them in serve's own process, whatever
+# the number of cores: the Traditional converter keeps the lines it converted from
+# one patch to the next there (a forked child's are lost with it), and a child
+# copies much of the heap it reads. A promise edit at N = 10,000 redraws about 50.
+PATCH_PAGES_IN_PROCESS = 200
 
 
 @dataclass(frozen=True)
@@ -382,10 +382,8 @@ def _patched(
             kit.traditional,
             shared=links,
             full_brief=full_brief_reader(kit.cache),
-            jobs=default_jobs(),
-            # A city or project page lists hundreds of briefs: a few of them are
-            # worth a fork, a brief's own pages and its officials' are not.
-            per_job=PATCH_PAGES_PER_FORK,
+            jobs=(jobs := default_jobs()),
+            per_job=-(-PATCH_PAGES_IN_PROCESS // jobs),
         )
         export_into(writer, added, keys, kit.cache, 1)
         if same_indexes(catalog, last.exports, added, last.out_dir):
