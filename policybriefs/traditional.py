@@ -130,11 +130,13 @@ _CODE_PLANES = re.compile("([\U000f0000-\U0010ffff]+)")
 _CODE_BASE = 0xFFFE
 
 
-# Lines kept converted by each converter (about 10 MB at most). Pages repeat
-# lines: the header and footer, and a promise shown on its brief's, cities',
-# officials' and projects' pages. At 1,000 briefs, half of what the Traditional
-# edition converted was a line converted before, even with only 5,000 kept.
-_KEPT_LINES = 20_000
+# Characters of lines kept converted by each converter, the lines and their
+# conversions: 7.2 MiB of strings at most over 6,000 pages of the N = 10,000 site. Pages repeat lines: the header and footer,
+# and a promise shown on its brief's, cities', officials' and projects' pages.
+# At 1,000 briefs, half of what the Traditional edition converted was a line
+# converted before, even with only 5,000 lines kept. (20,000 lines, about 13 MiB,
+# took the largest process of a build at N = 10,000 to 496 MiB of its 500.)
+_KEPT_CHARS = 3_000_000
 
 
 def _code(index: int) -> str:
@@ -176,9 +178,9 @@ class TraditionalConverter:
         self._keys: list[str] = []
         self._values: list[str] = []
         # The short names a page holds (None: all) → its lines converted,
-        # _kept_count of them in all.
+        # _kept_chars characters in all.
         self._lines: dict[frozenset[str] | None, dict[str, str]] = {}
-        self._kept_count = 0
+        self._kept_chars = 0
         # No phrase of OpenCC's is ASCII alone, so a line of ASCII (markup) is left
         # as it is, unless an entry is ASCII alone.
         self._ascii_kept = not any(k.isascii() for k, _ in entries)
@@ -260,14 +262,16 @@ class TraditionalConverter:
                     found[line] = ""
                     missing.append(line)
         if missing:
-            written = self.convert("\n".join(missing), names).split("\n")
+            todo = "\n".join(missing)
+            written = self.convert(todo, names).split("\n")
             if len(written) != len(missing):  # pragma: no cover - nothing joins lines
                 return [self.convert(text, names) for text in texts]
-            if self._kept_count + len(missing) > _KEPT_LINES:
+            size = 2 * len(todo)  # each line and its conversion, as long
+            if self._kept_chars + size > _KEPT_CHARS:
                 self._lines.clear()  # simpler than least recently used, and as good here
-                self._kept_count = 0
+                self._kept_chars = 0
                 kept = self._lines.setdefault(names_key, {})
-            self._kept_count += len(missing)
+            self._kept_chars += size
             for line, converted in zip(missing, written, strict=True):
                 found[line] = kept[line] = converted
         return ["\n".join([found[line] for line in text_lines]) for text_lines in lines]
