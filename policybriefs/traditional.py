@@ -131,11 +131,12 @@ _CODE_BASE = 0xFFFE
 
 
 # Characters of lines kept converted by each converter, the lines and their
-# conversions: 7.2 MiB of strings at most over 6,000 pages of the N = 10,000 site. Pages repeat lines: the header and footer,
-# and a promise shown on its brief's, cities', officials' and projects' pages.
-# At 1,000 briefs, half of what the Traditional edition converted was a line
-# converted before, even with only 5,000 lines kept. (20,000 lines, about 13 MiB,
-# took the largest process of a build at N = 10,000 to 496 MiB of its 500.)
+# conversions: 7.2 MiB of strings at most over 6,000 pages of the N = 10,000
+# site. Pages repeat lines: the header and footer, and a promise shown on its
+# brief's, cities', officials' and projects' pages. At 1,000 briefs, half of
+# what the Traditional edition converted was a line converted before, even with
+# only 5,000 lines kept. (20,000 lines, about 13 MiB, took the largest process
+# of a build at N = 10,000 to 496 MiB of its 500.)
 _KEPT_CHARS = 3_000_000
 
 
