@@ -374,6 +374,7 @@ def _patched(
         for path in gone_files:
             writer.drop(path)
 
+        jobs = default_jobs()
         rendered = render_into(
             writer,
             kit.env,
@@ -382,8 +383,8 @@ def _patched(
             kit.traditional,
             shared=links,
             full_brief=full_brief_reader(kit.cache),
-            jobs=(jobs := default_jobs()),
-            per_job=-(-PATCH_PAGES_IN_PROCESS // jobs),
+            jobs=jobs,
+            per_job=-(-PATCH_PAGES_IN_PROCESS // jobs),  # rounded up
         )
         export_into(writer, added, keys, kit.cache, 1)
         if same_indexes(catalog, last.exports, added, last.out_dir):

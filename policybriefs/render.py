@@ -284,7 +284,7 @@ def run_in_forks(
         _take_turns(work, items, taken, step)
     except BaseException:
         # Killed, not asked to stop: a child that has not yet reset SIGTERM would
-        # shrug it off under serve, and render its whole share for nothing.
+        # shrug it off under serve, and go on taking items for nothing.
         started = [child for child in children if child.pid is not None]
         for child in started:
             child.kill()
