@@ -134,7 +134,8 @@ def _layout(
     )
 
 
-def _counts(city: CityEntry) -> Counter[str]:
+def promises_per_brief(city: CityEntry) -> Counter[str]:
+    """How many of the city's promises each brief holds: the bars of its chart."""
     return Counter(slug for slug, _ in city.commitments)
 
 
@@ -185,7 +186,7 @@ def overview_chart(catalog: Catalog, colors: dict[str, Series] | None = None) ->
 def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | None = None) -> Chart:
     """City page: a bar per brief the city spoke at, oldest first."""
     colors = colors if colors is not None else brief_series(catalog)
-    counts = _counts(city)
+    counts = promises_per_brief(city)
     series = [colors[slug] for slug in city.briefs if slug in colors]
     rows = [(s.short, [(s, counts[s.slug])]) for s in series]
     summary = "；".join(f"{s.label}（{s.short}）{counts[s.slug]}项" for s in series)

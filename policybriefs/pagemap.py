@@ -8,11 +8,11 @@ the whole build uses.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .cache import digest
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
+from .chart import promises_per_brief
 from .matrix import build_matrix
 from .models import Brief, PageSpec, StaticPage
 from .pages import (
@@ -252,11 +252,12 @@ class PageMap:
         # Keyed by the counts, not by every promise: a promise reworded on a later
         # page leaves the first alone. (Its commitments may come from a brief that
         # does not list the city.)
+        kind_status = kind_status_counts(city)
         counted = (
             len(city.briefs),
             len(city.commitments),
-            kind_status_counts(city),
-            sorted(Counter(slug for slug, _ in city.commitments).items()),
+            kind_status,
+            sorted(promises_per_brief(city).items()),
         )
 
         def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
@@ -278,7 +279,9 @@ class PageMap:
                     self._listings_of(shown),
                     counted if n == 1 else None,
                 ),
-                deferred=functools.partial(city_context, city, shown, n == 1),
+                deferred=functools.partial(
+                    city_context, city, shown, kind_status if n == 1 else None
+                ),
             )
 
         return self._entry_pages("cities", city, page)

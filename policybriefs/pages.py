@@ -142,12 +142,15 @@ def _brief_context(brief: Brief) -> dict[str, object]:
     return {"commitments_by_city": _by_city(brief), "repair_summary": repair_summary(brief)}
 
 
-def city_context(city: CityEntry, shown: Sequence[str], first: bool) -> dict[str, object]:
+def city_context(
+    city: CityEntry, shown: Sequence[str], kind_status: list[tuple[str, list[int], int]] | None
+) -> dict[str, object]:
     """A page of a city's timeline: the promises of the briefs ``shown``, and on
-    the ``first`` page the city's counts by kind and status."""
+    the first page the city's counts by kind and status (``kind_status_counts``,
+    made once for the page's key)."""
     context: dict[str, object] = {"by_brief": _by_brief(city, set(shown))}
-    if first:
-        context["kind_status"] = kind_status_counts(city)
+    if kind_status is not None:
+        context["kind_status"] = kind_status
     return context
 
 
