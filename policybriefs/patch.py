@@ -358,14 +358,14 @@ def _patched(
 
     # The search index stays as the last whole build made it: Pagefind takes a
     # minute at N = 10,000, and the next whole build indexes the site again.
-    carried = [BUNDLE_DIR] if (last.out_dir / BUNDLE_DIR).is_dir() else []
+    indexed = (last.out_dir / BUNDLE_DIR).is_dir()
     writer = PatchWriter(
         last.out_dir,
         live=last.manifest,
         claimed=last.claimed,
         stale=last.stale,
         extra=last.extra,
-        carried=carried,
+        unlisted=[BUNDLE_DIR],
     )
     try:
         for path in gone_paths:
@@ -436,7 +436,7 @@ def _patched(
     progress(
         f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
         f"{len(writer.touched)} file(s) claimed, in {time.perf_counter() - started:.2f} s"
-        + (" (search index as the last whole build left it)" if carried else "")
+        + (" (search index as the last whole build left it)" if indexed else "")
     )
     return report, next_build
 

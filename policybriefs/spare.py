@@ -37,7 +37,8 @@ class PatchWriter(SiteWriter):
     (``stale``: files it lacks, holds in another version, or whose version is not
     known; ``extra``: files only it has), as the last build or patch left them.
     Only those and the files this patch claims are touched. The manifest starts as
-    the live site's; ``claim`` replaces an entry, ``drop`` removes one.
+    the live site's; ``claim`` replaces an entry, ``drop`` removes one. The
+    ``unlisted`` folders, which no manifest lists, are made the live site's.
     """
 
     def __init__(
@@ -48,7 +49,7 @@ class PatchWriter(SiteWriter):
         claimed: set[str],
         stale: set[str],
         extra: set[str],
-        carried: Iterable[str] = (),
+        unlisted: Iterable[str] = (),
     ):
         self.out_dir = out_dir.absolute()
         self.recorded = True
@@ -77,17 +78,23 @@ class PatchWriter(SiteWriter):
             self._stale, self._extra = set(), set()
         os.rename(spare_path(self.out_dir), self.staging)
         (self.staging / MARKER).unlink(missing_ok=True)
-        for folder in carried:
+        for folder in unlisted:
             self._carry(folder)
         self._spare = {}
         self._out, self._staging = str(self.out_dir), str(self.staging)
 
     def _carry(self, folder: str) -> None:
-        """Take ``folder`` of the live site, which no manifest lists (the search
-        index), as it is, unless the spare's copy is the same files already (one
-        patch after another carries the same index: 15,000 files at N = 10,000)."""
+        """Make ``folder``, which no manifest lists (the search index), what the live
+        site has: its files as they are, unless the spare's copy is the same files
+        already (one patch after another carries the same index: 15,000 files at
+        N = 10,000); none, when the live site has none (a spare retired by a build
+        with search, under a ``serve --no-search``, holds an older index)."""
         target = self.staging / folder
         source = self.out_dir / folder
+        if not source.is_dir():
+            if target.exists():
+                _remove_in_background(target, _doomed_name(self.out_dir, "extra"))
+            return
         if target.is_dir() and _inodes(target) == _inodes(source):
             return
         if target.exists():

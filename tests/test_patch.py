@@ -291,6 +291,24 @@ def test_a_patch_keeps_the_search_index_the_last_build_made(
     )
 
 
+def test_a_patch_leaves_no_search_index_where_the_live_site_had_none(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """``build.py`` then ``build.py serve --no-search``: the spare is the site the
+    first build made, with its index. The patched site must not serve that older
+    index: the live site had none."""
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    assert not (out / "pagefind").exists()
+    (spare_path(out) / "pagefind").mkdir()
+    (spare_path(out) / "pagefind" / "old.pf_meta").write_bytes(b"an older index")
+    patched = patch_site(last, _sentence(content))
+    assert patched is not None
+    assert not (out / "pagefind").exists()
+    assert "pagefind" not in {p.name for p in out.iterdir()}
+
+
 def test_a_save_that_changes_nothing_patches_nothing(content_dir: Path, tmp_path: Path) -> None:
     """An article saved as it was, or only an editor's temporary file: the site stands."""
     content = copy_patch_corpus(content_dir)
