@@ -189,8 +189,13 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
                 else None
             )
             if patched is not None:
+                # Pages first: serve indexes the patched site once the saves stop.
+                drafts.index_behind = not args.no_search
                 return patched
-            return run_build(args, progress, drafts.keep, drafts.kit)[0]
+            code, report = run_build(args, progress, drafts.keep, drafts.kit)
+            if report is not None:
+                drafts.index_behind = False  # a whole build indexes before its swap
+            return code
 
         return serve_site(args, rebuild, progress, drafts)
     return run_build(args, progress)[0]

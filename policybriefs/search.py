@@ -76,14 +76,16 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def index_site(site_dir: Path, executable: Path | None = None) -> IndexStats:
-    """Write ``<site_dir>/pagefind/``; raises SearchIndexError with Pagefind's output."""
+def index_site(
+    site_dir: Path, executable: Path | None = None, bundle_dir: Path | None = None
+) -> IndexStats:
+    """Write ``<site_dir>/pagefind/`` (or the bundle to ``bundle_dir``, a folder put in
+    its place afterwards); raises SearchIndexError with Pagefind's output."""
     command = [
         str(executable or pagefind_executable()),
         "--site",
         str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
+        *(("--output-path", str(bundle_dir)) if bundle_dir else ("--output-subdir", BUNDLE_DIR)),
         "--force-language",
         "zh",
         "--keep-index-url",
@@ -104,7 +106,7 @@ def index_site(site_dir: Path, executable: Path | None = None) -> IndexStats:
     if result.returncode != 0:
         tail = "\n".join(output.strip().splitlines()[-15:])
         raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{tail}")
-    bundle = site_dir / BUNDLE_DIR
+    bundle = bundle_dir or site_dir / BUNDLE_DIR
     for name in UNUSED_BUNDLE_FILES:
         (bundle / name).unlink(missing_ok=True)
     shutil.rmtree(bundle / "playground", ignore_errors=True)

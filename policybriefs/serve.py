@@ -34,6 +34,7 @@ import watchfiles
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
 from .patch import LastBuild
+from .reindex import SearchRefresher
 from .spare import discard_copy, install_spare, linked_copy, mostly_stale, refresh_spare
 from .write import MARKER, spare_path
 
@@ -107,6 +108,8 @@ class Drafts:
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         self.served = threading.Event()  # a drafted page went out since the last draw
         self.polled_at = float("-inf")  # when an open page last asked for the build number
+        # The site's search index is older than its pages: a patch leaves it as it was.
+        self.index_behind = False
 
     def keep(self, last: LastBuild | None) -> None:
         self.last = last
@@ -206,6 +209,7 @@ class Preview:
         port: int = 8000,
         progress: Callable[[str], None] = lambda _: None,
         drafts: Drafts | None = None,
+        search: bool = False,
     ) -> None:
         self.site_dir = site_dir.absolute()
         self.watch = [p for p in watch if p.exists()]
@@ -221,6 +225,21 @@ class Preview:
         # Held by a rebuild, and by the spare's refresh between batches of files.
         self.building = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.refresher = (
+            SearchRefresher(
+                self.site_dir,
+                self.building,
+                self.stopping,
+                progress,
+                behind=lambda: self.drafts.index_behind,
+                done=self._indexed,
+            )
+            if search
+            else None
+        )
+
+    def _indexed(self) -> None:
+        self.drafts.index_behind = False
 
     @property
     def url(self) -> str:
@@ -242,6 +261,8 @@ class Preview:
             # the collector stops walking it while a draft is drawn.
             gc.freeze()
             self.refresh_spare_soon()
+            if self.refresher is not None and self.drafts.index_behind:
+                self.refresher.request()
 
     def refresh_spare_soon(self) -> None:
         """Bring the spare up to date with the site while no edit comes (see
@@ -345,6 +366,8 @@ class Preview:
         self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
+        if self.refresher is not None:
+            self.refresher.stop()
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -391,6 +414,7 @@ def serve_site(
             args.port,
             progress,
             drafts,
+            search=not args.no_search,
         )
     except OSError as exc:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)

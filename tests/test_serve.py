@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import platform
 import re
@@ -83,32 +85,31 @@ def test_serve_is_a_subcommand_and_build_stays_the_default() -> None:
         main(["--port", "1"], project_dir=ROOT)  # --port belongs to serve only
 
 
-def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -> None:
-    """As a user runs it: the edit is drafted, then built by worker processes (which
-    once ignored the SIGTERM that closes their pool, as serve handles it), then
-    serve stops on SIGTERM."""
-    import signal
-    import subprocess
-    import sys
+SERVED_ARTICLES = (
+    "changzhutan-2023",
+    "jingjinji-2022",
+    "mindongbei-2022",
+    "chengyu-2022",
+    "dawanqu-2021",
+)
 
+
+def _serve(
+    tmp_path: Path, *options: str, articles: Sequence[str] = SERVED_ARTICLES
+) -> tuple[subprocess.Popen[str], str, list[str], Path, Path]:
+    """``build.py serve`` as a user runs it, on fixture articles, once its watcher
+    is seen to run: (process, URL, the lines it wrote, content, site)."""
     from conftest import FIXTURES
 
     content = tmp_path / "content"
     content.mkdir()
-    names = [
-        "changzhutan-2023",
-        "jingjinji-2022",
-        "mindongbei-2022",
-        "chengyu-2022",
-        "dawanqu-2021",
-    ]
-    for name in names:
+    for name in articles:
         for suffix in (".txt", ".toml"):
             source = FIXTURES / "articles" / f"{name}{suffix}"
             (content / source.name).write_bytes(source.read_bytes())
     out = tmp_path / "site"
     command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--jobs", "2"]
-    command += ["--content", str(content), "--out", str(out), "--no-search"]
+    command += ["--content", str(content), "--out", str(out), *options]
     command += ["--cache-dir", str(tmp_path / "cache")]
     proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     try:
@@ -128,6 +129,27 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         while time.monotonic() < deadline and _get(url + RELOAD_PATH)[1] == started:
             (content / ".probe").write_text(str(time.monotonic()), encoding="utf-8")
             time.sleep(0.5)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return proc, url, lines, content, out
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -> None:
+    """As a user runs it: the edit is drafted, then built by worker processes (which
+    once ignored the SIGTERM that closes their pool, as serve handles it), then
+    serve stops on SIGTERM."""
+    import signal
+
+    proc, url, lines, content, out = _serve(tmp_path, "--no-search")
+    try:
         before = int(_get(url + RELOAD_PATH)[1])
         article = content / "chengyu-2022.txt"
         sentence = "成都将加快建设成渝地区双城经济圈轨道交通项目。"
@@ -147,9 +169,45 @@ def test_serve_from_the_command_line_drafts_rebuilds_and_stops(tmp_path: Path) -
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
+
+
+def _indexed(out: Path, text: str) -> bool:
+    """Whether a page of the site's Pagefind index holds ``text``."""
+    for fragment in (out / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        if text in re.sub(r"[\u200b\s]", "", record["content"]):
+            return True
+    return False
+
+
+def test_serve_indexes_a_patched_site_once_the_saves_stop(tmp_path: Path) -> None:
+    """A patch leaves the search index as it was, so the pages show at once; the
+    index is made again after them, and linked into the spare."""
+    proc, url, lines, content, out = _serve(tmp_path, articles=("chengyu-2022", "jingjinji-2022"))
+    try:
+        before = int(_get(url + RELOAD_PATH)[1])
+        article = content / "chengyu-2022.txt"
+        first = "成都将加快建设天府国际会展中心二期。"
+        article.write_text(article.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")
+        assert _build_number_reaches(url, before + 2) == before + 2, "".join(lines)
+        assert _indexed(out, first), "the whole build indexes before its swap"
+        # That build kept a spare: this save is patched, and the index follows.
+        again = "成都将建设蓝鲸湾数字港。"
+        article.write_text(article.read_text(encoding="utf-8") + again + "\n", encoding="utf-8")
+        assert _build_number_reaches(url, before + 4) == before + 4, "".join(lines)
+        assert any(line.startswith("patch: 1 article(s)") for line in lines), lines
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _indexed(out, again):
+            time.sleep(0.2)
+        assert _indexed(out, again), "".join(lines)
+        assert any("search index brought up to date" in line for line in lines), lines
+        spare = out.parent / ".site.spare" / "pagefind" / "pagefind-entry.json"
+        assert spare.stat().st_ino == (out / "pagefind" / "pagefind-entry.json").stat().st_ino
+        assert not [p.name for p in tmp_path.iterdir() if ".new-" in p.name]
+    finally:
+        _stop(proc)
 
 
 def _build_number_reaches(url: str, number: int, seconds: float = 90) -> int:

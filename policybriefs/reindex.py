@@ -1,0 +1,121 @@
+"""``serve``'s search index, made again after the pages rather than before them.
+
+A patch leaves the Pagefind index as the last whole build made it: Pagefind
+reads every searchable page, a minute at N = 10,000, and an edit must show in
+a fraction of a second. Once the saves stop for ``INDEX_IDLE_SECONDS``, the
+live site is indexed into a folder beside it, and that bundle is put in place
+of the site's own (and linked into the spare, so that the next patch finds the
+same files there and carries nothing). A save that comes meanwhile is patched
+as usual; its pages are indexed by the next round.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .search import BUNDLE_DIR, SearchIndexError, index_site
+from .spare import link_tree
+from .write import _doomed_name, _remove_in_background, read_marker, spare_path
+
+# How long the saves must stop before the site is indexed again: a burst of
+# saves is indexed once, after the last.
+INDEX_IDLE_SECONDS = 2.0
+
+
+class SearchRefresher:
+    """Indexes the live site again, on its own thread, once asked and idle.
+
+    ``building`` is serve's lock over the site and its spare: the new bundle is
+    put in place under it, between patches. ``behind`` says whether the site's
+    index is older than its pages (a patch made it so); ``done`` that it is not.
+    """
+
+    def __init__(
+        self,
+        site_dir: Path,
+        building: threading.Lock,
+        stopping: threading.Event,
+        progress: Callable[[str], None],
+        behind: Callable[[], bool],
+        done: Callable[[], None],
+    ) -> None:
+        self.site_dir = site_dir.absolute()
+        self.building = building
+        self.stopping = stopping
+        self.progress = progress
+        self.behind = behind
+        self.done = done
+        self._due: float | None = None
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        """Index the site once the saves have stopped for a while."""
+        with self._wake:
+            self._due = time.monotonic() + INDEX_IDLE_SECONDS
+            self._wake.notify()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._wake.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            with self._wake:
+                while not self.stopping.is_set() and (
+                    self._due is None or time.monotonic() < self._due
+                ):
+                    wait = None if self._due is None else self._due - time.monotonic()
+                    self._wake.wait(timeout=wait)
+                self._due = None
+            if not self.stopping.is_set() and self.behind():
+                self.refresh()
+
+    def refresh(self) -> bool:
+        """Index the live site now and put the bundle in place; whether it was."""
+        started = time.perf_counter()
+        site = read_marker(self.site_dir)
+        parent, name = self.site_dir.parent, self.site_dir.name
+        # Named like a staging folder of this process: one a killed serve left is
+        # removed by the next build.
+        fresh = parent / f".{name}.new-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            stats = index_site(self.site_dir, bundle_dir=fresh)
+        except SearchIndexError as exc:
+            # The site may have been swapped under Pagefind: the next save asks again.
+            _remove_in_background(fresh)
+            self.progress(f"serve: the search index was not brought up to date: {exc}")
+            return False
+        with self.building:
+            if self.stopping.is_set():
+                _remove_in_background(fresh)
+                return False
+            bundle = self.site_dir / BUNDLE_DIR
+            if bundle.exists():
+                _remove_in_background(bundle, _doomed_name(self.site_dir, "extra"))
+            os.rename(fresh, bundle)
+            spare = spare_path(self.site_dir)
+            if spare.is_dir():
+                if (spare / BUNDLE_DIR).exists():
+                    doomed = _doomed_name(self.site_dir, "extra")
+                    _remove_in_background(spare / BUNDLE_DIR, doomed)
+                link_tree(bundle, spare / BUNDLE_DIR)
+            current = read_marker(self.site_dir) == site
+            if current:
+                self.done()
+        seconds = time.perf_counter() - started
+        # A save patched meanwhile asked for the next round itself.
+        self.progress(
+            f"serve: search index brought up to date ({stats.pages} page(s)) in {seconds:.2f} s"
+            + ("" if current else "; the site changed meanwhile: it is indexed again")
+        )
+        return True
