@@ -331,7 +331,9 @@ def _last_build(
     patchable: bool,
 ) -> LastBuild:
     """What ``serve`` keeps of a build: ``live`` and ``spare`` are the manifests
-    of the site in ``out_dir`` and of its spare (None: no spare to patch);
+    of the site in ``out_dir`` and of its spare (None: none known, as after a
+    first build, so every file is stale and the spare is made anew as links to the
+    site: in the background while serve waits, or by the first patch);
     ``claimed``, the live paths case-folded, when the writer holds them already."""
     found = plan.found
     kit = _draft_kit(
@@ -344,7 +346,7 @@ def _last_build(
         plan.protection,
         plan.traditional,
     )
-    known = spare is not None and bool(live)
+    known = bool(live)
     before: Mapping[str, str] = spare or {}
     return LastBuild(
         kit=kit,
