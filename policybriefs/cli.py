@@ -151,6 +151,9 @@ def run_patch(
         return None
     report, now = patched
     drafts.keep(now)
+    if now is not last:
+        # Pages first: serve indexes the patched site once the saves stop.
+        drafts.index.patched()
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     progress(
@@ -189,12 +192,10 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
                 else None
             )
             if patched is not None:
-                # Pages first: serve indexes the patched site once the saves stop.
-                drafts.index_behind = not args.no_search
                 return patched
             code, report = run_build(args, progress, drafts.keep, drafts.kit)
             if report is not None:
-                drafts.index_behind = False  # a whole build indexes before its swap
+                drafts.index.built()  # with search, indexed before its swap
             return code
 
         return serve_site(args, rebuild, progress, drafts)

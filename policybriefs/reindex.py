@@ -14,24 +14,45 @@ from __future__ import annotations
 import os
 import threading
 import time
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .search import BUNDLE_DIR, SearchIndexError, index_site
 from .spare import link_tree
-from .write import _doomed_name, _remove_in_background, read_marker, spare_path
+from .write import _doomed_name, _exchange, _remove_in_background, spare_path
 
 # How long the saves must stop before the site is indexed again: a burst of
 # saves is indexed once, after the last.
 INDEX_IDLE_SECONDS = 2.0
 
 
+@dataclass
+class IndexState:
+    """Whether the site's index is older than its pages, and how the site changed
+    since: a round of indexing that saw it change must not pass for current."""
+
+    behind: bool = False
+    changes: int = 0  # patches that changed the site, and whole builds
+    builds: int = 0  # whole builds: each indexes its own site before its swap
+
+    def patched(self) -> None:
+        self.behind = True
+        self.changes += 1
+
+    def built(self) -> None:
+        self.behind = False
+        self.changes += 1
+        self.builds += 1
+
+
 class SearchRefresher:
     """Indexes the live site again, on its own thread, once asked and idle.
 
     ``building`` is serve's lock over the site and its spare: the new bundle is
-    put in place under it, between patches. ``behind`` says whether the site's
-    index is older than its pages (a patch made it so); ``done`` that it is not.
+    put in place under it, between patches. ``state`` is kept by whoever builds
+    and patches (``cli``), under the same lock.
     """
 
     def __init__(
@@ -40,15 +61,13 @@ class SearchRefresher:
         building: threading.Lock,
         stopping: threading.Event,
         progress: Callable[[str], None],
-        behind: Callable[[], bool],
-        done: Callable[[], None],
+        state: IndexState,
     ) -> None:
         self.site_dir = site_dir.absolute()
         self.building = building
         self.stopping = stopping
         self.progress = progress
-        self.behind = behind
-        self.done = done
+        self.state = state
         self._due: float | None = None
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -77,13 +96,17 @@ class SearchRefresher:
                     wait = None if self._due is None else self._due - time.monotonic()
                     self._wake.wait(timeout=wait)
                 self._due = None
-            if not self.stopping.is_set() and self.behind():
+            if self.stopping.is_set() or not self.state.behind:
+                continue
+            try:
                 self.refresh()
+            except Exception:  # the thread must live on: the next save asks again
+                traceback.print_exc()
 
     def refresh(self) -> bool:
         """Index the live site now and put the bundle in place; whether it was."""
         started = time.perf_counter()
-        site = read_marker(self.site_dir)
+        changes, builds = self.state.changes, self.state.builds
         parent, name = self.site_dir.parent, self.site_dir.name
         # Named like a staging folder of this process: one a killed serve left is
         # removed by the next build.
@@ -96,22 +119,14 @@ class SearchRefresher:
             self.progress(f"serve: the search index was not brought up to date: {exc}")
             return False
         with self.building:
-            if self.stopping.is_set():
+            if self.stopping.is_set() or self.state.builds != builds:
+                # A whole build indexed its own site meanwhile: this bundle is older.
                 _remove_in_background(fresh)
                 return False
-            bundle = self.site_dir / BUNDLE_DIR
-            if bundle.exists():
-                _remove_in_background(bundle, _doomed_name(self.site_dir, "extra"))
-            os.rename(fresh, bundle)
-            spare = spare_path(self.site_dir)
-            if spare.is_dir():
-                if (spare / BUNDLE_DIR).exists():
-                    doomed = _doomed_name(self.site_dir, "extra")
-                    _remove_in_background(spare / BUNDLE_DIR, doomed)
-                link_tree(bundle, spare / BUNDLE_DIR)
-            current = read_marker(self.site_dir) == site
+            self._install(fresh)
+            current = self.state.changes == changes
             if current:
-                self.done()
+                self.state.behind = False
         seconds = time.perf_counter() - started
         # A save patched meanwhile asked for the next round itself.
         self.progress(
@@ -119,3 +134,20 @@ class SearchRefresher:
             + ("" if current else "; the site changed meanwhile: it is indexed again")
         )
         return True
+
+    def _install(self, fresh: Path) -> None:
+        """``fresh`` in place of the site's bundle, in one step where the system can
+        swap two folders; then linked into the spare."""
+        bundle = self.site_dir / BUNDLE_DIR
+        if not bundle.exists():
+            os.rename(fresh, bundle)
+        elif _exchange(fresh, bundle):
+            _remove_in_background(fresh, _doomed_name(self.site_dir, "extra"))
+        else:
+            _remove_in_background(bundle, _doomed_name(self.site_dir, "extra"))
+            os.rename(fresh, bundle)
+        spare = spare_path(self.site_dir)
+        if spare.is_dir():
+            if (spare / BUNDLE_DIR).exists():
+                _remove_in_background(spare / BUNDLE_DIR, _doomed_name(self.site_dir, "extra"))
+            link_tree(bundle, spare / BUNDLE_DIR)

@@ -34,7 +34,7 @@ import watchfiles
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
 from .patch import LastBuild
-from .reindex import SearchRefresher
+from .reindex import IndexState, SearchRefresher
 from .spare import discard_copy, install_spare, linked_copy, mostly_stale, refresh_spare
 from .write import MARKER, spare_path
 
@@ -108,8 +108,8 @@ class Drafts:
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         self.served = threading.Event()  # a drafted page went out since the last draw
         self.polled_at = float("-inf")  # when an open page last asked for the build number
-        # The site's search index is older than its pages: a patch leaves it as it was.
-        self.index_behind = False
+        # Whether the site's search index is older than its pages (a patch leaves it).
+        self.index = IndexState()
 
     def keep(self, last: LastBuild | None) -> None:
         self.last = last
@@ -225,21 +225,12 @@ class Preview:
         # Held by a rebuild, and by the spare's refresh between batches of files.
         self.building = threading.Lock()
         self._threads: list[threading.Thread] = []
+        state = self.drafts.index
         self.refresher = (
-            SearchRefresher(
-                self.site_dir,
-                self.building,
-                self.stopping,
-                progress,
-                behind=lambda: self.drafts.index_behind,
-                done=self._indexed,
-            )
+            SearchRefresher(self.site_dir, self.building, self.stopping, progress, state)
             if search
             else None
         )
-
-    def _indexed(self) -> None:
-        self.drafts.index_behind = False
 
     @property
     def url(self) -> str:
@@ -261,7 +252,7 @@ class Preview:
             # the collector stops walking it while a draft is drawn.
             gc.freeze()
             self.refresh_spare_soon()
-            if self.refresher is not None and self.drafts.index_behind:
+            if self.refresher is not None and self.drafts.index.behind:
                 self.refresher.request()
 
     def refresh_spare_soon(self) -> None:
