@@ -421,7 +421,7 @@ def _promise_line(lines: list[str]) -> int:
     """The paragraph a promise is added to: the first that opens with someone
     speaking (``X表示``), whose city the extractor gives it; else the longest."""
     for i, line in enumerate(lines):
-        if "表示" in line[:24] or "表示" in line[:24]:
+        if "表示" in line[:24]:  # the same characters in both scripts
             return i
     return max(range(len(lines)), key=lambda i: len(lines[i]))
 
@@ -494,9 +494,12 @@ def bench_serve(
         page = url + f"briefs/{name}.html"
         time.sleep(1.0)  # let the watcher start
 
-        def saved(edit: Callable[[], None], sentence: str, present: bool) -> list[float]:
+        def saved(
+            edit: Callable[[], None], sentence: str, present: bool, noted: Row
+        ) -> list[float]:
             """Time from the save until the server shows the edit (its draft), and
-            until the rebuilt site is in place; fewer marks when it timed out."""
+            until the rebuilt site is in place; fewer marks when it timed out.
+            ``noted`` is told when no draft was shown."""
             before = int(_http(url + "__reload"))
             started = time.perf_counter()
             edit()
@@ -510,7 +513,7 @@ def bench_serve(
             on_disk = run / "site" / "briefs" / f"{name}.html"
             drafted = (sentence in on_disk.read_text(encoding="utf-8")) != present
             if not drafted:
-                shown.note = "no draft: the rebuilt page was the first shown"
+                noted.note = "no draft: the rebuilt page was the first shown"
             while len(marks) == 1 and time.perf_counter() - started < ctx.timeout:
                 if int(_http(url + "__reload")) >= before + (2 if drafted else 1):
                     marks.append(time.perf_counter() - started)
@@ -524,7 +527,7 @@ def bench_serve(
             while EDIT_SENTENCE.format(k=k) in _http(page):
                 k += 100  # the site may hold an earlier run's edits
             sentence = EDIT_SENTENCE.format(k=k)
-            marks = saved(lambda k=k: _edit_paragraph(article, "utf-8", k), sentence, True)
+            marks = saved(lambda k=k: _edit_paragraph(article, "utf-8", k), sentence, True, shown)
             if len(marks) < 2:
                 shown.note = rebuilt.note = "timed out"
                 return
@@ -537,7 +540,10 @@ def bench_serve(
         with lock:
             prose_end = log.tell()
         promise_marks: list[tuple[Row, int, int]] = []
+        timed_out = False
         for i in range(max(ctx.repeat, 3)):
+            if timed_out:
+                break
             text = article.read_bytes()
             for row, sentence, edit, present in (
                 (added, PROMISE_SENTENCE.format(k=700 + i), None, True),
@@ -552,8 +558,9 @@ def bench_serve(
                     else:
                         article.write_bytes(restore)
 
-                if len(saved(change, sentence, present)) < 2:
-                    row.note = "timed out"
+                if len(saved(change, sentence, present, row)) < 2:
+                    article.write_bytes(text)
+                    timed_out = True
                     break
                 with lock:
                     promise_marks.append((row, begin, log.tell()))
@@ -571,13 +578,18 @@ def bench_serve(
                 if found := PATCH_LINE.match(line):
                     seconds = float(found.group(2))
                     row.runs.append(Measurement(seconds, seconds, peak, peak, 0))
-                    if row is not patched:
+                    if row is not patched and not row.note:
                         row.note = f"{found.group(1)} page(s) rendered; from serve's log"
         patched.note = (
             "from serve's log; CPU is the wall time of this single-threaded step"
             if patched.runs
             else "no patch: each edit was rebuilt whole (see logs)"
         )
+        for row in (added, removed):
+            if timed_out:
+                row.note = "timed out"
+            elif not row.runs:
+                row.note = "no patch: each edit was rebuilt whole (see logs)"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
