@@ -12,8 +12,8 @@ which is then swapped in like any build's staging folder.
 What a patch cannot settle cheaply it leaves to a whole build, by returning
 None: a removed article or one that fails, a slug taken, a name whose slug
 would move, a changed set of protected names (every Traditional page may
-change), or a last build with errors or without a spare. The search index is left as
-the last whole build made it.
+change), or a last build with errors or without a record of its site. The search
+index is left as it was; ``serve`` makes it again once the saves stop (``reindex``).
 """
 
 from __future__ import annotations
@@ -287,7 +287,7 @@ def _patched(
     started = time.perf_counter()
     kit = last.kit
     if not last.patchable:
-        raise _Whole("the last build had errors, or left no spare")
+        raise _Whole("the last build had errors, or left no record of its site")
     articles = drafted_articles(kit.content_dir, changed)
     if articles is None:
         raise _Whole("the configuration, a static page or a template changed, or an article went")
