@@ -436,7 +436,7 @@ def _patched(
     progress(
         f"patch: {len(added)} article(s), {rendered} page(s) rendered, "
         f"{len(writer.touched)} file(s) claimed, in {time.perf_counter() - started:.2f} s"
-        + (" (search index as the last whole build left it)" if indexed else "")
+        + (" (the search index follows once the saves stop)" if indexed else "")
     )
     return report, next_build
 
