@@ -356,8 +356,8 @@ def _patched(
         # The sitemap lists the pages in the build's order.
         raise _Whole("the sitemap's pages changed or moved")
 
-    # The search index stays as the last whole build made it: Pagefind takes a
-    # minute at N = 10,000, and the next whole build indexes the site again.
+    # The search index is the live site's as it is (Pagefind takes a minute at
+    # N = 10,000): serve makes it again after the pages, once the saves stop.
     indexed = (last.out_dir / BUNDLE_DIR).is_dir()
     writer = PatchWriter(
         last.out_dir,
