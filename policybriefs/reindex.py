@@ -12,6 +12,7 @@ as usual; its pages are indexed by the next round.
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import time
 import traceback
@@ -71,6 +72,7 @@ class SearchRefresher:
         self._due: float | None = None
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._pagefind: subprocess.Popen[str] | None = None  # while it runs
 
     def request(self) -> None:
         """Index the site once the saves have stopped for a while."""
@@ -82,10 +84,19 @@ class SearchRefresher:
             self._thread.start()
 
     def stop(self) -> None:
+        """After ``stopping`` is set: Pagefind, if it runs, is ended with serve."""
         with self._wake:
             self._wake.notify()
+            if self._pagefind is not None:
+                self._pagefind.kill()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def _running(self, process: subprocess.Popen[str] | None) -> None:
+        with self._wake:
+            self._pagefind = process
+            if process is not None and self.stopping.is_set():
+                process.kill()  # stopped before it could be told
 
     def _run(self) -> None:
         while not self.stopping.is_set():
@@ -112,11 +123,12 @@ class SearchRefresher:
         # removed by the next build.
         fresh = parent / f".{name}.new-{os.getpid()}-{time.monotonic_ns()}"
         try:
-            stats = index_site(self.site_dir, bundle_dir=fresh)
+            stats = index_site(self.site_dir, bundle_dir=fresh, running=self._running)
         except SearchIndexError as exc:
             # The site may have been swapped under Pagefind: the next save asks again.
             _remove_in_background(fresh)
-            self.progress(f"serve: the search index was not brought up to date: {exc}")
+            if not self.stopping.is_set():
+                self.progress(f"serve: the search index was not brought up to date: {exc}")
             return False
         with self.building:
             if self.stopping.is_set() or self.state.builds != builds:

@@ -77,10 +77,15 @@ def _size(folder: Path) -> int:
 
 
 def index_site(
-    site_dir: Path, executable: Path | None = None, bundle_dir: Path | None = None
+    site_dir: Path,
+    executable: Path | None = None,
+    bundle_dir: Path | None = None,
+    running: Callable[[subprocess.Popen[str] | None], None] = lambda _: None,
 ) -> IndexStats:
     """Write ``<site_dir>/pagefind/`` (or the bundle to ``bundle_dir``, a folder put in
-    its place afterwards); raises SearchIndexError with Pagefind's output."""
+    its place afterwards); raises SearchIndexError with Pagefind's output.
+    ``running`` is given Pagefind's process while it runs (then None), for a caller
+    that may have to stop it."""
     command = [
         str(executable or pagefind_executable()),
         "--site",
@@ -96,16 +101,25 @@ def index_site(
     ]
     started = time.perf_counter()
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-        )
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as process:
+            running(process)
+            try:
+                stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                raise
+            finally:
+                running(None)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
     seconds = time.perf_counter() - started
-    output = result.stdout + result.stderr
-    if result.returncode != 0:
+    output = stdout + stderr
+    if process.returncode != 0:
         tail = "\n".join(output.strip().splitlines()[-15:])
-        raise SearchIndexError(f"Pagefind failed (exit {result.returncode}):\n{tail}")
+        raise SearchIndexError(f"Pagefind failed (exit {process.returncode}):\n{tail}")
     bundle = bundle_dir or site_dir / BUNDLE_DIR
     for name in UNUSED_BUNDLE_FILES:
         (bundle / name).unlink(missing_ok=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from policybriefs import reindex
+from policybriefs import reindex, search
 from policybriefs.reindex import IndexState, SearchRefresher
 from policybriefs.search import IndexStats
 from policybriefs.write import spare_path
@@ -31,7 +32,7 @@ def site(tmp_path: Path) -> Path:
 def _indexing(monkeypatch: pytest.MonkeyPatch, meanwhile: object = None) -> None:
     """Pagefind stubbed: writes ``new index`` to the bundle folder, after ``meanwhile``."""
 
-    def index_site(site_dir: Path, bundle_dir: Path | None = None) -> IndexStats:
+    def index_site(site_dir: Path, bundle_dir: Path | None = None, **_: object) -> IndexStats:
         if callable(meanwhile):
             meanwhile()
         assert bundle_dir is not None
@@ -97,7 +98,7 @@ def test_a_failed_round_keeps_the_thread_and_the_index(
     state.patched()
     calls: list[int] = []
 
-    def index_site(site_dir: Path, bundle_dir: Path | None = None) -> IndexStats:
+    def index_site(site_dir: Path, bundle_dir: Path | None = None, **_: object) -> IndexStats:
         calls.append(1)
         raise OSError("no space left on device")
 
@@ -119,3 +120,29 @@ def test_a_failed_round_keeps_the_thread_and_the_index(
     assert len(calls) == 2
     assert _entry(site).read_text(encoding="utf-8") == "old index"
     assert state.behind
+
+
+def test_stopping_serve_ends_a_running_pagefind(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind takes a minute at N = 10,000: serve must not leave it running."""
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
+    monkeypatch.setattr(reindex, "INDEX_IDLE_SECONDS", 0.01)
+    state = IndexState()
+    state.patched()
+    refresher = _refresher(site, state)
+    refresher.request()
+    deadline = time.monotonic() + 10
+    while refresher._pagefind is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process = refresher._pagefind
+    assert process is not None
+    started = time.monotonic()
+    refresher.stopping.set()
+    refresher.stop()
+    assert process.wait(timeout=5) != 0
+    assert time.monotonic() - started < 5
+    assert _entry(site).read_text(encoding="utf-8") == "old index"
