@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .search import BUNDLE_DIR, SearchIndexError, index_site
-from .spare import link_tree
-from .write import _doomed_name, _exchange, _remove_in_background, spare_path
+from .spare import relink_tree
+from .write import _doomed_name, _remove_in_background, spare_path, swap_in
 
 # How long the saves must stop before the site is indexed again: a burst of
 # saves is indexed once, after the last.
@@ -151,15 +151,9 @@ class SearchRefresher:
         """``fresh`` in place of the site's bundle, in one step where the system can
         swap two folders; then linked into the spare."""
         bundle = self.site_dir / BUNDLE_DIR
-        if not bundle.exists():
-            os.rename(fresh, bundle)
-        elif _exchange(fresh, bundle):
-            _remove_in_background(fresh, _doomed_name(self.site_dir, "extra"))
-        else:
-            _remove_in_background(bundle, _doomed_name(self.site_dir, "extra"))
-            os.rename(fresh, bundle)
+        old = swap_in(fresh, bundle, _doomed_name(self.site_dir, "extra"))
+        if old is not None:
+            _remove_in_background(old)
         spare = spare_path(self.site_dir)
         if spare.is_dir():
-            if (spare / BUNDLE_DIR).exists():
-                _remove_in_background(spare / BUNDLE_DIR, _doomed_name(self.site_dir, "extra"))
-            link_tree(bundle, spare / BUNDLE_DIR)
+            relink_tree(bundle, spare / BUNDLE_DIR, self.site_dir)

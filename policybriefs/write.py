@@ -123,6 +123,20 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def swap_in(new: Path, target: Path, aside: Path) -> Path | None:
+    """``new`` in place of ``target``, in one step where the system can swap two
+    folders (else ``target`` is renamed ``aside`` first); where the old ``target``
+    is now (None: there was none)."""
+    if target.exists() and _exchange(new, target):
+        return new  # after the swap, ``new`` holds the old one
+    if target.exists():
+        os.rename(target, aside)
+        os.rename(new, target)
+        return aside
+    os.rename(new, target)
+    return None
+
+
 def _siblings(out_dir: Path, kinds: str) -> list[tuple[Path, str, int]]:
     """Folders beside ``out_dir`` named ``.<name>.<kind>-<pid>`` for ``kinds`` (a regex
     alternation): exact names, so another output folder's (``site.v2``) never match."""
@@ -448,15 +462,8 @@ class SiteWriter:
         marker = site if self.recorded else f"{site}-unrecorded"
         (self.staging / MARKER).write_text(marker, encoding="utf-8")
         os.chmod(self.staging, 0o755)
-        if self.out_dir.exists() and _exchange(self.staging, self.out_dir):
-            retired: Path | None = self.staging  # after the swap, staging holds the old site
-        elif self.out_dir.exists():
-            retired = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
-            os.rename(self.out_dir, retired)
-            os.rename(self.staging, self.out_dir)
-        else:
-            retired = None
-            os.rename(self.staging, self.out_dir)
+        aside = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
+        retired = swap_in(self.staging, self.out_dir, aside)
         if retired is not None:
             if self.recorded and (retired / MARKER).exists():
                 spare = spare_path(self.out_dir)

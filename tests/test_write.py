@@ -227,3 +227,23 @@ def test_a_file_and_a_folder_may_trade_places(tmp_path: Path, shapes: list[str])
         manifest, _ = _build(out, files, previous, spare)
         assert site_files(out) == {"index.html": b"home", path: f"build {n}".encode()}
         previous, spare = manifest, previous
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_swap_in_puts_the_new_folder_in_place_and_says_where_the_old_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    if not exchange:  # a system without renameat2
+        monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+    new, target, aside = tmp_path / "new", tmp_path / "target", tmp_path / "aside"
+    for folder, text in ((new, "新"), (target, "旧")):
+        folder.mkdir()
+        (folder / "f.txt").write_text(text, encoding="utf-8")
+    old = write.swap_in(new, target, aside)
+    assert (target / "f.txt").read_text(encoding="utf-8") == "新"
+    assert old is not None and (old / "f.txt").read_text(encoding="utf-8") == "旧"
+    assert not new.exists() or old == new
+    again = tmp_path / "again"
+    again.mkdir()
+    assert write.swap_in(again, tmp_path / "none", aside) is None
+    assert (tmp_path / "none").is_dir() and not again.exists()
