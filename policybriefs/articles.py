@@ -19,10 +19,11 @@ from functools import partial
 from pathlib import Path
 
 from .brief import build_brief
-from .cache import BriefCache, article_key, digest
+from .cache import BriefCache, article_key
 from .catalog import slug_memo_entries
 from .errors import ContentError
 from .export import brief_json
+from .listing import listing_keys
 from .load import load_article
 from .models import Brief
 from .normalize.article import normalize_article
@@ -59,23 +60,7 @@ def lighten(brief: Brief) -> Brief:
         source_paragraphs=(),
         edit_counts=tuple(sorted(counts.items())),
     )
-    return replace(brief, article=light, listing_key=listing_key(brief))
-
-
-def listing_key(brief: Brief) -> str:
-    """What a brief card (home, series), a city, project or feed page shows of
-    ``brief``; the templates read nothing else of it."""
-    first = brief.article.paragraphs[0][:91] if brief.article.paragraphs else ""
-    return digest(
-        brief.slug,
-        brief.article.title,
-        brief.date,
-        brief.meeting,
-        brief.cities,
-        first,
-        len(brief.officials),
-        brief.commitments,
-    )
+    return replace(brief, article=light, listing=listing_keys(brief))
 
 
 def process_article(

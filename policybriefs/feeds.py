@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from .cache import digest
 from .catalog import Catalog, CityEntry
+from .listing import listing_of
 from .models import Brief, KeyedFile, PageSpec, SiteConfig
 from .urls import absolute_url, brief_path, city_feed_path, entry_path, page_url
 
@@ -176,9 +177,11 @@ def feed_files(
 ) -> list[KeyedFile]:
     """feed.xml, cities/<slug>.xml, sitemap.xml (with a base URL), robots.txt, .nojekyll.
 
-    Each feed is keyed by what it is made from (``salt``: the build's own key;
-    ``brief_keys``: each brief's cache key), so a rebuild makes only the feeds
-    whose briefs changed. ``cities``: only those cities' feeds (a patch's).
+    Each feed is keyed by what it shows of its briefs (``salt``: the build's own
+    key), so a rebuild makes only the feeds whose entries changed: a promise added
+    for one city remakes that city's feed, not those of every city of the brief.
+    Without ``brief_keys`` (each brief's cache key) nothing is keyed. ``cities``:
+    only those cities' feeds (a patch's).
     """
     # Newest first: the first brief has the latest date, if any brief has one.
     fallback = fallback_time(catalog.briefs[:1], os.environ if environ is None else environ)
@@ -190,8 +193,13 @@ def feed_files(
         site = (config.base_url, config.title, config.description, fallback)
         return KeyedFile(path, digest(salt, path, site, parts), make)
 
-    def briefs_of(briefs: Sequence[Brief]) -> list[tuple[str, str]]:
-        return [(b.slug, brief_keys.get(b.slug, "")) for b in briefs]
+    def entries_of(briefs: Sequence[Brief]) -> list[object]:
+        """What the site feed shows of each brief."""
+        return [(listing_of(b).head, b.cities, _brief_summary(b)) for b in briefs]
+
+    def city_entries_of(city: CityEntry, briefs: Sequence[Brief]) -> list[object]:
+        """What a city's feed shows of each brief: the city's promises in it."""
+        return [(listing_of(b).city(city.name), b.cities) for b in briefs]
 
     def site_feed(briefs: Sequence[Brief]) -> bytes:
         entries = [(b, *_brief_summary(b)) for b in briefs]
@@ -204,7 +212,7 @@ def feed_files(
         return _feed(config, path, entry_path("cities", city.slug), title, entries, fallback)
 
     newest = catalog.briefs[:FEED_ENTRIES]
-    files = [keyed("feed.xml", briefs_of(newest), functools.partial(site_feed, newest))]
+    files = [keyed("feed.xml", entries_of(newest), functools.partial(site_feed, newest))]
     by_slug = catalog.by_slug
     for city in catalog.cities:
         if cities is not None and city.name not in cities:
@@ -213,7 +221,7 @@ def feed_files(
         files.append(
             keyed(
                 city_feed_path(city.slug),
-                (city.name, city.full_name, briefs_of(briefs)),
+                (city.name, city.full_name, city_entries_of(city, briefs)),
                 functools.partial(city_feed, city, briefs),
             )
         )

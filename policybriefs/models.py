@@ -242,6 +242,33 @@ class Commitment(_Slotted):
 
 
 @dataclass(frozen=True, slots=True)
+class ListingKeys(_Slotted):
+    """Digests of what each kind of page that lists a brief shows of it, set on
+    the light brief, so an edit redraws only the listings that show what changed:
+    a promise added for one city redraws that city's page, not the pages of every
+    city and project the brief names."""
+
+    head: str  # slug, title, meeting, date: every listing shows these
+    card: str  # a brief card (home, series): the head, cities, the lead's start, counts
+    cities: tuple[tuple[str, str], ...]  # city → the head and the city's promises in it
+    projects: tuple[tuple[str, str], ...]  # project → the head and the promises naming it
+
+    def city(self, name: str) -> str:
+        """A city page's part for this brief: the head alone where none of the
+        brief's promises are the city's."""
+        for city, key in self.cities:
+            if city == name:
+                return key
+        return self.head
+
+    def project(self, name: str) -> str:
+        for project, key in self.projects:
+            if project == name:
+                return key
+        return self.head
+
+
+@dataclass(frozen=True, slots=True)
 class Brief(_Slotted):
     """Everything the site shows about one article."""
 
@@ -254,10 +281,9 @@ class Brief(_Slotted):
     meeting: str | None = None  # 闽西南协同发展区联席会议第三次会议
     series: str | None = None  # 闽西南协同发展区联席会议
     ordinal: int | None = None  # 3
-    # A digest of what pages that list this brief show of it (its card, its
-    # commitments), set on the light brief: a sentence added to an article
-    # redraws its own page, not every city and project page that lists it.
-    listing_key: str = ""
+    # Set on the light brief: a sentence added to an article redraws its own
+    # page, not every page that lists it.
+    listing: ListingKeys | None = None
     text_date: dt.date | None = None  # the lead's own full date (2023年11月16日)
 
     @property

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from .cache import digest
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
 from .chart import promises_per_brief
+from .listing import listing_of
 from .matrix import build_matrix
 from .models import Brief, PageSpec, StaticPage
 from .pages import (
@@ -64,18 +65,19 @@ class PageMap:
     def _brief_keys_of(self, brief_slugs: Sequence[str]) -> list[str]:
         return [self.keys.get(slug, "") for slug in brief_slugs]
 
-    def _listed(self, brief: Brief) -> str:
-        """What a page that lists ``brief`` shows of it (a brief made without its
-        listing key counts as changed with every byte of its article)."""
-        return brief.listing_key or self.keys.get(brief.slug, "")
-
-    def _listings_of(self, brief_slugs: Iterable[str]) -> list[str]:
-        by_slug = self.catalog.by_slug
-        return [self._listed(by_slug[slug]) for slug in dict.fromkeys(brief_slugs)]
-
     def _cards_of(self, shown: Sequence[Brief]) -> list[tuple[str, list[str]]]:
         """What brief cards show: each brief, and the slugs its city links use."""
-        return [(self._listed(b), [self.slug("city", c) for c in b.cities]) for b in shown]
+        return [(listing_of(b).card, [self.slug("city", c) for c in b.cities]) for b in shown]
+
+    def _city_listings_of(self, city: str, brief_slugs: Iterable[str]) -> list[str]:
+        """What a city's timeline shows of each brief: its head and the city's promises."""
+        by_slug = self.catalog.by_slug
+        return [listing_of(by_slug[slug]).city(city) for slug in brief_slugs]
+
+    def _project_listings_of(self, project: str, brief_slugs: Iterable[str]) -> list[str]:
+        """What a project's page shows of each brief: its head and the promises naming it."""
+        by_slug = self.catalog.by_slug
+        return [listing_of(by_slug[slug]).project(project) for slug in brief_slugs]
 
     def _slugs_of(self, brief: Brief) -> list[tuple[str, str]]:
         names = [("city", c) for c in brief.cities]
@@ -276,7 +278,7 @@ class PageMap:
                     n,
                     nav["count"],
                     shown,
-                    self._listings_of(shown),
+                    self._city_listings_of(city.name, shown),
                     counted if n == 1 else None,
                 ),
                 deferred=functools.partial(
@@ -322,7 +324,14 @@ class PageMap:
                     "shown": [m for m in project.mentions if m[0] in briefs],
                     "pager": nav,
                 },
-                self.key("project", project.slug, n, nav["count"], shown, self._listings_of(shown)),
+                self.key(
+                    "project",
+                    project.slug,
+                    n,
+                    nav["count"],
+                    shown,
+                    self._project_listings_of(project.name, shown),
+                ),
             )
 
         return self._entry_pages("projects", project, page)

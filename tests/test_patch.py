@@ -12,6 +12,7 @@ import pytest
 
 import policybriefs.patch
 from conftest import FIXTURES, ROOT, assert_same_site, copy_patch_corpus, site_files
+from policybriefs.models import Brief
 from policybriefs.patch import LastBuild, patch_site
 from policybriefs.pipeline import build
 from policybriefs.write import spare_path
@@ -492,6 +493,61 @@ def test_a_promise_redraws_the_first_page_of_its_city_and_the_page_that_lists_it
     changed = [n for n, (b, a) in enumerate(zip(before, after, strict=True), start=1) if b != a]
     assert changed == [2]
     assert "港口和航道建设" in paths[1].read_text(encoding="utf-8")
+    _assert_like_a_clean_build(content, out, tmp_path)
+
+
+def test_a_promise_for_one_city_leaves_the_other_cities_of_its_brief_as_they_were(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """A city's timeline and feed show only the city's own promises of each brief,
+    a project's page only the promises that name it: a promise added for one city
+    redraws that city's page and feed, and leaves the pages and feeds of the
+    brief's other cities, and the pages of its projects, the same files."""
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    slug = "changzhutan-2023"
+    brief = last.catalog.by_slug[slug]
+    slugs = {c.name: c.slug for c in last.catalog.cities}
+    assert len(brief.cities) >= 3
+
+    def files(city: str) -> list[Path]:
+        return [out / "cities" / f"{slugs[city]}.html", out / "cities" / f"{slugs[city]}.xml"]
+
+    def counts(b: Brief) -> dict[str, int]:
+        return {c: sum(p.city == c for p in b.commitments) for c in brief.cities}
+
+    before = {city: [f.stat().st_ino for f in files(city)] for city in brief.cities}
+    projects = {p.name: p for p in last.catalog.projects if any(s == slug for s, _ in p.mentions)}
+    assert projects
+    project_pages = {name: out / "projects" / f"{p.slug}.html" for name, p in projects.items()}
+    project_inodes = {name: page.stat().st_ino for name, page in project_pages.items()}
+    article = content / f"{slug}.txt"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    speech = next(i for i, line in enumerate(lines) if "表示" in line[:24])
+    lines[speech] += "下一步将加快建设第三批产业协作项目，年内完成投资12亿元。"
+    article.write_text("\n".join(lines), encoding="utf-8")
+    patched = patch_site(last, [article])
+    assert patched is not None
+    was, now = counts(brief), counts(patched[1].catalog.by_slug[slug])
+    gained = [city for city in brief.cities if now[city] != was[city]]
+    assert len(gained) == 1 and now[gained[0]] == was[gained[0]] + 1
+    for city in brief.cities:
+        inodes = [f.stat().st_ino for f in files(city)]
+        if city in gained:
+            assert all(a != b for a, b in zip(inodes, before[city], strict=True)), city
+            assert "第三批产业协作项目" in files(city)[0].read_text(encoding="utf-8")
+        else:
+            assert inodes == before[city], city
+    # A project's page shows the promises that name it: those stay as they were.
+    kept = [
+        project.name
+        for project in patched[1].catalog.projects
+        if project.name in projects and project.mentions == projects[project.name].mentions
+    ]
+    assert kept
+    for name in kept:
+        assert project_pages[name].stat().st_ino == project_inodes[name], name
     _assert_like_a_clean_build(content, out, tmp_path)
 
 
