@@ -8,7 +8,8 @@ the whole build uses.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from .cache import digest
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
@@ -115,18 +116,32 @@ class PageMap:
         count = page_count(len(listed), ENTRY_PAGE_SIZE)
         return [entry_page_path(kind, slug, n) for n in range(1, count + 1)]
 
+    @staticmethod
+    def entry_pages_showing(listed: Sequence[str], slugs: AbstractSet[str]) -> list[int]:
+        """The numbers of the pages of a listing ``listed`` that show any of ``slugs``."""
+        size = ENTRY_PAGE_SIZE
+        count = page_count(len(listed), size)
+        return [
+            n
+            for n in range(1, count + 1)
+            if not slugs.isdisjoint(listed[(n - 1) * size : n * size])
+        ]
+
     def _entry_pages(
         self,
         kind: str,
         entry: CityEntry | SeriesEntry | ProjectEntry,
         page: Callable[[str, int, Sequence[str], dict[str, object]], PageSpec],
+        only: Collection[int] | None = None,
     ) -> list[PageSpec]:
-        """``page(path, number, the briefs it lists, pager)`` for each page of the entry."""
+        """``page(path, number, the briefs it lists, pager)`` for each page of the
+        entry, or for the page numbers ``only``."""
         listed = self.entry_listing(entry)
         paths = self.entry_paths(kind, entry.slug, listed)
         return [
             page(path, n, listed[(n - 1) * ENTRY_PAGE_SIZE : n * ENTRY_PAGE_SIZE], pager(n, paths))
             for n, path in enumerate(paths, start=1)
+            if only is None or n in only
         ]
 
     def home_pages(self) -> list[PageSpec]:
@@ -248,7 +263,7 @@ class PageMap:
             self.key("repairs", self.keys.get(brief.slug)),
         )
 
-    def city_pages(self, city: CityEntry) -> list[PageSpec]:
+    def city_pages(self, city: CityEntry, only: Collection[int] | None = None) -> list[PageSpec]:
         """A city's timeline, ``ENTRY_PAGE_SIZE`` briefs a page; the first page also
         counts the city's promises, by kind and status and per brief."""
         # Keyed by the counts, not by every promise: a promise reworded on a later
@@ -286,7 +301,7 @@ class PageMap:
                 ),
             )
 
-        return self._entry_pages("cities", city, page)
+        return self._entry_pages("cities", city, page, only)
 
     def official_page(self, official: OfficialEntry) -> PageSpec:
         return PageSpec(
@@ -301,7 +316,9 @@ class PageMap:
             ),
         )
 
-    def series_pages(self, series: SeriesEntry) -> list[PageSpec]:
+    def series_pages(
+        self, series: SeriesEntry, only: Collection[int] | None = None
+    ) -> list[PageSpec]:
         def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
             cards = self._cards_of([self.catalog.brief(slug) for slug in shown])
             return PageSpec(
@@ -311,9 +328,11 @@ class PageMap:
                 self.key("series", series.slug, series.name, n, nav["count"], cards),
             )
 
-        return self._entry_pages("series", series, page)
+        return self._entry_pages("series", series, page, only)
 
-    def project_pages(self, project: ProjectEntry) -> list[PageSpec]:
+    def project_pages(
+        self, project: ProjectEntry, only: Collection[int] | None = None
+    ) -> list[PageSpec]:
         def page(path: str, n: int, shown: Sequence[str], nav: dict[str, object]) -> PageSpec:
             briefs = set(shown)
             return PageSpec(
@@ -334,7 +353,7 @@ class PageMap:
                 ),
             )
 
-        return self._entry_pages("projects", project, page)
+        return self._entry_pages("projects", project, page, only)
 
     def static_page(self, page: StaticPage) -> PageSpec:
         return PageSpec(

@@ -23,6 +23,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -220,6 +221,35 @@ def _later_pages(kind: str, entry: object) -> set[str]:
     return set()  # an entry that came or went
 
 
+def _entries_before(change: CatalogChange) -> dict[tuple[str, str], object]:
+    """The entries the patch made again, as they were, by kind and name."""
+    found: dict[tuple[str, str], object] = {}
+    for kind in PageMap.PAGED_ENTRIES:
+        for before, after in change.remade[kind]:
+            if isinstance(after, CityEntry | SeriesEntry | ProjectEntry):
+                found[kind, after.name] = before
+    return found
+
+
+def _entry_pages_showing(
+    before: Mapping[tuple[str, str], object],
+    kind: str,
+    entry: CityEntry | SeriesEntry | ProjectEntry,
+    changed: AbstractSet[str],
+    names_changed: bool,
+) -> list[int] | None:
+    """The pages of a city's, series' or project's list that show a changed brief,
+    when the list is the briefs it was in the order it was: the others show what
+    they showed (None: all of its pages)."""
+    old = before.get((kind, entry.name))
+    if names_changed or not isinstance(old, CityEntry | SeriesEntry | ProjectEntry):
+        return None
+    listed = PageMap.entry_listing(entry)
+    if PageMap.entry_listing(old) != listed:
+        return None
+    return PageMap.entry_pages_showing(listed, changed)
+
+
 def _affected_pages(
     pagemap: PageMap,
     last: LastBuild,
@@ -233,14 +263,19 @@ def _affected_pages(
     pages += _index_pages(pagemap, last, change, [*removed, *added])
     for slug in sorted(change.relinked):
         pages += pagemap.brief_pages(catalog.by_slug[slug])
+    changed = {b.slug for b in (*removed, *added)}
+    before = _entries_before(change)
     for city in entries_named(catalog.cities, sorted(cities)).values():
-        pages += pagemap.city_pages(city)
+        only = _entry_pages_showing(before, "cities", city, changed, change.names_changed)
+        pages += pagemap.city_pages(city, None if only is None else {1, *only})  # 1: its counts
     officials = entries_named(catalog.officials, sorted(change.officials))
     pages += [pagemap.official_page(o) for o in officials.values()]
     for series in entries_named(catalog.series, sorted(change.series)).values():
-        pages += pagemap.series_pages(series)
+        only = _entry_pages_showing(before, "series", series, changed, change.names_changed)
+        pages += pagemap.series_pages(series, only)
     for project in entries_named(catalog.projects, sorted(change.projects)).values():
-        pages += pagemap.project_pages(project)
+        only = _entry_pages_showing(before, "projects", project, changed, change.names_changed)
+        pages += pagemap.project_pages(project, only)
     pages += [search_page(), not_found_page()]
     return pages
 

@@ -7,12 +7,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import policybriefs.patch
 from conftest import FIXTURES, ROOT, assert_same_site, copy_patch_corpus, site_files
-from policybriefs.models import Brief
+from policybriefs.models import Brief, PageSpec
 from policybriefs.patch import LastBuild, patch_site
 from policybriefs.pipeline import build
 from policybriefs.write import spare_path
@@ -493,6 +494,41 @@ def test_a_promise_redraws_the_first_page_of_its_city_and_the_page_that_lists_it
     changed = [n for n, (b, a) in enumerate(zip(before, after, strict=True), start=1) if b != a]
     assert changed == [2]
     assert "港口和航道建设" in paths[1].read_text(encoding="utf-8")
+    _assert_like_a_clean_build(content, out, tmp_path)
+
+
+def test_a_patch_keys_only_the_pages_of_a_list_that_show_the_brief(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city's timeline that lists the same briefs in the same order: the patch
+    makes again its first page (the counts) and the page that shows the edited
+    brief, and takes the others as the last build keyed them."""
+    import policybriefs.pagemap
+
+    monkeypatch.setattr(policybriefs.pagemap, "ENTRY_PAGE_SIZE", 1)
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    middle = "minxinan-2022-meeting-4"
+    city = next(c for c in last.catalog.cities if c.name == "厦门")
+    assert city.briefs[1] == middle and len(city.briefs) == 3
+    made: list[str] = []
+    render_into = policybriefs.patch.render_into
+
+    def recording(*args: Any, **kwargs: Any) -> int:
+        pages: list[PageSpec] = args[2]  # render_into(writer, env, pages, ...)
+        made.extend(p.path for p in pages if last.pages.get(p.path) is not p)
+        return render_into(*args, **kwargs)
+
+    monkeypatch.setattr(policybriefs.patch, "render_into", recording)
+    article = content / f"{middle}.txt"
+    _append_to_longest_line(article, "会议还通报了第三批合作事项的进展情况。")
+    patched = patch_site(last, [article])
+    assert patched is not None
+    assert sorted(p for p in made if p.startswith("cities/xiamen")) == [
+        "cities/xiamen.2.html",
+        "cities/xiamen.html",
+    ]
     _assert_like_a_clean_build(content, out, tmp_path)
 
 
