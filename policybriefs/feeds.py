@@ -180,14 +180,15 @@ def feed_files(
     Each feed is keyed by what it shows of its briefs (``salt``: the build's own
     key), so a rebuild makes only the feeds whose entries changed: a promise added
     for one city remakes that city's feed, not those of every city of the brief.
-    Without ``brief_keys`` (each brief's cache key) nothing is keyed. ``cities``:
-    only those cities' feeds (a patch's).
+    Without ``brief_keys`` (each brief's cache key; a build without a cache has
+    none) nothing is keyed, as no page is. ``cities``: only those cities' feeds
+    (a patch's).
     """
     # Newest first: the first brief has the latest date, if any brief has one.
     fallback = fallback_time(catalog.briefs[:1], os.environ if environ is None else environ)
 
     def keyed(path: str, parts: object, make: Callable[[], bytes]) -> KeyedFile:
-        # As for pages: without the briefs' keys, nothing says a brief is unchanged.
+        # As for pages: a build without a cache keys nothing and writes everything.
         if not brief_keys:
             return KeyedFile(path, "", make)
         site = (config.base_url, config.title, config.description, fallback)

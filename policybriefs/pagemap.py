@@ -39,8 +39,9 @@ SLUG_TABLES = {
 
 class PageMap:
     """The pages of one script. ``links`` is the ``shared_context`` every page is
-    rendered with; ``brief_keys`` (slug → cache key) lets a page that shows only
-    some briefs be reused while those briefs are unchanged."""
+    rendered with; ``brief_keys`` (slug → cache key) key a brief's own pages and its
+    officials'; pages that list briefs are keyed by what they show of each
+    (``listing.py``). A page is reused while its key is unchanged."""
 
     def __init__(
         self,
@@ -66,16 +67,16 @@ class PageMap:
     def _brief_keys_of(self, brief_slugs: Sequence[str]) -> list[str]:
         return [self.keys.get(slug, "") for slug in brief_slugs]
 
-    def _cards_of(self, shown: Sequence[Brief]) -> list[tuple[str, list[str]]]:
+    def _cards_of(self, shown: Sequence[Brief]) -> list[tuple[bytes, list[str]]]:
         """What brief cards show: each brief, and the slugs its city links use."""
         return [(listing_of(b).card, [self.slug("city", c) for c in b.cities]) for b in shown]
 
-    def _city_listings_of(self, city: str, brief_slugs: Iterable[str]) -> list[str]:
+    def _city_listings_of(self, city: str, brief_slugs: Iterable[str]) -> list[bytes]:
         """What a city's timeline shows of each brief: its head and the city's promises."""
         by_slug = self.catalog.by_slug
         return [listing_of(by_slug[slug]).city(city) for slug in brief_slugs]
 
-    def _project_listings_of(self, project: str, brief_slugs: Iterable[str]) -> list[str]:
+    def _project_listings_of(self, project: str, brief_slugs: Iterable[str]) -> list[bytes]:
         """What a project's page shows of each brief: its head and the promises naming it."""
         by_slug = self.catalog.by_slug
         return [listing_of(by_slug[slug]).project(project) for slug in brief_slugs]

@@ -267,7 +267,7 @@ def _affected_pages(
     before = _entries_before(change)
     for city in entries_named(catalog.cities, sorted(cities)).values():
         only = _entry_pages_showing(before, "cities", city, changed, change.names_changed)
-        pages += pagemap.city_pages(city, None if only is None else {1, *only})  # 1: its counts
+        pages += pagemap.city_pages(city, None if only is None else {1, *only})  # 1: counts, chart
     officials = entries_named(catalog.officials, sorted(change.officials))
     pages += [pagemap.official_page(o) for o in officials.values()]
     for series in entries_named(catalog.series, sorted(change.series)).values():

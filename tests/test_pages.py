@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_patch_corpus
+from policybriefs.listing import SHOWN_COMMITMENT_FIELDS
 from policybriefs.pages import pager
 from policybriefs.patch import LastBuild
 from policybriefs.pipeline import build
@@ -162,3 +163,15 @@ def test_a_city_series_or_project_lists_each_brief_or_promise_on_exactly_one_pag
             assert sum(items) == len(project.mentions)
     assert (out / "cities/xiamen.2.html").is_file()  # 厦门's three briefs: two pages
     assert (out / "projects/longyanxinjichang.2.html").is_file()  # named in three briefs
+
+
+@pytest.mark.parametrize("template", ["partials/commitment.html", "city.html", "project.html"])
+def test_list_pages_show_no_field_of_a_promise_their_keys_leave_out(template: str) -> None:
+    """City and project pages are keyed by SHOWN_COMMITMENT_FIELDS of their promises
+    (``listing.py``): a field a template reads beyond them would go stale there."""
+    text = (ROOT / "templates" / template).read_text(encoding="utf-8")
+    read = set(re.findall(r"\bc\.(\w+)", text))
+    made_from_entities = {"specificity"}
+    assert read - made_from_entities <= set(SHOWN_COMMITMENT_FIELDS)
+    if template == "partials/commitment.html":
+        assert "text" in read and "specificity" in read  # the pattern finds what it should

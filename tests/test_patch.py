@@ -587,6 +587,43 @@ def test_a_promise_for_one_city_leaves_the_other_cities_of_its_brief_as_they_wer
     _assert_like_a_clean_build(content, out, tmp_path)
 
 
+def test_a_paragraph_inserted_before_the_promises_leaves_the_lists_that_show_them(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """Lists show a promise's words, not where it stands in its article: a paragraph
+    inserted before the promises moves them, and leaves the pages and feeds
+    of the brief's cities and the pages of its projects the same files."""
+    content = copy_patch_corpus(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    last = _patchable(content, out, cache)[-1]
+    slug = "changzhutan-2023"
+    brief = last.catalog.by_slug[slug]
+    slugs = {c.name: c.slug for c in last.catalog.cities}
+    files = [
+        out / "cities" / f"{slugs[city]}.{ext}" for city in brief.cities for ext in ("html", "xml")
+    ]
+    files += [
+        out / "projects" / f"{p.slug}.html"
+        for p in last.catalog.projects
+        if any(s == slug for s, _ in p.mentions)
+    ]
+    before = [f.stat().st_ino for f in files]
+    article = content / f"{slug}.txt"
+    lines = article.read_text(encoding="utf-8").split("\n")
+    speech = next(i for i, line in enumerate(lines) if "表示" in line[:24])
+    lines.insert(speech, "会议还通报了第三批合作事项的进展情况。")
+    article.write_text("\n".join(lines), encoding="utf-8")
+    patched = patch_site(last, [article])
+    assert patched is not None
+    after = patched[1].catalog.by_slug[slug].commitments
+    assert [c.text for c in after] == [c.text for c in brief.commitments]
+    shifts = [a.paragraph - b.paragraph for a, b in zip(after, brief.commitments, strict=True)]
+    assert set(shifts) <= {0, 1} and 1 in shifts  # those after the new paragraph moved
+    assert [f.stat().st_ino for f in files] == before
+    assert "第三批合作事项" in (out / "briefs" / f"{slug}.html").read_text(encoding="utf-8")
+    _assert_like_a_clean_build(content, out, tmp_path)
+
+
 def test_a_brief_more_redraws_every_home_page_with_the_new_total(
     content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
