@@ -17,7 +17,7 @@ from .catalog import Catalog
 from .models import Brief
 from .render import run_in_forks
 from .urls import brief_path
-from .write import SiteWriter
+from .write import FileRange, SiteWriter
 
 
 def brief_record(brief: Brief) -> dict[str, Any]:
@@ -215,7 +215,7 @@ def write_indexes(
     writer.write("data/index.json", b"[" + b",".join(entries) + b"]\n")
     exports: dict[str, BriefExport] = {}
 
-    def chunks() -> Iterator[bytes]:
+    def chunks() -> Iterator[bytes | FileRange]:
         header = _csv_header()
         yield header
         at = len(header)
@@ -229,12 +229,12 @@ def write_indexes(
                 part = kept.get(brief.slug)
                 if part is not None and fd is not None:
                     if part.rows_at != run_end:
-                        yield from _read_run(fd, run_at, run_end, earlier)
+                        yield from _run(fd, run_at, run_end, earlier)
                         run_at = run_end = part.rows_at
                     run_end += part.rows_length
                     length = part.rows_length
                 else:
-                    yield from _read_run(fd, run_at, run_end, earlier)
+                    yield from _run(fd, run_at, run_end, earlier)
                     run_at = run_end = 0
                     rows = commitment_rows(brief)
                     length = len(rows)
@@ -243,24 +243,17 @@ def write_indexes(
                     part = BriefExport(entry, at, length)
                 exports[brief.slug] = part  # unchanged where the brief's rows did not move
                 at += length
-            yield from _read_run(fd, run_at, run_end, earlier)
+            yield from _run(fd, run_at, run_end, earlier)
 
     writer.claim(COMMITMENTS_CSV)
     writer.write_chunks(COMMITMENTS_CSV, chunks())
     return exports
 
 
-_RUN_SLICE = 1 << 22
-
-
-def _read_run(fd: int | None, start: int, end: int, path: Path | None) -> Iterator[bytes]:
-    """Bytes ``start`` to ``end`` of an earlier file, a few megabytes at a time."""
-    while fd is not None and start < end:
-        data = os.pread(fd, min(_RUN_SLICE, end - start), start)
-        if not data:
-            raise RuntimeError(f"{path} changed during the build")
-        start += len(data)
-        yield data
+def _run(fd: int | None, start: int, end: int, path: Path | None) -> Iterator[FileRange]:
+    """Bytes ``start`` to ``end`` of the earlier file, if any."""
+    if fd is not None and path is not None and start < end:
+        yield FileRange(fd, start, end, path)
 
 
 CSV_HEADER = [

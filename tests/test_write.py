@@ -247,3 +247,37 @@ def test_swap_in_puts_the_new_folder_in_place_and_says_where_the_old_one_is(
     again.mkdir()
     assert write.swap_in(again, tmp_path / "none", aside) is None
     assert (tmp_path / "none").is_dir() and not again.exists()
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_write_chunks_copies_ranges_of_an_earlier_file_between_its_own_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: bool
+) -> None:
+    if not kernel:  # a system without copy_file_range
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    monkeypatch.setattr(write, "_COPY_SLICE", 5)  # several copies a range
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_bytes("甲,1\n乙,2\n丙,3\n".encode())
+    writer = SiteWriter(tmp_path / "site")
+    writer.claim("data/commitments.csv")
+    with earlier.open("rb") as source:
+        fd = source.fileno()
+        size = earlier.stat().st_size
+        middle = len("甲,1\n".encode())
+        writer.write_chunks(
+            "data/commitments.csv",
+            [
+                b"head\n",
+                write.FileRange(fd, 0, middle, earlier),
+                "新,9\n".encode(),
+                write.FileRange(fd, middle, size, earlier),
+                b"tail\n",
+            ],
+        )
+        written = (writer.staging / "data/commitments.csv").read_bytes()
+        assert written.decode() == "head\n甲,1\n新,9\n乙,2\n丙,3\ntail\n"
+        # A range the earlier file no longer holds: the build stops, naming it.
+        writer.claim("data/other.csv")
+        with pytest.raises(RuntimeError, match=r"earlier\.csv changed"):
+            writer.write_chunks("data/other.csv", [write.FileRange(fd, 0, size + 10, earlier)])
+    writer.abort()
