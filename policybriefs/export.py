@@ -202,7 +202,7 @@ def write_indexes(
     site: Path | None = None,
 ) -> dict[str, BriefExport]:
     """The site-wide data files: the list of briefs and every commitment as CSV.
-    ``kept``: briefs' parts of them in the site in folder ``site``, read from there.
+    ``kept``: briefs' parts of them in the site in folder ``site``, copied from there.
     Returns each brief's part of the files written.
 
     The CSV is written as each brief's rows are made: at 10,000 briefs it is
@@ -221,7 +221,7 @@ def write_indexes(
         at = len(header)
         earlier = site / COMMITMENTS_CSV if kept and site is not None else None
         with open(earlier, "rb") if earlier is not None else nullcontext() as source:
-            # Unchanged briefs' rows lie end to end in the earlier file: read as runs,
+            # Unchanged briefs' rows lie end to end in the earlier file: copied as runs,
             # not brief by brief (10,000 reads were a third of a patch at N = 10,000).
             fd = source.fileno() if source is not None else None
             run_at = run_end = 0

@@ -77,6 +77,9 @@ def copy_range(source: FileRange, out: int) -> None:
         else:
             done = os.write(out, os.pread(source.fd, count, start))
         if not done:
+            if kernel:  # some file systems copy nothing rather than refuse: read it
+                kernel = False
+                continue
             raise RuntimeError(f"{source.path} changed during the build")
         start += done
 
