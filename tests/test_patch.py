@@ -532,6 +532,29 @@ def test_a_patch_keys_only_the_pages_of_a_list_that_show_the_brief(
     _assert_like_a_clean_build(content, out, tmp_path)
 
 
+def _lists_of(
+    last: LastBuild, out: Path, slug: str
+) -> tuple[dict[str, list[Path]], dict[str, Path]]:
+    """The page and feed of each city of brief ``slug``, and the page of each project
+    its promises name."""
+    slugs = {c.name: c.slug for c in last.catalog.cities}
+    cities = {
+        city: [out / "cities" / f"{slugs[city]}.{ext}" for ext in ("html", "xml")]
+        for city in last.catalog.by_slug[slug].cities
+    }
+    projects = {
+        p.name: out / "projects" / f"{p.slug}.html"
+        for p in last.catalog.projects
+        if any(s == slug for s, _ in p.mentions)
+    }
+    return cities, projects
+
+
+def _first_speech(lines: list[str]) -> int:
+    """The first line where someone speaks (X表示), as the benchmark's promise edit finds it."""
+    return next(i for i, line in enumerate(lines) if "表示" in line[:24])
+
+
 def test_a_promise_for_one_city_leaves_the_other_cities_of_its_brief_as_they_were(
     content_dir: Path, tmp_path: Path
 ) -> None:
@@ -544,24 +567,19 @@ def test_a_promise_for_one_city_leaves_the_other_cities_of_its_brief_as_they_wer
     last = _patchable(content, out, cache)[-1]
     slug = "changzhutan-2023"
     brief = last.catalog.by_slug[slug]
-    slugs = {c.name: c.slug for c in last.catalog.cities}
     assert len(brief.cities) >= 3
-
-    def files(city: str) -> list[Path]:
-        return [out / "cities" / f"{slugs[city]}.html", out / "cities" / f"{slugs[city]}.xml"]
+    city_files, project_pages = _lists_of(last, out, slug)
 
     def counts(b: Brief) -> dict[str, int]:
         return {c: sum(p.city == c for p in b.commitments) for c in brief.cities}
 
-    before = {city: [f.stat().st_ino for f in files(city)] for city in brief.cities}
-    projects = {p.name: p for p in last.catalog.projects if any(s == slug for s, _ in p.mentions)}
+    before = {city: [f.stat().st_ino for f in files] for city, files in city_files.items()}
+    projects = {p.name: p for p in last.catalog.projects if p.name in project_pages}
     assert projects
-    project_pages = {name: out / "projects" / f"{p.slug}.html" for name, p in projects.items()}
     project_inodes = {name: page.stat().st_ino for name, page in project_pages.items()}
     article = content / f"{slug}.txt"
     lines = article.read_text(encoding="utf-8").split("\n")
-    speech = next(i for i, line in enumerate(lines) if "表示" in line[:24])
-    lines[speech] += "下一步将加快建设第三批产业协作项目，年内完成投资12亿元。"
+    lines[_first_speech(lines)] += "下一步将加快建设第三批产业协作项目，年内完成投资12亿元。"
     article.write_text("\n".join(lines), encoding="utf-8")
     patched = patch_site(last, [article])
     assert patched is not None
@@ -569,10 +587,10 @@ def test_a_promise_for_one_city_leaves_the_other_cities_of_its_brief_as_they_wer
     gained = [city for city in brief.cities if now[city] != was[city]]
     assert len(gained) == 1 and now[gained[0]] == was[gained[0]] + 1
     for city in brief.cities:
-        inodes = [f.stat().st_ino for f in files(city)]
+        inodes = [f.stat().st_ino for f in city_files[city]]
         if city in gained:
             assert all(a != b for a, b in zip(inodes, before[city], strict=True)), city
-            assert "第三批产业协作项目" in files(city)[0].read_text(encoding="utf-8")
+            assert "第三批产业协作项目" in city_files[city][0].read_text(encoding="utf-8")
         else:
             assert inodes == before[city], city
     # A project's page shows the promises that name it: those stay as they were.
@@ -598,20 +616,12 @@ def test_a_paragraph_inserted_before_the_promises_leaves_the_lists_that_show_the
     last = _patchable(content, out, cache)[-1]
     slug = "changzhutan-2023"
     brief = last.catalog.by_slug[slug]
-    slugs = {c.name: c.slug for c in last.catalog.cities}
-    files = [
-        out / "cities" / f"{slugs[city]}.{ext}" for city in brief.cities for ext in ("html", "xml")
-    ]
-    files += [
-        out / "projects" / f"{p.slug}.html"
-        for p in last.catalog.projects
-        if any(s == slug for s, _ in p.mentions)
-    ]
+    city_files, project_pages = _lists_of(last, out, slug)
+    files = [*(f for pair in city_files.values() for f in pair), *project_pages.values()]
     before = [f.stat().st_ino for f in files]
     article = content / f"{slug}.txt"
     lines = article.read_text(encoding="utf-8").split("\n")
-    speech = next(i for i, line in enumerate(lines) if "表示" in line[:24])
-    lines.insert(speech, "会议还通报了第三批合作事项的进展情况。")
+    lines.insert(_first_speech(lines), "会议还通报了第三批合作事项的进展情况。")
     article.write_text("\n".join(lines), encoding="utf-8")
     patched = patch_site(last, [article])
     assert patched is not None
