@@ -9,8 +9,7 @@ The templates read nothing else of a listed brief.
 
 from __future__ import annotations
 
-import hashlib
-
+from .cache import digest
 from .models import Brief, Commitment, ListingKeys
 
 # What partials/commitment.html shows of a commitment on a list page (``specificity``
@@ -35,7 +34,8 @@ def _shown(commitments: list[Commitment]) -> list[tuple[object, ...]]:
 
 
 def _key(*parts: object) -> bytes:
-    return hashlib.sha256(repr(parts).encode()).digest()[: ListingKeys.DIGEST_SIZE]
+    """``cache.digest`` of ``parts``, its first DIGEST_SIZE bytes."""
+    return bytes.fromhex(digest(*parts))[: ListingKeys.DIGEST_SIZE]
 
 
 def listing_keys(brief: Brief) -> ListingKeys:
