@@ -37,7 +37,7 @@ from .pagemap import gather_pages
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .protection import NameProtection, protected_entries
-from .render import make_environment, render_into
+from .render import compile_templates, make_environment, render_into
 from .search import search_hook, search_page
 from .traditional import TraditionalConverter, traditionalizer
 from .urls import with_base_url
@@ -336,6 +336,9 @@ def _last_build(
     site: in the background while serve waits, or by the first patch);
     ``claimed``, the live paths case-folded, when the writer holds them already."""
     found = plan.found
+    # Patches render in this process, with this environment: compiled now, while
+    # no edit waits, rather than by the first patch that needs a template.
+    compile_templates(plan.env)
     kit = _draft_kit(
         content_dir,
         cache,

@@ -276,3 +276,27 @@ def test_two_new_articles_with_one_slug_draft_the_first(content_dir: Path, tmp_p
     drafts = draft_pages(kit, drafted_articles(content_dir, [second, first]) or [])
     assert len(drafts) == 4
     assert "<title>甲" in drafts["briefs/same.html"].decode("utf-8")
+
+
+def test_what_serve_keeps_has_every_template_compiled(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Patches render in serve's own process: no template waits to be compiled by
+    the first patch that needs it, even when serve starts on a built site and
+    nothing was rendered."""
+    content, out, cache = _content(content_dir), tmp_path / "site", tmp_path / "c"
+    build(content, out, ROOT / "templates", cache_dir=cache)
+    kit = _built_kit(content, out, cache)  # up to date: nothing rendered
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("a template was read after the build")
+
+    monkeypatch.setattr(kit.env.loader, "get_source", refuse)
+    names = [
+        p.relative_to(ROOT / "templates").as_posix()
+        for p in sorted((ROOT / "templates").rglob("*.html"))
+        if "static" not in p.parts
+    ]
+    assert "project.html" in names and "partials/commitment.html" in names
+    for name in names:
+        kit.env.get_template(name)
