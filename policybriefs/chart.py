@@ -183,11 +183,20 @@ def overview_chart(catalog: Catalog, colors: dict[str, Series] | None = None) ->
     )
 
 
+# A city with more briefs than this gets a bar per year, not per brief: at 10,000
+# briefs a city spoke at 248 meetings, a chart 6,464 px tall with a legend as long.
+CITY_CHART_BRIEFS = 24
+UNDATED = "未注明日期"
+
+
 def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | None = None) -> Chart:
-    """City page: a bar per brief the city spoke at, oldest first."""
+    """City page: a bar per brief the city spoke at, oldest first; or a bar per
+    year, when it spoke at more than ``CITY_CHART_BRIEFS``."""
     colors = colors if colors is not None else brief_series(catalog)
     counts = promises_per_brief(city)
     series = [colors[slug] for slug in city.briefs if slug in colors]
+    if len(series) > CITY_CHART_BRIEFS:
+        return _yearly_city_chart(catalog, city, counts)
     rows = [(s.short, [(s, counts[s.slug])]) for s in series]
     summary = "；".join(f"{s.label}（{s.short}）{counts[s.slug]}项" for s in series)
     cells = tuple((s.short, (s.label, str(counts[s.slug]))) for s in series)
@@ -199,6 +208,48 @@ def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | No
         series,
         ("日期", ("会议", "承诺"), cells),
     )
+
+
+def years_of(catalog: Catalog, city: CityEntry) -> list[tuple[str, tuple[str, ...]]]:
+    """The city's briefs by year (``2021年``), oldest first, the undated last."""
+    by_year: dict[int | None, list[str]] = {}
+    for slug in city.briefs:
+        date = catalog.by_slug[slug].date
+        by_year.setdefault(date.year if date else None, []).append(slug)
+    order = sorted(by_year, key=lambda year: (year is None, year or 0))
+    return [(f"{year}年" if year else UNDATED, tuple(by_year[year])) for year in order]
+
+
+def _yearly_city_chart(catalog: Catalog, city: CityEntry, counts: Counter[str]) -> Chart:
+    years = years_of(catalog, city)
+    totals = [(label, len(slugs), sum(counts[s] for s in slugs)) for label, slugs in years]
+    # A segment's tooltip reads "2021年 · 6次会议：18"; no colour stands for a brief.
+    rows = [
+        (label, [(Series("", f"{meetings}次会议", "", PALETTE[1]), promises)])
+        for label, meetings, promises in totals
+    ]
+    summary = "；".join(f"{label}{meetings}次会议{n}项" for label, meetings, n in totals)
+    cells = tuple((label, (str(meetings), str(n))) for label, meetings, n in totals)
+    return _layout(
+        f"chart-{city.slug}",
+        f"{city.name}每年的承诺数（{len(city.briefs)}次会议）",
+        f"横条长度为当年各次会议的承诺数之和。{summary}。",
+        rows,
+        (),
+        ("年份", ("会议", "承诺"), cells),
+    )
+
+
+def city_chart_inputs(
+    catalog: Catalog, city: CityEntry, colors: dict[str, Series]
+) -> list[tuple[str, ...]]:
+    """What a city's chart is drawn from besides its promises, for its page's key.
+    A bar per year shows no brief's colour: a brief added elsewhere, which moves
+    every colour after it, leaves it as it was."""
+    shown = [colors[slug] for slug in city.briefs if slug in colors]
+    if len(shown) > CITY_CHART_BRIEFS:
+        return [(label, *slugs) for label, slugs in years_of(catalog, city)]
+    return [(s.slug, s.label, s.short, s.color) for s in shown]
 
 
 def _deferred_chart(
@@ -226,10 +277,7 @@ def with_charts(
             out.append(dataclasses.replace(spec, context={**spec.context, "chart": chart}, key=key))
         elif spec.path in cities:
             city = cities[spec.path]
-            drawn_from = [
-                (s.slug, s.label, s.short, s.color)
-                for s in (colors[slug] for slug in city.briefs if slug in colors)
-            ]
+            drawn_from = city_chart_inputs(catalog, city, colors)
             key = digest(spec.key, "chart", drawn_from) if spec.key else ""
             make = functools.partial(city_chart, catalog, city, colors)
             deferred = _deferred_chart(spec.deferred, make)
