@@ -35,8 +35,8 @@ from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
 from .patch import LastBuild
 from .reindex import IndexState, SearchRefresher
-from .spare import discard_copy, install_spare, linked_copy, mostly_stale, refresh_spare
-from .write import MARKER, spare_path
+from .spare import discard_copy, install_spare, linked_copy, refresh_spare
+from .write import MARKER, mostly_stale, spare_path
 
 RELOAD_PATH = "/__reload"
 _RELOAD_SCRIPT = (

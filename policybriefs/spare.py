@@ -24,6 +24,7 @@ from .write import (
     _doomed_name,
     _link_or_copy,
     _remove_in_background,
+    mostly_stale,
     prune_empty_folders,
     spare_path,
 )
@@ -197,16 +198,6 @@ def _inodes(folder: Path) -> dict[str, int]:
                 else:
                     found[prefix + entry.name] = entry.inode()
     return found
-
-
-MOSTLY_STALE = 5  # a spare with more than 1/5 of the live site's files stale is made anew
-
-
-def mostly_stale(stale: set[str], live: dict[str, str]) -> bool:
-    """Whether linking the live site's files into a new tree costs less than
-    relinking the spare's stale ones: unlinking a file a whole build retired frees
-    it (about 0.25 ms each on this machine's ext4), linking one costs about 0.05 ms."""
-    return len(stale) > len(live) // MOSTLY_STALE
 
 
 def relink_tree(source: Path, target: Path, out_dir: Path) -> None:

@@ -28,7 +28,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -263,6 +263,19 @@ def prune_empty_folders(removed: Path, root: Path) -> None:
             break
 
 
+MOSTLY_STALE = 5  # a spare with more than 1/5 of the live site's files stale is made anew
+# Below this many stale files a spare is brought up to date in place whatever the
+# share: a quarter of a second at most, and the spare's other files are kept.
+STALE_IN_PLACE = 1000
+
+
+def mostly_stale(stale: Collection[str], live: Mapping[str, str]) -> bool:
+    """Whether linking the live site's files into a new tree costs less than
+    relinking the spare's stale ones: unlinking a file a whole build retired frees
+    it (about 0.25 ms each on this machine's ext4), linking one costs about 0.05 ms."""
+    return len(stale) > len(live) // MOSTLY_STALE
+
+
 def _link_or_copy(previous: str, target: str) -> None:
     try:
         os.link(previous, target)
@@ -324,6 +337,14 @@ class SiteWriter:
             return {}
         # The cheap tests first: the id is a hash of the whole manifest.
         if not spare or not self.recorded or read_marker(folder) != site_id(spare):
+            _remove_in_background(folder, _doomed_name(self.out_dir, "spare"))
+            return {}
+        # After a whole build (a template, the tool or the configuration changed) the
+        # spare, two sites old, differs from the live site almost everywhere: each of
+        # its files unlinked to link the live one's took 41 s of a one-article build at
+        # N = 10,000. Linking them into an empty folder takes 4 s.
+        stale = [p for p, key in self._previous.items() if not key or spare.get(p) != key]
+        if len(stale) >= STALE_IN_PLACE and mostly_stale(stale, self._previous):
             _remove_in_background(folder, _doomed_name(self.out_dir, "spare"))
             return {}
         os.rename(folder, self.staging)

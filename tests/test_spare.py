@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import site_files
-from policybriefs.spare import PatchWriter, linked_copy, mostly_stale, refresh_spare
-from policybriefs.write import MARKER, DuplicateOutputError, SiteWriter, spare_path
+from policybriefs.spare import PatchWriter, linked_copy, refresh_spare
+from policybriefs.write import MARKER, DuplicateOutputError, SiteWriter, mostly_stale, spare_path
 
 
 def _build(out: Path, files: dict[str, tuple[str, bytes]]) -> dict[str, str]:

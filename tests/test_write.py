@@ -112,6 +112,65 @@ def test_a_file_kept_by_key_is_not_written_and_live_files_are_never_changed(
     assert (spare_path(out) / "other/index.html").read_bytes() == b"other"
 
 
+def _unlinks_in_build(
+    monkeypatch: pytest.MonkeyPatch,
+    out: Path,
+    files: dict[str, tuple[str, bytes]],
+    previous: dict[str, str],
+    spare: dict[str, str],
+) -> int:
+    """How many files a build deletes in this process (a spare dropped whole is
+    deleted by a forked process)."""
+    unlinked: list[str] = []
+    unlink = os.unlink
+
+    def counting(path: str, *args: object, **kwargs: object) -> None:
+        unlinked.append(str(path))
+        unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", counting)
+    try:
+        _build(out, files, previous, spare)
+    finally:
+        monkeypatch.undo()
+    return sum(1 for path in unlinked if path.endswith(".html"))
+
+
+def test_a_spare_a_whole_build_made_stale_is_dropped_not_relinked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    n = write.STALE_IN_PLACE + 200
+    old = {f"p/{i}.html": ("1", b"old") for i in range(n)}
+    new = {f"p/{i}.html": ("2", b"new") for i in range(n)}
+    m1, _ = _build(out, old, {}, {})
+    m2, _ = _build(out, new, m1, {})  # every page changed: the spare (site 1) is all stale
+    live = {path: (out / path).stat().st_ino for path in new}
+    # The next build changes one page: the other pages are linked from the live
+    # site into a new folder, not into the spare after unlinking its copy.
+    changed = {**new, "p/0.html": ("3", b"changed")}
+    assert _unlinks_in_build(monkeypatch, out, changed, m2, m1) == 0
+    assert site_files(out) == {path: content for path, (_, content) in changed.items()}
+    assert all((out / p).stat().st_ino == ino for p, ino in live.items() if p != "p/0.html")
+    assert (spare_path(out) / "p/1.html").read_bytes() == b"new"  # site 2, retired
+
+
+def test_a_spare_with_a_few_stale_files_is_brought_up_to_date_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    n = write.STALE_IN_PLACE + 200
+    first = {f"p/{i}.html": ("1", b"v1") for i in range(n)}
+    second = {**first, "p/0.html": ("2", b"v2")}
+    m1, _ = _build(out, first, {}, {})
+    m2, _ = _build(out, second, m1, {})
+    # The spare (site 1) differs from the live site in p/0.html only: that copy is
+    # unlinked and the live one linked in; the other files stay as they are.
+    third = {**second, "p/1.html": ("3", b"v3")}
+    assert _unlinks_in_build(monkeypatch, out, third, m2, m1) == 2
+    assert site_files(out) == {path: content for path, (_, content) in third.items()}
+
+
 def test_a_spare_that_does_not_match_its_manifest_is_dropped(tmp_path: Path) -> None:
     out = tmp_path / "site"
     m1, _ = _build(out, {"p.html": ("1", b"one"), "q.html": ("1", b"q")}, {}, {})
