@@ -388,6 +388,13 @@ def bench_ours(ctx: Context, help_text: str) -> None:
             lambda _: _edit_template(brief_template, next(edits)),
         ):
             return
+        # The spare is now the site before the template change: stale nearly everywhere.
+        if not go(
+            ctx.row("ours", "after the template change: one article changed"),
+            fast,
+            lambda _: _edit_paragraph(article, encoding, next(edits)),
+        ):
+            return
         if no_search:
             go(ctx.row("ours", "cold, with search"), base, lambda _: cold_state())
     finally:
