@@ -60,10 +60,3 @@ def test_workflow_tests_builds_and_deploys_with_the_pages_base_url() -> None:
     assert "steps.pages.outputs.base_url" in text
     assert "python build.py" in text and "--base-url" in text
     assert text.index("python -m pytest") < text.index("python build.py")
-
-
-def test_workflow_builds_with_the_last_deployments_brief_cache() -> None:
-    text = WORKFLOW.read_text(encoding="utf-8")
-    restore = text.index("uses: actions/cache@")
-    assert "path: .cache/policybriefs" in text[restore:]
-    assert restore < text.index("run: python build.py")
