@@ -2,8 +2,9 @@
 
 Python computes every coordinate; the template only draws. The home page
 gets one stacked bar per city (a segment per brief), a city page one bar per
-brief. Colours follow the brief, so a meeting has the same colour on every
-page; the data table under the chart carries the exact numbers.
+brief (one per year past ``CITY_CHART_BRIEFS``). Colours follow the brief, so a
+meeting has the same colour on every page; the data table under the chart
+carries the exact numbers.
 """
 
 from __future__ import annotations

@@ -336,8 +336,9 @@ def _last_build(
     site: in the background while serve waits, or by the first patch);
     ``claimed``, the live paths case-folded, when the writer holds them already."""
     found = plan.found
-    # Patches render in this process, with this environment: compiled now, while
-    # no edit waits, rather than by the first patch that needs a template.
+    # Patches render in this process, with this environment: its templates compiled
+    # now, as part of the build serve runs anyway (0.1 s), not by the first patch
+    # that needs one while an editor waits for it.
     compile_templates(plan.env)
     kit = _draft_kit(
         content_dir,

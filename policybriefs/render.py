@@ -24,7 +24,6 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
-    TemplateError,
     select_autoescape,
 )
 from markupsafe import escape
@@ -66,14 +65,15 @@ def compile_templates(env: Environment) -> None:
     A whole build renders most pages in forked children, and a template its own
     process never used is compiled by the first patch that needs it: under
     ``serve``, the first promise naming a project compiled ``project.html`` and
-    its partials, a quarter of a second of that patch. A template that does not
-    compile is left for the render that needs it to report.
+    its partials, a quarter of a second of that patch. Only a head start: a
+    template that does not compile, or cannot be read, is left for the render
+    that needs it to report (this runs after the site is swapped in).
     """
     for name in env.list_templates(extensions=("html", "xml")):
         if not name.startswith("static/"):
             try:
                 env.get_template(name)
-            except TemplateError:
+            except Exception:  # any failure is the render's to report
                 continue
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 from collections.abc import Callable, Sequence
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from policybriefs.render import run_in_forks
+from conftest import ROOT
+from policybriefs.render import compile_templates, make_environment, run_in_forks
 
 
 def _write_pids(items: Sequence[Path]) -> None:
@@ -119,3 +121,15 @@ def test_a_fork_that_fails_ends_the_children_already_started(
     assert time.monotonic() - begun < 10  # 300 items at 0.05 s each, had it gone on
     assert started and not started[0].is_alive()
     assert sum(p.exists() for p in items) < 100
+
+
+def test_compiling_the_templates_ahead_skips_one_that_cannot_be_read(tmp_path: Path) -> None:
+    """A head start only: a stray template saved in GBK, which no page uses, must
+    not fail what runs after the site is swapped in."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "notes.html").write_bytes("{{ 草稿".encode("gbk"))
+    env = make_environment(templates)
+    compile_templates(env)
+    shutil.rmtree(templates)  # what was compiled no longer needs its file
+    assert env.get_template("brief.html").name == "brief.html"

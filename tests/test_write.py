@@ -128,11 +128,9 @@ def _unlinks_in_build(
         unlinked.append(str(path))
         unlink(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(os, "unlink", counting)
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "unlink", counting)
         _build(out, files, previous, spare)
-    finally:
-        monkeypatch.undo()
     return sum(1 for path in unlinked if path.endswith(".html"))
 
 
@@ -153,6 +151,32 @@ def test_a_spare_a_whole_build_made_stale_is_dropped_not_relinked(
     assert site_files(out) == {path: content for path, (_, content) in changed.items()}
     assert all((out / p).stat().st_ino == ino for p, ino in live.items() if p != "p/0.html")
     assert (spare_path(out) / "p/1.html").read_bytes() == b"new"  # site 2, retired
+
+
+def test_a_spare_holding_many_pages_the_site_lost_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    kept = {f"p/{i}.html": ("1", b"kept") for i in range(100)}
+    lost = {f"q/{i}.html": ("1", b"lost") for i in range(write.STALE_IN_PLACE)}
+    m1, _ = _build(out, {**kept, **lost}, {}, {})
+    m2, _ = _build(out, kept, m1, {})  # the q/ pages went; the spare (site 1) still has them
+    # Deleting them one by one would cost more than linking the live site's 100.
+    assert _unlinks_in_build(monkeypatch, out, kept, m2, m1) == 0
+    assert site_files(out) == {path: content for path, (_, content) in kept.items()}
+
+
+def test_a_small_spare_is_brought_up_to_date_in_place_however_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    n = write.STALE_IN_PLACE // 4
+    m1, _ = _build(out, {f"p/{i}.html": ("1", b"v1") for i in range(n)}, {}, {})
+    second = {f"p/{i}.html": ("2", b"v2") for i in range(n)}
+    m2, _ = _build(out, second, m1, {})
+    # Every file of the spare is stale, but too few to be worth a new folder.
+    assert _unlinks_in_build(monkeypatch, out, second, m2, m1) == n
+    assert site_files(out) == {path: content for path, (_, content) in second.items()}
 
 
 def test_a_spare_with_a_few_stale_files_is_brought_up_to_date_in_place(
