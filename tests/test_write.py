@@ -112,15 +112,17 @@ def test_a_file_kept_by_key_is_not_written_and_live_files_are_never_changed(
     assert (spare_path(out) / "other/index.html").read_bytes() == b"other"
 
 
-def _unlinks_in_build(
-    monkeypatch: pytest.MonkeyPatch,
-    out: Path,
-    files: dict[str, tuple[str, bytes]],
-    previous: dict[str, str],
-    spare: dict[str, str],
+Files = dict[str, tuple[str, bytes]]
+
+
+def _unlinks_in_third_build(
+    monkeypatch: pytest.MonkeyPatch, out: Path, first: Files, second: Files, third: Files
 ) -> int:
-    """How many files a build deletes in this process (a spare dropped whole is
-    deleted by a forked process)."""
+    """Build ``first``, then ``second``, then ``third`` with site 1 as its spare: how
+    many pages that last build deletes in this process (a spare dropped whole is
+    deleted by a forked one). Its site must be ``third``."""
+    m1, _ = _build(out, first, {}, {})
+    m2, _ = _build(out, second, m1, {})
     unlinked: list[str] = []
     unlink = os.unlink
 
@@ -130,7 +132,8 @@ def _unlinks_in_build(
 
     with monkeypatch.context() as patched:
         patched.setattr(os, "unlink", counting)
-        _build(out, files, previous, spare)
+        _build(out, third, m2, m1)
+    assert site_files(out) == {path: content for path, (_, content) in third.items()}
     return sum(1 for path in unlinked if path.endswith(".html"))
 
 
@@ -141,58 +144,50 @@ def test_a_spare_a_whole_build_made_stale_is_dropped_not_relinked(
     n = write.STALE_IN_PLACE + 200
     old = {f"p/{i}.html": ("1", b"old") for i in range(n)}
     new = {f"p/{i}.html": ("2", b"new") for i in range(n)}
-    m1, _ = _build(out, old, {}, {})
-    m2, _ = _build(out, new, m1, {})  # every page changed: the spare (site 1) is all stale
-    live = {path: (out / path).stat().st_ino for path in new}
-    # The next build changes one page: the other pages are linked from the live
-    # site into a new folder, not into the spare after unlinking its copy.
+    # Every page of site 2 changed, so its spare (site 1) is all stale. The next
+    # build changes one page: the other pages are linked from the live site into a
+    # new folder, not into the spare after unlinking its copy.
     changed = {**new, "p/0.html": ("3", b"changed")}
-    assert _unlinks_in_build(monkeypatch, out, changed, m2, m1) == 0
-    assert site_files(out) == {path: content for path, (_, content) in changed.items()}
-    assert all((out / p).stat().st_ino == ino for p, ino in live.items() if p != "p/0.html")
-    assert (spare_path(out) / "p/1.html").read_bytes() == b"new"  # site 2, retired
+    assert _unlinks_in_third_build(monkeypatch, out, old, new, changed) == 0
+    retired = spare_path(out)  # site 2: the live pages are its very files
+    assert (retired / "p/1.html").read_bytes() == b"new"
+    assert all(
+        (out / p).stat().st_ino == (retired / p).stat().st_ino for p in new if p != "p/0.html"
+    )
 
 
 def test_a_spare_holding_many_pages_the_site_lost_is_dropped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "site"
     kept = {f"p/{i}.html": ("1", b"kept") for i in range(100)}
     lost = {f"q/{i}.html": ("1", b"lost") for i in range(write.STALE_IN_PLACE)}
-    m1, _ = _build(out, {**kept, **lost}, {}, {})
-    m2, _ = _build(out, kept, m1, {})  # the q/ pages went; the spare (site 1) still has them
-    # Deleting them one by one would cost more than linking the live site's 100.
-    assert _unlinks_in_build(monkeypatch, out, kept, m2, m1) == 0
-    assert site_files(out) == {path: content for path, (_, content) in kept.items()}
+    # Site 2 lost the q/ pages; its spare (site 1) still has them. Deleting them one
+    # by one would cost more than linking the live site's 100.
+    assert (
+        _unlinks_in_third_build(monkeypatch, tmp_path / "site", {**kept, **lost}, kept, kept) == 0
+    )
 
 
 def test_a_small_spare_is_brought_up_to_date_in_place_however_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "site"
     n = write.STALE_IN_PLACE // 4
-    m1, _ = _build(out, {f"p/{i}.html": ("1", b"v1") for i in range(n)}, {}, {})
+    first = {f"p/{i}.html": ("1", b"v1") for i in range(n)}
     second = {f"p/{i}.html": ("2", b"v2") for i in range(n)}
-    m2, _ = _build(out, second, m1, {})
     # Every file of the spare is stale, but too few to be worth a new folder.
-    assert _unlinks_in_build(monkeypatch, out, second, m2, m1) == n
-    assert site_files(out) == {path: content for path, (_, content) in second.items()}
+    assert _unlinks_in_third_build(monkeypatch, tmp_path / "site", first, second, second) == n
 
 
 def test_a_spare_with_a_few_stale_files_is_brought_up_to_date_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "site"
     n = write.STALE_IN_PLACE + 200
     first = {f"p/{i}.html": ("1", b"v1") for i in range(n)}
     second = {**first, "p/0.html": ("2", b"v2")}
-    m1, _ = _build(out, first, {}, {})
-    m2, _ = _build(out, second, m1, {})
     # The spare (site 1) differs from the live site in p/0.html only: that copy is
     # unlinked and the live one linked in; the other files stay as they are.
     third = {**second, "p/1.html": ("3", b"v3")}
-    assert _unlinks_in_build(monkeypatch, out, third, m2, m1) == 2
-    assert site_files(out) == {path: content for path, (_, content) in third.items()}
+    assert _unlinks_in_third_build(monkeypatch, tmp_path / "site", first, second, third) == 2
 
 
 def test_a_spare_that_does_not_match_its_manifest_is_dropped(tmp_path: Path) -> None:
