@@ -41,7 +41,7 @@ from .render import compile_templates, make_environment, render_into
 from .search import search_hook, search_page
 from .traditional import TraditionalConverter, traditionalizer
 from .urls import with_base_url
-from .write import SiteWriter, case_folded, read_marker, spare_path
+from .write import SiteWriter, case_folded, read_marker, spare_path, stale_paths
 
 Progress = Callable[[str], None]
 
@@ -364,7 +364,7 @@ def _last_build(
         manifest=live,
         claimed=case_folded(live) if claimed is None else claimed,
         # Where the spare differs from the live site: what a patch brings up to date.
-        stale={p for p, k in live.items() if not k or before.get(p) != k} if known else set(),
+        stale=set(stale_paths(live, before)) if known else set(),
         extra=set(before.keys() - live.keys()) if known else set(),
         exports=exports,
         warnings=found.warnings,

@@ -267,7 +267,7 @@ class Preview:
 
     def _refresh_spare(self, last: LastBuild) -> None:
         started = time.perf_counter()
-        if mostly_stale(last.stale, last.manifest):
+        if mostly_stale(len(last.stale), last.manifest):
             self._replace_spare(last, started)
             return
         with self.building:

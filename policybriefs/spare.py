@@ -71,7 +71,7 @@ class PatchWriter(SiteWriter):
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.new-{os.getpid()}"
         if self.staging.exists():
             shutil.rmtree(self.staging)
-        if mostly_stale(stale, live):
+        if mostly_stale(len(stale), live):
             # A whole build retired the spare, and serve has not refreshed it yet:
             # deleting its files one by one to link the live site's took 55 s at
             # N = 10,000. It is made anew as serve's refresh would, in a few seconds.

@@ -104,7 +104,7 @@ def test_a_stale_file_is_relinked_over_a_file_or_a_folder_in_the_spare(tmp_path:
     _build(out, spare)
     live = _build(out, live_files)
     stale = {"briefs/jia/index.html", "static/extra"}
-    assert not mostly_stale(stale, live)
+    assert not mostly_stale(len(stale), live)
     writer = PatchWriter(
         out, live=live, claimed={p.lower() for p in live}, stale=stale, extra=set()
     )
