@@ -195,7 +195,7 @@ def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | No
     year, when it spoke at more than ``CITY_CHART_BRIEFS``."""
     colors = colors if colors is not None else brief_series(catalog)
     counts = promises_per_brief(city)
-    series = [colors[slug] for slug in city.briefs if slug in colors]
+    series = _charted(city, colors)
     if len(series) > CITY_CHART_BRIEFS:
         return _yearly_city_chart(catalog, city, counts)
     rows = [(s.short, [(s, counts[s.slug])]) for s in series]
@@ -209,6 +209,11 @@ def city_chart(catalog: Catalog, city: CityEntry, colors: dict[str, Series] | No
         series,
         ("日期", ("会议", "承诺"), cells),
     )
+
+
+def _charted(city: CityEntry, colors: dict[str, Series]) -> list[Series]:
+    """The city's briefs that have a colour: its chart's bars, when they are few enough."""
+    return [colors[slug] for slug in city.briefs if slug in colors]
 
 
 def years_of(catalog: Catalog, city: CityEntry) -> list[tuple[str, tuple[str, ...]]]:
@@ -247,7 +252,7 @@ def city_chart_inputs(
     """What a city's chart is drawn from besides its promises, for its page's key.
     A bar per year shows no brief's colour: a brief added elsewhere, which moves
     every colour after it, leaves it as it was."""
-    shown = [colors[slug] for slug in city.briefs if slug in colors]
+    shown = _charted(city, colors)
     if len(shown) > CITY_CHART_BRIEFS:
         return [(label, *slugs) for label, slugs in years_of(catalog, city)]
     return [(s.slug, s.label, s.short, s.color) for s in shown]
