@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,6 +9,9 @@ from hypothesis import strategies as st
 from policybriefs.models import ArticleMeta, RawArticle
 from policybriefs.normalize.article import normalize_article, normalize_text
 from policybriefs.normalize.junk import (
+    _CHROME,
+    _CHROME_ANYWHERE,
+    _CHROME_FIRST,
     _LATIN_OR_SYMBOL,
     _latin_bound,
     is_junk_line,
@@ -97,3 +102,45 @@ def test_traditional_chrome_is_judged_on_its_normalized_text(chrome: str) -> Non
 @given(st.text(max_size=60))
 def test_latin_bound_never_undercounts(line: str) -> None:
     assert _latin_bound(line) >= len(_LATIN_OR_SYMBOL.findall(line))
+
+
+_UNGATED_CHROME = re.compile("|".join(_CHROME_ANYWHERE))
+# Lines made of the patterns' own characters, so their words come up often.
+_CHROME_ALPHABET = "".join(sorted(set("".join(_CHROME_ANYWHERE)) - set("\\") | set("中文 1")))
+
+
+@given(st.text(alphabet=_CHROME_ALPHABET, max_size=40))
+def test_first_character_gate_finds_what_the_alternatives_find(line: str) -> None:
+    ungated = _UNGATED_CHROME.search(line)
+    gated = _CHROME.search(line)
+    assert (gated and gated.span()) == (ungated and ungated.span())
+
+
+@pytest.mark.parametrize("word", ["版权所有", "ICP备", "icp证", "copyright", "(C) 2021", "评论(3)"])
+def test_chrome_words_are_found_mid_line(word: str) -> None:
+    assert _CHROME.search(f"本网{word}，谢谢")
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    branches, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+    return [*branches, pattern[start:]]
+
+
+@pytest.mark.parametrize(
+    "branch", [b for pattern in _CHROME_ANYWHERE for b in _top_level_branches(pattern)]
+)
+def test_every_chrome_branch_starts_with_a_gate_character(branch: str) -> None:
+    first = branch.removeprefix("(?i:").removeprefix("\\")[0]
+    assert first in _CHROME_FIRST and first.swapcase() in _CHROME_FIRST

@@ -40,7 +40,8 @@ def _has_cjk(text: str) -> bool:
 
 def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
-    if "," in text or "，" in text:
+    # Nearly every Chinese paragraph has a comma; few have one doubled.
+    if ("," in text or "，" in text) and _DOUBLED.search(text):
         text, edits = delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
     # After the commas: ，。，。 leaves 。。 to collapse in the same pass.
     text, twice = _collapse_twice(text, paragraph)
@@ -120,7 +121,7 @@ def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
     for match in _ASCII_MARKS.finditer(text):
         mark_start, end = match.span()
         start = _chinese_sides(text, mark_start, end)
-        if start is None or any(a <= start < b for a, b in urls):
+        if start is None or (urls and any(a <= start < b for a, b in urls)):
             continue
         mark = match.group(0)
         # 10:30 and 1,000 are numbers, not Chinese text.
