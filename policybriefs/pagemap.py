@@ -8,6 +8,7 @@ the whole build uses.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -35,6 +36,27 @@ SLUG_TABLES = {
     "series": "series_slugs",
     "project": "project_slugs",
 }
+
+
+def keyed_by_build(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
+    """``pages`` with each key digested together with ``build_key`` (what shapes
+    every page: the code, templates, configuration and converter), as
+    ``digest(build_key, key)`` cut to 128 bits, which name a page's inputs well
+    enough and halve the manifest kept per site.
+
+    Written out for speed: a site of 10,000 briefs has 100,000 keyed pages, and
+    ``dataclasses.replace`` and ``digest`` per page took a second of each build.
+    """
+    prefix = hashlib.sha256(f"{build_key!r}\0".encode())
+    keyed: list[PageSpec] = []
+    for p in pages:
+        if p.key:
+            hasher = prefix.copy()
+            hasher.update(f"{p.key!r}\0".encode())
+            key = hasher.hexdigest()[:32]
+            p = PageSpec(p.path, p.template, p.context, key, p.full_brief, p.deferred, p.names)
+        keyed.append(p)
+    return keyed
 
 
 class PageMap:

@@ -22,13 +22,13 @@ import dataclasses
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .articles import ArticleResult, default_jobs, process_articles
-from .cache import digest, save_manifest
+from .cache import save_manifest
 from .catalog import Catalog, CityEntry, ProjectEntry, SeriesEntry, city_names
 from .catalog_patch import CatalogChange, entries_named, patch_catalog
 from .chart import Series, brief_series, series_of, with_charts
@@ -38,7 +38,7 @@ from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
 from .models import Brief, PageSpec, StaticPage
-from .pagemap import PageMap
+from .pagemap import PageMap, keyed_by_build
 from .pages import full_brief_reader, shared_context
 from .render import SCRIPTS, render_into, script_root
 from .search import BUNDLE_DIR, search_page
@@ -87,10 +87,6 @@ class PatchReport:
 
 def _page_path_of(page: PageSpec) -> list[str]:
     return [script_root(script) + page.path for script in SCRIPTS]
-
-
-def _keyed(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
-    return [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
 
 
 def _protected_unchanged(last: LastBuild, removed: Sequence[Brief], added: Sequence[Brief]) -> bool:
@@ -373,7 +369,7 @@ def _patched(
     pages = _affected_pages(pagemap, last, change, cities, removed, added)
     kept = [p for p in pages if last.pages.get(p.path) is p]  # already keyed
     fresh = [p for p in pages if last.pages.get(p.path) is not p]
-    pages = [*_keyed(with_charts(fresh, catalog, colors), last.build_key), *kept]
+    pages = [*keyed_by_build(with_charts(fresh, catalog, colors), last.build_key), *kept]
     # Pages that are no longer there: a renamed brief's, a name no brief has now.
     gone_briefs = {b.slug for b in removed} - {b.slug for b in added}
     all_pages = dict(last.pages)

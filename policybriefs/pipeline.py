@@ -7,7 +7,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .load import discover, load_page
 from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
-from .pagemap import gather_pages
+from .pagemap import gather_pages, keyed_by_build
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .protection import NameProtection, protected_entries
@@ -311,8 +311,7 @@ def _plan(
     env = make_environment(templates_dir)
     # The converter's entries: the packaged phrases too, which any page may need.
     build_key = digest(tool_fingerprint(), templates, repr(config), traditional.fingerprint)
-    # 128 bits name a page's inputs well enough, and halve the manifest kept per site.
-    pages = [replace(p, key=digest(build_key, p.key)[:32]) if p.key else p for p in pages]
+    pages = keyed_by_build(pages, build_key)
     return _Plan(config, found, colors, pages, protected, protection, traditional, env, build_key)
 
 
