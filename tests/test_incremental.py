@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, copy_articles, copy_seed
 from policybriefs import cache as cache_module
+from policybriefs import pipeline as pipeline_module
+from policybriefs import write as write_module
 from policybriefs.cache import BriefCache, article_key
 from policybriefs.pipeline import build
 from policybriefs.write import MARKER
@@ -491,3 +495,46 @@ def test_the_content_fingerprint_sees_names_and_bytes_but_not_hidden_files(
     before = cache_module.tree_fingerprint(root, skip_hidden=True)
     change(root)
     assert (cache_module.tree_fingerprint(root, skip_hidden=True) == before) is same
+
+
+class _TrackedManifest(dict[str, str]):
+    """A manifest a test can hold a weak reference to (a plain dict takes none)."""
+
+
+def test_a_spare_the_writer_drops_is_not_held_while_the_pages_render(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a template change every file of the spare (the site two builds old) is
+    # stale, and at N = 10,000 its manifest was 25 MiB held to the end of the build.
+    copy_seed(content_dir)
+    out, cache, templates = tmp_path / "site", tmp_path / "cache", tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    base = templates / "base.html"
+    monkeypatch.setattr(write_module, "STALE_IN_PLACE", 0)  # a small site's spare counts too
+    for n in (1, 2):
+        base.write_text(base.read_text(encoding="utf-8") + f"<!-- {n} -->", encoding="utf-8")
+        build(content_dir, out, templates, cache_dir=cache, jobs=1)
+
+    spares: list[weakref.ref[_TrackedManifest]] = []
+    load_manifests = pipeline_module.load_manifests
+
+    def tracked(*args: Path) -> tuple[dict[str, str], dict[str, str]]:
+        live, spare = load_manifests(*args)
+        assert spare, "the second build left a spare with a manifest"
+        held = _TrackedManifest(spare)
+        spares.append(weakref.ref(held))
+        return live, held
+
+    render_into = pipeline_module.render_into
+    alive_while_rendering: list[bool] = []
+
+    def rendering(*args: object, **kwargs: object) -> int:
+        gc.collect()
+        alive_while_rendering.append(spares[0]() is not None)
+        return render_into(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "load_manifests", tracked)
+    monkeypatch.setattr(pipeline_module, "render_into", rendering)
+    base.write_text(base.read_text(encoding="utf-8") + "<!-- 3 -->", encoding="utf-8")
+    build(content_dir, out, templates, cache_dir=cache, jobs=1)
+    assert alive_while_rendering == [False]
