@@ -9,12 +9,15 @@ original, the other script's label) are left exactly as they are.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
 import posixpath
 import re
 import signal
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -269,6 +272,21 @@ def _take_turns(
         work(items[start : start + step])
 
 
+def return_freed_memory() -> None:
+    """Hand the memory the C allocator holds free back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing is done).
+
+    Reading ten thousand briefs from worker processes leaves their pickles' freed
+    space scattered in the heap, resident for the rest of the build: at N = 10,000
+    after a tool change, 34 of the main process's 424 MiB before rendering, which
+    forked renderers would inherit too. Trimming takes milliseconds.
+    """
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: musl has no malloc_trim
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def run_in_forks(
     work: Callable[[Sequence[T]], None], items: Sequence[T], jobs: int, per_job: int = 32
 ) -> None:
@@ -285,6 +303,7 @@ def run_in_forks(
     # collector neither walks it in each child nor dirties the pages they share.
     # (The build unfreezes it at its end.)
     gc.freeze()
+    return_freed_memory()
     context = multiprocessing.get_context("fork")
     # Taken in turns, not dealt out beforehand: a forked child is slower than this
     # process (it copies much of the heap it reads: reference counts, which at

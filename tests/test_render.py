@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from policybriefs import render as render_module
 from policybriefs.render import compile_templates, make_environment, run_in_forks
 
 
@@ -133,3 +134,22 @@ def test_compiling_the_templates_ahead_skips_one_that_cannot_be_read(tmp_path: P
     compile_templates(env)
     shutil.rmtree(templates)  # what was compiled no longer needs its file
     assert env.get_template("brief.html").name == "brief.html"
+
+
+@pytest.mark.parametrize(("items", "trims"), [(8, 0), (200, 1)])
+def test_freed_memory_is_handed_back_only_before_forking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int, trims: int
+) -> None:
+    calls: list[None] = []
+    monkeypatch.setattr(render_module, "return_freed_memory", lambda: calls.append(None))
+    run_in_forks(lambda part: None, list(range(items)), 2)
+    assert len(calls) == trims  # a few items render in this process: nothing to hand back
+
+
+def test_handing_back_freed_memory_does_nothing_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the C library was loaded")
+
+    monkeypatch.setattr(render_module.sys, "platform", "darwin")
+    monkeypatch.setattr(render_module.ctypes, "CDLL", refuse)
+    render_module.return_freed_memory()
