@@ -251,7 +251,9 @@ def _last_build(cache_root: Path, out_dir: Path) -> dict[str, Any]:
     return data if marker and data.get("site") == marker else {}
 
 
-def _site_pages(cache_root: Path, out_dir: Path, site: object, folder: Path) -> dict[str, str]:
+def _site_pages(
+    cache_root: Path, out_dir: Path, site: object, folder: Path, keys: dict[str, str]
+) -> dict[str, str]:
     """The manifest of the site in ``folder``, if it is the one named ``site``."""
     if not isinstance(site, str) or not site or read_marker(folder) != site:
         return {}
@@ -262,7 +264,7 @@ def _site_pages(cache_root: Path, out_dir: Path, site: object, folder: Path) -> 
     if hashlib.sha256(data).hexdigest() != site:  # damaged: trust none of it
         return {}
     try:
-        return read_manifest_bytes(data)
+        return read_manifest_bytes(data, keys)
     except ValueError:  # written by a version that kept other names: trust none of it
         return {}
 
@@ -271,8 +273,9 @@ def load_manifests(cache_root: Path, out_dir: Path) -> tuple[dict[str, str], dic
     """The keys of the files of the live site in ``out_dir`` and of its spare (the
     site before it), each empty when it cannot be trusted."""
     data = _read_record(cache_root, out_dir)
-    live = _site_pages(cache_root, out_dir, data.get("site"), out_dir)
-    spare = _site_pages(cache_root, out_dir, data.get("spare"), spare_path(out_dir))
+    keys: dict[str, str] = {}  # one string for a key both hold: most of them
+    live = _site_pages(cache_root, out_dir, data.get("site"), out_dir, keys)
+    spare = _site_pages(cache_root, out_dir, data.get("spare"), spare_path(out_dir), keys)
     return live, spare
 
 

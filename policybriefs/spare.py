@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -104,7 +103,7 @@ class PatchWriter(SiteWriter):
             raise DuplicateOutputError(f"two pages would be written to {path!r}")
         self._remember(path)
         if path in self.manifest:
-            self.manifest[path] = sys.intern(key)
+            self.manifest[path] = key
         else:
             folded = path.lower()
             known = folded in self._claimed

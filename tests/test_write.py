@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -265,6 +266,22 @@ def test_case_folded_paths_keep_the_lower_case_ones_as_they_are() -> None:
     folded = case_folded(paths)
     assert folded == {"briefs/a.html", "cities/xiamen.html", "zh-hant/官员/index.html"}
     assert any(path is paths[0] for path in folded)  # one string, not a copy
+
+
+def test_two_manifests_read_together_share_their_equal_keys_without_interning_them() -> None:
+    # Keys made at run time: a literal would be interned by the compiler.
+    same, other, only = (f"{n:032x}" for n in (7, 8, 9))
+    live = {"briefs/a.html": same, "briefs/b.html": other}
+    spare = {"briefs/a.html": same, "briefs/b.html": only}
+    keys: dict[str, str] = {}
+    read_live = read_manifest_bytes(b"".join(manifest_chunks(live)), keys)
+    read_spare = read_manifest_bytes(b"".join(manifest_chunks(spare)), keys)
+    assert (read_live, read_spare) == (live, spare)
+    assert read_live["briefs/a.html"] is read_spare["briefs/a.html"]
+    # An interned key would be what interning an equal, separate string gives back.
+    key = read_live["briefs/a.html"]
+    assert sys.intern("".join(list(key))) is not key
+    assert next(iter(read_live)) is sys.intern("briefs/a.html")  # paths are interned
 
 
 @pytest.mark.parametrize("slice_size", [1, 7, 40, 1 << 18])
