@@ -39,10 +39,10 @@ SLUG_TABLES = {
 
 
 def keyed_by_build(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
-    """``pages`` with each key digested together with ``build_key`` (what shapes
-    every page: the code, templates, configuration and converter), as
-    ``digest(build_key, key)`` cut to 128 bits, which name a page's inputs well
-    enough and halve the manifest kept per site.
+    """``pages`` with each page's key (an unkeyed page stays as it is) digested
+    together with ``build_key`` (what shapes every page: the code, templates,
+    configuration and converter), as ``digest(build_key, key)`` cut to 128 bits,
+    which name a page's inputs well enough and halve the manifest kept per site.
 
     Written out for speed: a site of 10,000 briefs has 100,000 keyed pages, and
     ``dataclasses.replace`` and ``digest`` per page took a second of each build.

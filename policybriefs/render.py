@@ -9,7 +9,6 @@ original, the other script's label) are left exactly as they are.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -19,7 +18,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -274,16 +273,16 @@ def _take_turns(
 
 def return_freed_memory() -> None:
     """Hand the memory the C allocator holds free back to the system (glibc's
-    ``malloc_trim``; elsewhere nothing is done).
+    ``malloc_trim``; elsewhere nothing is done). Called before any fork.
 
     Reading ten thousand briefs from worker processes leaves their pickles' freed
     space scattered in the heap, resident for the rest of the build: at N = 10,000
-    after a tool change, 34 of the main process's 424 MiB before rendering, which
-    forked renderers would inherit too. Trimming takes milliseconds.
+    after a tool change, 34 of the main process's 424 MiB before rendering, which a
+    forked renderer would start with too. Trimming takes milliseconds.
     """
     if sys.platform != "linux":
         return
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: musl has no malloc_trim
+    with suppress(OSError, AttributeError):  # not glibc: musl has no malloc_trim
         ctypes.CDLL(None).malloc_trim(0)
 
 

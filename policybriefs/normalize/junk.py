@@ -17,35 +17,35 @@ SHORT_LINE = 80  # chrome lines are short; a body paragraph that quotes "上一�
 # Page chrome found anywhere in a short line. Each alternative starts with a
 # character of _CHROME_FIRST: the look-ahead lets the scan skip every other
 # position, where trying all the alternatives made this the slowest check of a
-# clean paragraph (15 µs for a 50-character line; 2 µs now).
+# clean paragraph (15 µs for a 50-character line, under 3 µs now). Case is
+# ignored as Python's re ignores it, so the look-ahead's I also takes İ and ı.
 _CHROME_ANYWHERE = (
     r"您(?:现在)?的?位置|当前位置|首页\s*[>›»＞]",
     r"打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|加入收藏|收藏本页|设为首页",
     r"字号\s*[:：]|字体\s*[:：]",
-    r"(?i:ICP)\s*备|(?i:ICP)\s*证|公网安备|版权所有|(?i:Copyright)|©|\((?i:c)\)\s*\d{4}",
+    r"ICP\s*备|ICP\s*证|公网安备|版权所有|Copyright|©|\(c\)\s*\d{4}",
     r"如有侵权.{0,12}删除|侵权请?联系.{0,12}删除|转载(?:自|于)网络",
     r"扫一扫|扫描二维码|二维码|分享到|微信扫|手机(?:打开|浏览|阅读)",
     r"发表评论|网友评论|我要评论|条评论|评论\s*[(（]\d+[)）]",
 )
-_CHROME_FIRST = "您当首打关【加收设字IiCc公版©(如侵转扫二分微手发网我条评"
-_CHROME = re.compile(f"(?=[{re.escape(_CHROME_FIRST)}])(?:{'|'.join(_CHROME_ANYWHERE)})")
-# Page chrome that makes up the start of a (stripped) line, tried there only.
-_CHROME_AT_START = re.compile(
-    r"|".join(
-        [
-            r"[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
-            r"[【\[]?\s*(?:免责声明|版权声明)",
-            r"(?:相关链接|相关新闻|相关阅读|更多(?:新闻|阅读)?\s*[>»＞]+|推荐阅读|热点推荐|热门推荐)",
-            r"(?:上一篇|下一篇|上一条|下一条)",
-            r"评论\s*$",
-            r"(?:责任编辑|编辑|审核|校对|作者|来源|发布时间|发布日期|浏览次数|点击数|阅读数)\s*[:：]",
-            r"</?[a-zA-Z][^>]*>\s*$",
-            r"[\w-]+\.(?i:jpg|jpeg|png|gif|webp|bmp)\s*$",
-            r"\[\s*详细\s*[>》＞]*\s*\]\s*$",
-            r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$",
-        ]
-    )
+_CHROME_FIRST = "您当首打关【加收设字IC公版©(如侵转扫二分微手发网我条评"
+_CHROME = re.compile(
+    f"(?=[{re.escape(_CHROME_FIRST)}])(?:{'|'.join(_CHROME_ANYWHERE)})", re.IGNORECASE
 )
+# Page chrome that makes up the start of a line: tried there only, on the stripped line.
+_CHROME_AT_START_ALTERNATIVES = (
+    r"[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小",
+    r"[【\[]?\s*(?:免责声明|版权声明)",
+    r"相关链接|相关新闻|相关阅读|更多(?:新闻|阅读)?\s*[>»＞]+|推荐阅读|热点推荐|热门推荐",
+    r"上一篇|下一篇|上一条|下一条",
+    r"评论\s*$",
+    r"(?:责任编辑|编辑|审核|校对|作者|来源|发布时间|发布日期|浏览次数|点击数|阅读数)\s*[:：]",
+    r"</?[a-zA-Z][^>]*>\s*$",
+    r"[\w-]+\.(?:jpg|jpeg|png|gif|webp|bmp)\s*$",
+    r"\[\s*详细\s*[>》＞]*\s*\]\s*$",
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$",
+)
+_CHROME_AT_START = re.compile("|".join(_CHROME_AT_START_ALTERNATIVES), re.IGNORECASE)
 _SPAM_WORDS = re.compile(
     r"代理|代写|发票|彩票|博彩|贷款|网址|官网|注册|下载|免费|优惠|加微信|微信号|QQ|点击|娱乐|开户|"
     r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时"
@@ -113,7 +113,8 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]+")
 
 
 def strip_invisible(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    if not _INVISIBLE.search(text):  # nearly always: no edit-recording machinery
+    # Checked first: most paragraphs have none, and delete() builds a list and a copy.
+    if not _INVISIBLE.search(text):
         return text, []
     return delete(
         text, _INVISIBLE, kind="junk-text", paragraph=paragraph, note="invisible characters"
