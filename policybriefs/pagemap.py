@@ -8,11 +8,10 @@ the whole build uses.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
-from .cache import digest
+from .cache import digest, digest_after
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
 from .chart import promises_per_brief
 from .listing import listing_of
@@ -47,13 +46,11 @@ def keyed_by_build(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
     Written out for speed: a site of 10,000 briefs has 100,000 keyed pages, and
     ``dataclasses.replace`` and ``digest`` per page took a second of each build.
     """
-    prefix = hashlib.sha256(f"{build_key!r}\0".encode())
+    with_build = digest_after(build_key)
     keyed: list[PageSpec] = []
     for p in pages:
         if p.key:
-            hasher = prefix.copy()
-            hasher.update(f"{p.key!r}\0".encode())
-            key = hasher.hexdigest()[:32]
+            key = with_build(p.key)[:32]
             p = PageSpec(p.path, p.template, p.context, key, p.full_brief, p.deferred, p.names)
         keyed.append(p)
     return keyed
