@@ -23,6 +23,7 @@ from .cache import BriefCache, article_key
 from .catalog import slug_memo_entries
 from .errors import ContentError
 from .export import brief_json
+from .heap import long_lived
 from .listing import listing_keys
 from .load import load_article
 from .models import Brief
@@ -173,14 +174,6 @@ def _open_all(
     held: Mapping[str, Brief],
 ) -> list[ArticleResult]:
     # The briefs live for the whole build: millions of objects that full collections
-    # would walk again and again while they are unpickled and after. None while
-    # they are made; frozen once they are (the build unfreezes at its end).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        opened = [_opened(r, p, work, held) for r, p in zip(results, paths, strict=True)]
-    finally:
-        if enabled:
-            gc.enable()
-    gc.freeze()
-    return opened
+    # would walk again and again while they are unpickled and after.
+    with long_lived():
+        return [_opened(r, p, work, held) for r, p in zip(results, paths, strict=True)]

@@ -31,6 +31,7 @@ from .errors import ContentError
 from .export import BriefExport, brief_exports, export_into, write_indexes
 from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
+from .heap import long_lived
 from .load import discover, load_page
 from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
 from .pagemap import gather_pages, keyed_by_build
@@ -157,10 +158,11 @@ def _gather(
     known = len(slugs)
     for result in results:
         slugs.update(result.slugs)
-    catalog = build_catalog(briefs, load_gazetteer(), slugs)
+    with long_lived():
+        catalog = build_catalog(briefs, load_gazetteer(), slugs)
+        links = shared_context(catalog, static_pages)
     if len(slugs) != known:
         cache.save_slugs(slugs)
-    links = shared_context(catalog, static_pages)
     warnings = {r.source: r.brief.warnings for r in results if r.brief is not None}
     return _Gathered(briefs, sources, static_pages, keys, catalog, links, warnings)
 
@@ -297,10 +299,10 @@ def _plan(
     held = last_kit.held_briefs() if last_kit is not None else None
     found = _gather(content_dir, config, cache, jobs, report, progress, held)
     catalog = found.catalog
-    colors = brief_series(catalog)
-    pages = gather_pages(catalog, found.static_pages, found.links, found.keys)
-    pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
-    gc.freeze()  # the page list lives until the end, like the briefs
+    with long_lived():  # the page list lives until the end, like the briefs
+        colors = brief_series(catalog)
+        pages = gather_pages(catalog, found.static_pages, found.links, found.keys)
+        pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
     protected, protection = protected_names(config, found.briefs, cache.root)
     traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
         config.traditional_variant,

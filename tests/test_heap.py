@@ -1,0 +1,97 @@
+"""The long-lived heap: what a build makes to keep is made without the collector
+and then frozen, so full collections stop walking it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_patch_corpus
+from policybriefs.brief import build_brief
+from policybriefs.catalog import build_catalog
+from policybriefs.chart import brief_series, with_charts
+from policybriefs.feeds import not_found_page
+from policybriefs.gazetteer import load_gazetteer
+from policybriefs.heap import long_lived
+from policybriefs.load import load_article
+from policybriefs.models import PageSpec
+from policybriefs.normalize.article import normalize_article
+from policybriefs.pagemap import gather_pages
+from policybriefs.pages import shared_context
+from policybriefs.search import search_page
+
+
+@pytest.fixture
+def clean_heap() -> Iterator[None]:
+    """The collector on, nothing frozen, before and after."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+    if not was_enabled:
+        gc.disable()
+
+
+def test_no_collection_runs_inside_and_what_was_made_is_frozen_after(clean_heap: None) -> None:
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with long_lived():
+            assert not gc.isenabled()
+            kept = [[n] for n in range(50_000)]  # tracked containers: past any threshold
+        assert collections == []
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.callbacks.remove(count)
+
+
+def test_a_collector_switched_off_before_stays_off(clean_heap: None) -> None:
+    gc.disable()
+    with long_lived():
+        pass
+    assert not gc.isenabled()
+
+
+def test_the_collector_comes_back_on_when_the_work_fails(clean_heap: None) -> None:
+    with pytest.raises(ValueError), long_lived():
+        raise ValueError("a failed stage")
+    assert gc.isenabled()
+
+
+def test_the_catalog_and_pages_the_build_keeps_are_made_without_reference_cycles(
+    tmp_path: Path, clean_heap: None
+) -> None:
+    """What ``pipeline`` makes inside ``long_lived``: a reference cycle made there
+    and dropped would stay frozen, and held, until the build ends."""
+    content = tmp_path / "content"
+    content.mkdir()
+    copy_patch_corpus(content)
+    briefs = [
+        build_brief(normalize_article(load_article(path, content)))
+        for path in sorted(content.glob("*.txt"))
+    ]
+    gazetteer = load_gazetteer()
+    gc.collect()
+    gc.disable()
+    try:
+        catalog = build_catalog(briefs, gazetteer, {})
+        links = shared_context(catalog, [])
+        colors = brief_series(catalog)
+        pages = gather_pages(catalog, [], links, {b.slug: b.slug * 2 for b in briefs})
+        pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+    assert len(catalog.briefs) == 8 and len(pages) > 50
+    assert all(isinstance(page, PageSpec) and page.key for page in pages[:-2])
+    assert unreachable == 0
