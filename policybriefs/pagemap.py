@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
-from .cache import digest, digest_after
+from .cache import digest_after
 from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntry
 from .chart import promises_per_brief
 from .listing import listing_of
@@ -73,11 +73,11 @@ class PageMap:
         self.static_pages = static_pages
         self.links = links
         self.keys: Mapping[str, str] = brief_keys or {}
-        # Every page's footer links the static pages.
-        self.common = links["static_pages"]
+        # Every page's footer links the static pages: hashed once, not once a page.
+        self._digest_with_footer = digest_after(links["static_pages"])
 
     def key(self, *parts: object) -> str:
-        return digest(self.common, *parts) if self.keys else ""
+        return self._digest_with_footer(parts) if self.keys else ""
 
     def slug(self, kind: str, name: str | None) -> str:
         table: Mapping[str, str] = self.links[SLUG_TABLES[kind]]  # type: ignore[assignment]
