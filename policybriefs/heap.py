@@ -2,9 +2,10 @@
 
 A build at 10,000 briefs holds millions of objects until it ends: the briefs,
 the catalog, the page list. A full collection walks every tracked object that
-is not frozen, and the collector runs one each time the objects made since the
-last outgrow a quarter of those that survived it: while the catalog and pages
-were made, at 10,000 briefs, ten of them took 1.5 s and found nothing to free.
+is not frozen, and the collector makes one whenever the objects that reached
+its oldest generation since the last outnumber a quarter of those that
+survived it: while the catalog and pages were made, at 10,000 briefs, ten of
+them took 1.5-2 s and found nothing to free.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from contextlib import contextmanager
 @contextmanager
 def long_lived() -> Iterator[None]:
     """Make, inside, objects that live to the end of the build: no collection runs
-    while they are made, and afterwards they are frozen (``gc.freeze``), so later
-    collections pass them over. The build unfreezes the heap at its end.
+    while they are made, and afterwards the whole heap is frozen (``gc.freeze``),
+    so later collections pass it over. Whoever runs the stage unfreezes it:
+    ``pipeline.build`` at its end, ``patch.patch_site`` when it returns.
 
-    Only for code that makes no reference cycles it then drops: a cycle made
-    inside is frozen with the rest and freed at the earliest when the heap is
-    unfrozen."""
+    Everything alive is frozen, and with it any reference cycle dropped but not
+    yet collected, made inside or before: such a cycle is freed at the earliest
+    when the heap is unfrozen. So only for code that drops no cycles
+    (``tests/test_heap.py`` checks the stages that use it)."""
     enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if enabled:

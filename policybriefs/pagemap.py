@@ -74,10 +74,10 @@ class PageMap:
         self.links = links
         self.keys: Mapping[str, str] = brief_keys or {}
         # Every page's footer links the static pages: hashed once, not once a page.
-        self._digest_with_footer = digest_after(links["static_pages"])
+        self._digest_after_footer = digest_after(links["static_pages"])
 
     def key(self, *parts: object) -> str:
-        return self._digest_with_footer(parts) if self.keys else ""
+        return self._digest_after_footer(parts) if self.keys else ""
 
     def slug(self, kind: str, name: str | None) -> str:
         table: Mapping[str, str] = self.links[SLUG_TABLES[kind]]  # type: ignore[assignment]

@@ -28,7 +28,12 @@ from .chart import Series, brief_series, with_charts
 from .config import load_config
 from .draft import DraftKit
 from .errors import ContentError
-from .export import BriefExport, brief_exports, export_into, write_indexes
+from .export import (
+    BriefExport,
+    brief_exports,
+    export_into,
+    write_indexes,
+)
 from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .heap import long_lived
@@ -158,13 +163,34 @@ def _gather(
     known = len(slugs)
     for result in results:
         slugs.update(result.slugs)
-    with long_lived():
-        catalog = build_catalog(briefs, load_gazetteer(), slugs)
-        links = shared_context(catalog, static_pages)
+    catalog, links = catalog_and_links(briefs, static_pages, slugs)
     if len(slugs) != known:
         cache.save_slugs(slugs)
     warnings = {r.source: r.brief.warnings for r in results if r.brief is not None}
     return _Gathered(briefs, sources, static_pages, keys, catalog, links, warnings)
+
+
+def catalog_and_links(
+    briefs: Sequence[Brief], static_pages: Sequence[StaticPage], slugs: dict[str, str]
+) -> tuple[Catalog, dict[str, object]]:
+    """The catalog and the context every page shares, kept to the end of the build."""
+    with long_lived():
+        catalog = build_catalog(briefs, load_gazetteer(), slugs)
+        return catalog, shared_context(catalog, static_pages)
+
+
+def page_list(
+    catalog: Catalog,
+    static_pages: Sequence[StaticPage],
+    links: Mapping[str, object],
+    keys: Mapping[str, str],
+) -> tuple[dict[str, Series], list[PageSpec]]:
+    """The briefs' chart colours and every page of one script, kept to the end of
+    the build like the briefs."""
+    with long_lived():
+        colors = brief_series(catalog)
+        pages = gather_pages(catalog, static_pages, links, keys)
+        return colors, [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
 
 
 def protected_names(
@@ -299,10 +325,7 @@ def _plan(
     held = last_kit.held_briefs() if last_kit is not None else None
     found = _gather(content_dir, config, cache, jobs, report, progress, held)
     catalog = found.catalog
-    with long_lived():  # the page list lives until the end, like the briefs
-        colors = brief_series(catalog)
-        pages = gather_pages(catalog, found.static_pages, found.links, found.keys)
-        pages = [*with_charts(pages, catalog, colors), search_page(), not_found_page()]
+    colors, pages = page_list(catalog, found.static_pages, found.links, found.keys)
     protected, protection = protected_names(config, found.briefs, cache.root)
     traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
         config.traditional_variant,
