@@ -245,8 +245,34 @@ def _record_path(cache_root: Path, out_dir: Path) -> Path:
     return cache_root / "manifests" / f"{digest(str(out_dir.absolute()))}.json"
 
 
+def _site_file(cache_root: Path, out_dir: Path, site: str, kind: str) -> Path:
+    return _record_path(cache_root, out_dir).with_suffix(f".{site}.{kind}")
+
+
 def _pages_path(cache_root: Path, out_dir: Path, site: str) -> Path:
-    return _record_path(cache_root, out_dir).with_suffix(f".{site}.pages")
+    return _site_file(cache_root, out_dir, site, "pages")
+
+
+def save_site_data(cache_root: Path, out_dir: Path, site: str, kind: str, data: bytes) -> None:
+    """Keep ``data`` of kind ``kind`` about the site ``site`` just swapped into
+    ``out_dir``, in place of what was kept about an earlier site."""
+    target = _site_file(cache_root, out_dir, site, kind)
+    _write_atomically(target, data)
+    for old in target.parent.glob(f"{_record_path(cache_root, out_dir).stem}.*.{kind}"):
+        if old != target:
+            old.unlink(missing_ok=True)
+
+
+def load_site_data(cache_root: Path, out_dir: Path, kind: str) -> bytes | None:
+    """What ``save_site_data`` kept of kind ``kind`` about the site in ``out_dir``,
+    if that is still the site the last build recorded there."""
+    site = _read_record(cache_root, out_dir).get("site")
+    if not isinstance(site, str) or not site or read_marker(out_dir) != site:
+        return None
+    try:
+        return _site_file(cache_root, out_dir, site, kind).read_bytes()
+    except OSError:
+        return None
 
 
 def _read_record(cache_root: Path, out_dir: Path) -> dict[str, Any]:

@@ -32,6 +32,8 @@ from .export import (
     BriefExport,
     brief_exports,
     export_into,
+    recorded_exports,
+    save_exports,
     write_indexes,
 )
 from .feeds import base_url_note, feed_files, not_found_page
@@ -473,7 +475,8 @@ def _build(
         )
         export_into(writer, catalog.briefs, keys, cache, jobs)
         placed = len(writer.manifest) - rendered
-        exports = write_indexes(writer, catalog)
+        kept = recorded_exports(cache.root, out_dir, keys) if recorded else {}
+        exports = write_indexes(writer, catalog, kept, out_dir)
         writer.write_files(static_files(templates_dir))
         writer.write_keyed(feed_files(catalog, pages, config, keys, plan.build_key))
         if note := base_url_note(config):
@@ -494,6 +497,8 @@ def _build(
         inputs=inputs,
         report=asdict(report),
     )
+    if recorded:
+        save_exports(cache.root, out_dir, site, exports, keys)
     if keep is not None:
         keep(
             _last_build(

@@ -1,0 +1,110 @@
+"""The site-wide data files: a rebuild copies unchanged briefs' rows of
+commitments.csv from the live site instead of making them again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_articles, copy_seed
+from policybriefs import export as export_module
+from policybriefs.cache import article_key, load_site_data
+from policybriefs.export import COMMITMENTS_CSV, recorded_exports
+from policybriefs.models import Brief
+from policybriefs.pipeline import build
+from policybriefs.write import MARKER
+
+SLUGS = ["seed", "minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"]
+
+
+def _content(folder: Path) -> Path:
+    copy_seed(folder, "seed.txt")
+    return copy_articles(folder, SLUGS[1:])
+
+
+def _edit(content_dir: Path, name: str) -> None:
+    """A sentence more in a speaker's paragraph: the brief's rows stay as they were."""
+    path = content_dir / f"{name}.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[longest] += "会议还通报了合作事项的进展情况。"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture
+def rows_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs of the briefs whose rows of commitments.csv were made."""
+    made: list[str] = []
+    real = export_module.commitment_rows
+
+    def recording(brief: Brief) -> bytes:
+        made.append(brief.slug)
+        return real(brief)
+
+    monkeypatch.setattr(export_module, "commitment_rows", recording)
+    return made
+
+
+def _data_files(site: Path) -> tuple[bytes, bytes]:
+    return (site / "data" / "index.json").read_bytes(), (site / COMMITMENTS_CSV).read_bytes()
+
+
+def _built_then_edited(content_dir: Path, tmp_path: Path) -> Path:
+    """The site of a build with a cache, one article edited since; returns the site."""
+    _content(content_dir)
+    out = tmp_path / "site"
+    build(content_dir, out, ROOT / "templates", cache_dir=tmp_path / "cache", jobs=1)
+    _edit(content_dir, "chengyu-2022")
+    return out
+
+
+def test_a_rebuild_makes_only_the_changed_briefs_rows(
+    content_dir: Path, tmp_path: Path, rows_made: list[str]
+) -> None:
+    out = _built_then_edited(content_dir, tmp_path)
+    rows_made.clear()
+    build(content_dir, out, ROOT / "templates", cache_dir=tmp_path / "cache", jobs=1)
+    assert rows_made == ["chengyu-2022"]
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    assert _data_files(out) == _data_files(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("damage", ["longer", "gone"])
+def test_a_live_csv_that_is_not_as_it_was_written_is_not_copied_from(
+    content_dir: Path, tmp_path: Path, rows_made: list[str], damage: str
+) -> None:
+    out = _built_then_edited(content_dir, tmp_path)
+    live = out / COMMITMENTS_CSV
+    if damage == "longer":
+        with live.open("ab") as handle:
+            handle.write(b"x\n")
+    else:
+        live.unlink()
+    rows_made.clear()
+    build(content_dir, out, ROOT / "templates", cache_dir=tmp_path / "cache", jobs=1)
+    assert sorted(rows_made) == sorted(SLUGS)
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    assert _data_files(out) == _data_files(tmp_path / "clean")
+
+
+def test_the_record_of_another_site_or_a_damaged_one_gives_nothing(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
+    keys = {p.stem: article_key(p, content_dir, "s2tw") for p in content_dir.glob("*.txt")}
+    assert sorted(recorded_exports(cache, out, keys)) == sorted(SLUGS)
+    # A brief made from another article (another key) has none.
+    assert sorted(recorded_exports(cache, out, {**keys, "seed": "0" * 64})) == sorted(SLUGS[1:])
+    (record,) = (cache / "manifests").glob("*.exports")
+    kept = record.read_bytes()
+    record.write_bytes(b"not a pickle")
+    assert recorded_exports(cache, out, keys) == {}
+    # Another site in the folder than the one the record names: not read.
+    record.write_bytes(kept)
+    assert recorded_exports(cache, out, keys)
+    (out / MARKER).write_text("another\n", encoding="utf-8")
+    assert load_site_data(cache, out, "exports") is None
+    assert recorded_exports(cache, out, keys) == {}
