@@ -257,6 +257,7 @@ def save_site_data(cache_root: Path, out_dir: Path, site: str, kind: str, data: 
     """Keep ``data`` of kind ``kind`` about the site ``site`` just swapped into
     ``out_dir``, in place of what was kept about an earlier site."""
     target = _site_file(cache_root, out_dir, site, kind)
+    target.parent.mkdir(parents=True, exist_ok=True)
     _write_atomically(target, data)
     for old in target.parent.glob(f"{_record_path(cache_root, out_dir).stem}.*.{kind}"):
         if old != target:
@@ -265,9 +266,9 @@ def save_site_data(cache_root: Path, out_dir: Path, site: str, kind: str, data: 
 
 def load_site_data(cache_root: Path, out_dir: Path, kind: str) -> bytes | None:
     """What ``save_site_data`` kept of kind ``kind`` about the site in ``out_dir``,
-    if that is still the site the last build recorded there."""
-    site = _read_record(cache_root, out_dir).get("site")
-    if not isinstance(site, str) or not site or read_marker(out_dir) != site:
+    if that is still the site last recorded there (by a build or a patch)."""
+    site = _last_build(cache_root, out_dir).get("site")
+    if not isinstance(site, str) or not site:
         return None
     try:
         return _site_file(cache_root, out_dir, site, kind).read_bytes()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import BriefCache, load_site_data, save_site_data
+from .cache import BriefCache, load_site_data, save_site_data, tool_fingerprint
 from .catalog import Catalog
 from .models import Brief
 from .render import run_in_forks
@@ -133,8 +133,9 @@ def export_into(
 class BriefExport:
     """A brief's part of the site-wide data files, as a site holds it: its entry in
     data/index.json, and where its rows are in data/commitments.csv. ``serve``
-    keeps one for every brief, and a patch reads the unchanged briefs' rows back
-    from the live site: held, they were 40 MiB at N = 10,000."""
+    keeps one for every brief, and a build with a cache records them
+    (``save_exports``); a patch or the next build reads the unchanged briefs' rows
+    back from the live site: held, they were 40 MiB at N = 10,000."""
 
     entry: bytes
     rows_at: int
@@ -170,6 +171,15 @@ def brief_exports(briefs: Sequence[Brief]) -> dict[str, BriefExport]:
     return exports
 
 
+def _written(csv_path: Path) -> bytes:
+    """What tells the commitments.csv a build wrote from any other: a site's files
+    are never changed in place (a build writes new ones and swaps the folder), so
+    its inode and times stay until the file is replaced. The tool's fingerprint
+    too: after an upgrade no brief keeps its key, and the record is not even read."""
+    st = csv_path.stat()
+    return f"{tool_fingerprint()} {st.st_size} {st.st_ino} {st.st_mtime_ns}\n".encode()
+
+
 def save_exports(
     cache_root: Path,
     out_dir: Path,
@@ -181,15 +191,16 @@ def save_exports(
     into ``out_dir``, with the cache key of the brief it shows: the next build
     copies the rows of briefs made from the same articles from that site, where
     making the 40 MB of commitments.csv again was a second of every build at
-    N = 10,000, however little changed."""
+    N = 10,000, however little changed. (A patch under ``serve`` keeps none: it
+    would cost every patch the time, and the next whole build makes them all.)"""
     try:
-        size = (out_dir / COMMITMENTS_CSV).stat().st_size
+        header = _written(out_dir / COMMITMENTS_CSV)
     except OSError:
         return
     parts = [
         (slug, keys.get(slug, ""), e.entry, e.rows_at, e.rows_length) for slug, e in exports.items()
     ]
-    data = pickle.dumps((size, parts), protocol=pickle.HIGHEST_PROTOCOL)
+    data = header + pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
     save_site_data(cache_root, out_dir, site, "exports", data)
 
 
@@ -198,18 +209,21 @@ def recorded_exports(
 ) -> dict[str, BriefExport]:
     """The parts of the data files of the site in ``out_dir`` (as ``save_exports``
     kept them) whose briefs have the same cache keys in ``keys`` now, for
-    ``write_indexes`` to copy from that site; none if its commitments.csv is not
-    the size it was written with."""
+    ``write_indexes`` to copy from that site; none unless its commitments.csv is
+    the file that build wrote, untouched since, and the tool the same.
+
+    The site's id, which the record is named by, fixes the bytes of its files but
+    not of its data files (they have no key): the file's identity stands in."""
     data = load_site_data(cache_root, out_dir, "exports")
     if data is None:
         return {}
+    header, _, parts = data.partition(b"\n")
     try:
-        size, parts = pickle.loads(data)
-        if (out_dir / COMMITMENTS_CSV).stat().st_size != size:
+        if header + b"\n" != _written(out_dir / COMMITMENTS_CSV):
             return {}
         return {
             slug: BriefExport(entry, at, length)
-            for slug, key, entry, at, length in parts
+            for slug, key, entry, at, length in pickle.loads(parts)
             if key and keys.get(slug) == key
         }
     except Exception:  # unreadable, or from another version: made again
@@ -320,7 +334,8 @@ CSV_HEADER = [
 
 
 def commitment_rows(brief: Brief) -> bytes:
-    """One brief's rows of commitments.csv, encoded: a patch keeps the others'."""
+    """One brief's rows of commitments.csv, encoded: a patch, or a build with a
+    cache, copies the others' from the live site."""
     raw = io.StringIO()
     writer = csv.writer(raw, lineterminator="\n")
     date = brief.date.isoformat() if brief.date else ""

@@ -10,8 +10,9 @@ import pytest
 from conftest import ROOT, copy_articles, copy_seed
 from policybriefs import export as export_module
 from policybriefs.cache import article_key, load_site_data
-from policybriefs.export import COMMITMENTS_CSV, recorded_exports
+from policybriefs.export import COMMITMENTS_CSV, brief_exports, recorded_exports
 from policybriefs.models import Brief
+from policybriefs.patch import LastBuild
 from policybriefs.pipeline import build
 from policybriefs.write import MARKER
 
@@ -70,7 +71,34 @@ def test_a_rebuild_makes_only_the_changed_briefs_rows(
     assert _data_files(out) == _data_files(tmp_path / "clean")
 
 
-@pytest.mark.parametrize("damage", ["longer", "gone"])
+def test_rows_that_move_when_briefs_come_and_go_equal_a_clean_build(
+    content_dir: Path, tmp_path: Path, rows_made: list[str]
+) -> None:
+    out = _built_then_edited(content_dir, tmp_path)
+    for suffix in (".txt", ".toml"):
+        (content_dir / f"mindongbei-2022{suffix}").unlink()
+    copy_articles(content_dir, ["dawanqu-2021", "jingjinji-2022"])
+    rows_made.clear()
+    build(content_dir, out, ROOT / "templates", cache_dir=tmp_path / "cache", jobs=1)
+    assert sorted(rows_made) == ["chengyu-2022", "dawanqu-2021", "jingjinji-2022"]
+    build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
+    assert _data_files(out) == _data_files(tmp_path / "clean")
+
+
+def test_each_site_keeps_one_record_and_another_folder_its_own(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    out = _built_then_edited(content_dir, tmp_path)
+    cache = tmp_path / "cache"
+    build(content_dir, tmp_path / "other", ROOT / "templates", cache_dir=cache, jobs=1)
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
+    assert len(list((cache / "manifests").glob("*.exports"))) == 2
+    keys = {p.stem: article_key(p, content_dir, "s2tw") for p in content_dir.glob("*.txt")}
+    assert sorted(recorded_exports(cache, out, keys)) == sorted(SLUGS)
+    assert sorted(recorded_exports(cache, tmp_path / "other", keys)) == sorted(SLUGS)
+
+
+@pytest.mark.parametrize("damage", ["longer", "rewritten", "gone"])
 def test_a_live_csv_that_is_not_as_it_was_written_is_not_copied_from(
     content_dir: Path, tmp_path: Path, rows_made: list[str], damage: str
 ) -> None:
@@ -79,6 +107,10 @@ def test_a_live_csv_that_is_not_as_it_was_written_is_not_copied_from(
     if damage == "longer":
         with live.open("ab") as handle:
             handle.write(b"x\n")
+    elif damage == "rewritten":  # the same size: a hand edit of one character
+        data = bytearray(live.read_bytes())
+        data[-2:-1] = b"X"
+        live.write_bytes(bytes(data))
     else:
         live.unlink()
     rows_made.clear()
@@ -108,3 +140,18 @@ def test_the_record_of_another_site_or_a_damaged_one_gives_nothing(
     (out / MARKER).write_text("another\n", encoding="utf-8")
     assert load_site_data(cache, out, "exports") is None
     assert recorded_exports(cache, out, keys) == {}
+
+
+def test_serve_starting_on_an_up_to_date_site_takes_the_recorded_parts(
+    content_dir: Path, tmp_path: Path, rows_made: list[str]
+) -> None:
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
+    rows_made.clear()
+    kept: list[LastBuild] = []
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1, keep=kept.append)
+    (last,) = kept
+    assert rows_made == []
+    assert list(last.exports) == [b.slug for b in last.catalog.briefs]
+    assert last.exports == brief_exports(last.catalog.briefs)
