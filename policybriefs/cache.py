@@ -253,7 +253,9 @@ def _pages_path(cache_root: Path, out_dir: Path, site: str) -> Path:
     return _site_file(cache_root, out_dir, site, "pages")
 
 
-def save_site_data(cache_root: Path, out_dir: Path, site: str, kind: str, data: bytes) -> None:
+def save_site_data(
+    cache_root: Path, out_dir: Path, site: str, kind: str, data: bytes | Iterable[bytes]
+) -> None:
     """Keep ``data`` of kind ``kind`` about the site ``site`` just swapped into
     ``out_dir``, in place of what was kept about an earlier site."""
     target = _site_file(cache_root, out_dir, site, kind)
@@ -264,16 +266,14 @@ def save_site_data(cache_root: Path, out_dir: Path, site: str, kind: str, data: 
             old.unlink(missing_ok=True)
 
 
-def load_site_data(cache_root: Path, out_dir: Path, kind: str) -> bytes | None:
-    """What ``save_site_data`` kept of kind ``kind`` about the site in ``out_dir``,
-    if that is still the site last recorded there (by a build or a patch)."""
+def site_data_path(cache_root: Path, out_dir: Path, kind: str) -> Path | None:
+    """Where ``save_site_data`` kept data of kind ``kind`` about the site in
+    ``out_dir``, if that is still the site last recorded there (by a build or a
+    patch), and so the data is about it."""
     site = _last_build(cache_root, out_dir).get("site")
     if not isinstance(site, str) or not site:
         return None
-    try:
-        return _site_file(cache_root, out_dir, site, kind).read_bytes()
-    except OSError:
-        return None
+    return _site_file(cache_root, out_dir, site, kind)
 
 
 def _read_record(cache_root: Path, out_dir: Path) -> dict[str, Any]:

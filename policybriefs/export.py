@@ -6,14 +6,14 @@ import csv
 import io
 import json
 import os
-import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .cache import BriefCache, load_site_data, save_site_data, tool_fingerprint
+from .cache import BriefCache, save_site_data, site_data_path, tool_fingerprint
 from .catalog import Catalog
 from .models import Brief
 from .render import run_in_forks
@@ -197,11 +197,20 @@ def save_exports(
         header = _written(out_dir / COMMITMENTS_CSV)
     except OSError:
         return
-    parts = [
-        (slug, keys.get(slug, ""), e.entry, e.rows_at, e.rows_length) for slug, e in exports.items()
-    ]
-    data = header + pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
-    save_site_data(cache_root, out_dir, site, "exports", data)
+    # A line a brief, written a slice at a time: this runs at the end of a build, when
+    # its process is at its largest, and a pickle of the parts took 10 MiB more there.
+    items = iter(exports.items())
+
+    def lines() -> Iterator[bytes]:
+        yield header
+        while part := list(islice(items, 1024)):
+            yield b"".join(
+                b"%s\t%s\t%d\t%d\t%s\n"
+                % (slug.encode(), keys.get(slug, "").encode(), e.rows_at, e.rows_length, e.entry)
+                for slug, e in part
+            )
+
+    save_site_data(cache_root, out_dir, site, "exports", lines())
 
 
 def recorded_exports(
@@ -214,19 +223,23 @@ def recorded_exports(
 
     The site's id, which the record is named by, fixes the bytes of its files but
     not of its data files (they have no key): the file's identity stands in."""
-    data = load_site_data(cache_root, out_dir, "exports")
-    if data is None:
+    path = site_data_path(cache_root, out_dir, "exports")
+    if path is None:
         return {}
-    header, _, parts = data.partition(b"\n")
     try:
-        if header + b"\n" != _written(out_dir / COMMITMENTS_CSV):
-            return {}
-        return {
-            slug: BriefExport(entry, at, length)
-            for slug, key, entry, at, length in pickle.loads(parts)
-            if key and keys.get(slug) == key
-        }
-    except Exception:  # unreadable, or from another version: made again
+        # Read from the file, not whole: the process is near its peak here, and after
+        # an upgrade the header alone says nothing is to be kept.
+        with path.open("rb") as record:
+            if record.readline() != _written(out_dir / COMMITMENTS_CSV):
+                return {}
+            kept: dict[str, BriefExport] = {}
+            for line in record:
+                slug, key, at, length, entry = line.rstrip(b"\n").split(b"\t", 4)
+                name = slug.decode()
+                if key and keys.get(name, "").encode() == key:
+                    kept[name] = BriefExport(entry, int(at), int(length))
+            return kept
+    except (OSError, ValueError):  # missing or damaged: made again
         return {}
 
 

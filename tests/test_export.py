@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, copy_articles, copy_seed
 from policybriefs import export as export_module
-from policybriefs.cache import article_key, load_site_data
+from policybriefs.cache import article_key, site_data_path
 from policybriefs.export import COMMITMENTS_CSV, brief_exports, recorded_exports
 from policybriefs.models import Brief
 from policybriefs.patch import LastBuild
@@ -138,7 +138,7 @@ def test_the_record_of_another_site_or_a_damaged_one_gives_nothing(
     record.write_bytes(kept)
     assert recorded_exports(cache, out, keys)
     (out / MARKER).write_text("another\n", encoding="utf-8")
-    assert load_site_data(cache, out, "exports") is None
+    assert site_data_path(cache, out, "exports") is None
     assert recorded_exports(cache, out, keys) == {}
 
 
