@@ -55,6 +55,17 @@ def copy_articles(folder: Path, names: Iterable[str]) -> Path:
     return folder
 
 
+# The seed (as seed.txt) and three fixture briefs of three regions: the corpus of the
+# rebuild tests (test_incremental, test_export).
+REBUILD_ARTICLES = ("minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022")
+
+
+def copy_rebuild_corpus(folder: Path) -> Path:
+    """The seed and ``REBUILD_ARTICLES`` with their sidecars."""
+    copy_seed(folder, "seed.txt")
+    return copy_articles(folder, REBUILD_ARTICLES)
+
+
 # The seed and seven fixture briefs of five regions: the corpus that patches are
 # compared with whole builds on (test_patch, test_catalog_patch).
 PATCH_ARTICLES = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_articles, copy_seed
+from conftest import REBUILD_ARTICLES, ROOT, copy_articles, copy_rebuild_corpus
 from policybriefs import export as export_module
 from policybriefs.cache import article_key, site_data_path
 from policybriefs.export import COMMITMENTS_CSV, brief_exports, recorded_exports
@@ -16,12 +16,7 @@ from policybriefs.patch import LastBuild
 from policybriefs.pipeline import build
 from policybriefs.write import MARKER
 
-SLUGS = ["seed", "minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"]
-
-
-def _content(folder: Path) -> Path:
-    copy_seed(folder, "seed.txt")
-    return copy_articles(folder, SLUGS[1:])
+SLUGS = ["seed", *REBUILD_ARTICLES]
 
 
 def _edit(content_dir: Path, name: str) -> None:
@@ -53,7 +48,7 @@ def _data_files(site: Path) -> tuple[bytes, bytes]:
 
 def _built_then_edited(content_dir: Path, tmp_path: Path) -> Path:
     """The site of a build with a cache, one article edited since; returns the site."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out = tmp_path / "site"
     build(content_dir, out, ROOT / "templates", cache_dir=tmp_path / "cache", jobs=1)
     _edit(content_dir, "chengyu-2022")
@@ -123,7 +118,7 @@ def test_a_live_csv_that_is_not_as_it_was_written_is_not_copied_from(
 def test_the_record_of_another_site_or_a_damaged_one_gives_nothing(
     content_dir: Path, tmp_path: Path
 ) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
     keys = {p.stem: article_key(p, content_dir, "s2tw") for p in content_dir.glob("*.txt")}
@@ -132,7 +127,7 @@ def test_the_record_of_another_site_or_a_damaged_one_gives_nothing(
     assert sorted(recorded_exports(cache, out, {**keys, "seed": "0" * 64})) == sorted(SLUGS[1:])
     (record,) = (cache / "manifests").glob("*.exports")
     kept = record.read_bytes()
-    record.write_bytes(b"not a pickle")
+    record.write_bytes(b"not a record")
     assert recorded_exports(cache, out, keys) == {}
     # Another site in the folder than the one the record names: not read.
     record.write_bytes(kept)
@@ -145,7 +140,7 @@ def test_the_record_of_another_site_or_a_damaged_one_gives_nothing(
 def test_serve_starting_on_an_up_to_date_site_takes_the_recorded_parts(
     content_dir: Path, tmp_path: Path, rows_made: list[str]
 ) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
     rows_made.clear()

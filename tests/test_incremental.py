@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_articles, copy_seed
+from conftest import FIXTURES, ROOT, copy_rebuild_corpus, copy_seed
 from policybriefs import cache as cache_module
 from policybriefs import pipeline as pipeline_module
 from policybriefs import write as write_module
@@ -32,11 +32,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _content(folder: Path) -> Path:
-    copy_seed(folder, "seed.txt")
-    return copy_articles(folder, ["minxinan-2022-meeting-4", "mindongbei-2022", "chengyu-2022"])
 
 
 def _snapshot(site: Path) -> dict[str, bytes]:
@@ -62,7 +57,7 @@ def _inode(site: Path, rel: str) -> int:
 def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
     content_dir: Path, tmp_path: Path
 ) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=2)
     untouched = "briefs/mindongbei-2022.html"
@@ -98,7 +93,7 @@ def test_rebuild_reuses_unchanged_pages_and_redoes_changed_ones(
 def test_a_new_official_changes_every_traditional_page_only_if_the_name_needs_an_entry(
     name: str, needs_entry: bool, content_dir: Path, tmp_path: Path
 ) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache, jobs=1)
     untouched = ["briefs/chengyu-2022.html", "repairs/chengyu-2022.html"]
@@ -117,7 +112,7 @@ def test_a_new_official_changes_every_traditional_page_only_if_the_name_needs_an
 
 
 def test_incremental_build_equals_a_clean_build(content_dir: Path, tmp_path: Path) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     cache = tmp_path / "cache"
     build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
     (content_dir / "chengyu-2022.txt").unlink()
@@ -129,7 +124,7 @@ def test_incremental_build_equals_a_clean_build(content_dir: Path, tmp_path: Pat
 
 
 def test_parallel_and_serial_builds_are_identical(content_dir: Path, tmp_path: Path) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     build(content_dir, tmp_path / "one", ROOT / "templates", jobs=1)
     build(content_dir, tmp_path / "two", ROOT / "templates", jobs=2)
     assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "two")
@@ -235,7 +230,7 @@ def _up_to_date(content_dir: Path, out: Path, cache: Path, base_url: str | None 
 
 
 def test_killed_build_leaves_the_previous_site(content_dir: Path, tmp_path: Path) -> None:
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out = tmp_path / "site"
     build(content_dir, out, ROOT / "templates", jobs=1)
     before = _snapshot(out)
@@ -275,7 +270,7 @@ def test_an_older_brief_added_later_rebuilds_what_it_shifts(
 ) -> None:
     """Charts colour briefs by their place in time, and the home pages list them in
     order: an older brief arriving changes pages of cities it never mentions."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     cache = tmp_path / "cache"
     build(content_dir, tmp_path / "inc", ROOT / "templates", cache_dir=cache, jobs=2)
     # An earlier meeting of the 成渝 cities (its officials already known, so the
@@ -300,7 +295,7 @@ def test_a_briefs_data_file_is_linked_from_the_cache_its_worker_wrote(
 ) -> None:
     """A cold build links each data/<slug>.json from the cache (the worker that made
     the brief encoded it), and one missing there is made from the full brief."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache_dir = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=2)
     cache = BriefCache(cache_dir)
@@ -333,7 +328,7 @@ def test_light_briefs_are_cached_beside_their_full_briefs(
 ) -> None:
     """A rebuild reads the small light brief of an unchanged article; one whose full
     brief is gone is built again rather than trusted."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache_dir = tmp_path / "site", tmp_path / "cache"
     build(content_dir, out, ROOT / "templates", cache_dir=cache_dir, jobs=1)
     full = sorted(p for p in (cache_dir / "briefs").rglob("*.pickle") if ".light" not in p.name)
@@ -365,7 +360,7 @@ def test_light_briefs_read_from_the_cache_share_their_short_strings(
 ) -> None:
     """Every light brief is held at once: an equal short string (a city, a kind of
     commitment) read from two cached briefs is one object, long text is not pooled."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     cache_dir = tmp_path / "cache"
     build(content_dir, tmp_path / "site", ROOT / "templates", cache_dir=cache_dir, jobs=1)
     cache = BriefCache(cache_dir)
@@ -393,7 +388,7 @@ def test_builds_that_bring_the_spare_up_to_date_equal_clean_builds(
 ) -> None:
     """From the third build on, the staging folder is the site retired two builds
     ago, updated in place; each result must still be exactly a clean build."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     out, cache = tmp_path / "inc", tmp_path / "cache"
     seed = content_dir / "seed.txt"
     original = seed.read_bytes()
@@ -430,7 +425,7 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     """The spare shares its unchanged files with the live site (hard links): a build
     killed while it rewrites the spare must leave every live file as it was, and the
     next build must still equal a clean one."""
-    _content(content_dir)
+    copy_rebuild_corpus(content_dir)
     for n in range(60):
         copy_seed(content_dir, f"copy-{n:02d}.txt")
     out, cache = tmp_path / "site", tmp_path / "cache"
