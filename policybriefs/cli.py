@@ -1,6 +1,7 @@
 """Command line: ``python build.py [options]`` builds the site.
 
-``python build.py serve [--port N]`` builds, serves and rebuilds on changes.
+``python build.py serve [--port N]`` builds, serves and rebuilds on changes;
+while it runs, ``python build.py`` on the same site has it do the build.
 
 Options: ``--content DIR --out DIR --templates DIR -q --strict --no-search
 --base-url URL --jobs N --cache-dir DIR --no-cache`` (the base URL may also
@@ -17,14 +18,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .draft import DraftKit
-from .errors import ConfigError
-from .patch import LastBuild, patch_site
-from .pipeline import BuildReport, build
-from .search import SearchIndexError
+from .handoff import HandoffError, Options, ask_serve, build_options
 from .urls import BASE_URL_ENV
 
 if TYPE_CHECKING:
+    from .draft import DraftKit
+    from .patch import LastBuild
+    from .pipeline import BuildReport
     from .serve import Drafts
 
 Progress = Callable[[str], None]
@@ -100,6 +100,10 @@ def run_build(
     """One build as the options say; prints warnings and errors. (exit code, report).
     ``keep`` takes what ``serve`` drafts edited articles' pages with, and
     ``last_kit`` is the one it holds from the last build."""
+    from .errors import ConfigError
+    from .pipeline import build
+    from .search import SearchIndexError
+
     try:
         report = build(
             args.content,
@@ -141,6 +145,8 @@ def run_patch(
 ) -> int | None:
     """Patch the site ``last`` left for the ``changed`` files (``serve``); None
     when it takes a whole build. A patch that fails leaves that to the build too."""
+    from .patch import patch_site
+
     try:
         patched = patch_site(last, changed, progress)
     except Exception:
@@ -161,6 +167,35 @@ def run_patch(
         f"{report.files} file(s) in {last.out_dir} ({report.rendered} page(s) rendered)"
     )
     return 1 if report.warnings and strict else 0
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return build_options(
+        args.content,
+        args.templates,
+        args.out,
+        None if args.no_cache else args.cache_dir,
+        search=not args.no_search,
+        base_url=_base_url(args),
+        strict=args.strict,
+    )
+
+
+def _handed_to_serve(args: argparse.Namespace, progress: Progress) -> int | None:
+    """The exit code of the build a ``serve`` on the site made for this run; None
+    when no ``serve`` runs there (the build is made here)."""
+    try:
+        reply = ask_serve(args.out, _options(args))
+    except HandoffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if reply is None:
+        return None
+    if reply.refused:
+        print(f"error: {reply.message}", file=sys.stderr)
+    else:
+        progress(reply.message)
+    return reply.code
 
 
 def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> int:
@@ -198,5 +233,8 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
                 drafts.index.built()  # with search, indexed before its swap
             return code
 
-        return serve_site(args, rebuild, progress, drafts)
+        return serve_site(args, rebuild, progress, drafts, _options(args))
+    handed = _handed_to_serve(args, progress)
+    if handed is not None:
+        return handed
     return run_build(args, progress)[0]

@@ -8,6 +8,10 @@ to the response only; the files on disk never contain it.
 When only articles changed, their own pages are first drafted in memory
 (``draft.py``) and served in place of the files on disk until the rebuild
 is in place: the page being edited shows the edit in a fraction of a second.
+
+While it runs, ``build.py`` on the same site hands its build to it
+(``handoff.py``): one process writes the site, and brings it up to date from
+the build it holds.
 """
 
 from __future__ import annotations
@@ -33,6 +37,16 @@ import watchfiles
 
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
+from .handoff import (
+    HandoffListener,
+    Options,
+    Reply,
+    SiteBusy,
+    Snapshot,
+    changed_files,
+    differences,
+    snapshot,
+)
 from .patch import LastBuild
 from .reindex import IndexState, SearchRefresher
 from .spare import discard_copy, install_spare, linked_copy, refresh_spare
@@ -210,7 +224,15 @@ class Preview:
         progress: Callable[[str], None] = lambda _: None,
         drafts: Drafts | None = None,
         search: bool = False,
+        *,
+        options: Options | None = None,
+        listener: HandoffListener | None = None,
+        seen: Snapshot | None = None,
+        tool_changed: Callable[[], bool] = lambda: False,
     ) -> None:
+        """``options``: the build's (``handoff.build_options``), which a build handed
+        over must share; ``listener`` answers ``build.py`` runs on the site;
+        ``seen``, the watched files as the last build found them."""
         self.site_dir = site_dir.absolute()
         self.watch = [p for p in watch if p.exists()]
         self.rebuild = rebuild
@@ -225,6 +247,11 @@ class Preview:
         # Held by a rebuild, and by the spare's refresh between batches of files.
         self.building = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.options = options
+        self.listener = listener
+        self.seen = seen
+        self.tool_changed = tool_changed
+        self.last_code = 0
         state = self.drafts.index
         self.refresher = (
             SearchRefresher(self.site_dir, self.building, self.stopping, progress, state)
@@ -236,12 +263,23 @@ class Preview:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
-    def rebuild_now(self, changed: Sequence[Path] = ()) -> None:
+    def rebuild_now(self, changed: Sequence[Path] = (), *, pending: bool = False) -> int | None:
+        """Rebuild for ``changed`` files, or (``pending``) for every file changed
+        since the last build. Returns the build's exit code; None when there was
+        nothing to build: a handed-over build did it before the watcher saw it."""
+        code: int | None = None
         try:
             with self.building:
-                self.rebuild(changed)
+                now = snapshot(self.watch)
+                since = changed_files(self.seen, now) if self.seen is not None else None
+                self.seen = now
+                if pending:
+                    changed = since or []
+                if since is None or since:
+                    code = self.last_code = self.rebuild(changed)
         except Exception:  # a template typo must not stop the preview
             traceback.print_exc()
+            code = self.last_code = 1
         finally:
             # Drafts stood in for this build; once it is in place (or failed,
             # and says so), the files on disk are the truth again, and open
@@ -254,6 +292,46 @@ class Preview:
             self.refresh_spare_soon()
             if self.refresher is not None and self.drafts.index.behind:
                 self.refresher.request()
+        return code
+
+    def hand_over(self, options: Options) -> Reply:
+        """A ``build.py`` run on the site asks for it to be brought up to date."""
+        pid = os.getpid()
+        if self.options is None:
+            return Reply(pid, 2, f"serve (pid {pid}) takes no builds of {self.site_dir}", True)
+        if wrong := differences(options, self.options):
+            return Reply(
+                pid,
+                2,
+                f"'build.py serve' (pid {pid}) is serving {self.site_dir} with other "
+                f"options ({'; '.join(wrong)}): stop it, or build with its options",
+                True,
+            )
+        if self.tool_changed():
+            return Reply(
+                pid,
+                2,
+                f"'build.py serve' (pid {pid}) runs the tool as it was before it was "
+                "updated: stop it and start it again",
+                True,
+            )
+        started = time.perf_counter()
+        code = self.rebuild_now(pending=True)
+        seconds = time.perf_counter() - started
+        if code is None:
+            return Reply(
+                pid,
+                self.last_code,
+                f"up to date: 'build.py serve' (pid {pid}) had built every change",
+                False,
+            )
+        return Reply(
+            pid,
+            code,
+            f"'build.py serve' (pid {pid}) brought {self.site_dir} up to date in {seconds:.2f} s"
+            + ("" if code == 0 else " (its output says what went wrong)"),
+            False,
+        )
 
     def refresh_spare_soon(self) -> None:
         """Bring the spare up to date with the site while no edit comes (see
@@ -350,6 +428,12 @@ class Preview:
             threading.Thread(target=self.server.serve_forever, daemon=True),
             threading.Thread(target=self._watch, daemon=True),
         ]
+        if self.listener is not None:
+            self._threads.append(
+                threading.Thread(
+                    target=self.listener.run, args=(self.hand_over, self.stopping), daemon=True
+                )
+            )
         for thread in self._threads:
             thread.start()
 
@@ -361,6 +445,16 @@ class Preview:
             self.refresher.stop()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self.listener is not None:
+            self.listener.close()
+
+
+def _tool_changed() -> bool:
+    """Whether the tool's code or libraries on disk differ from the ones serve
+    built with (its fingerprint is kept from the first build)."""
+    from .cache import tool_fingerprint
+
+    return bool(tool_fingerprint.__wrapped__() != tool_fingerprint())
 
 
 _M_ARENA_MAX = -8  # glibc's malloc.h
@@ -390,9 +484,34 @@ def serve_site(
     rebuild: Callable[[Sequence[Path]], int],
     progress: Callable[[str], None],
     drafts: Drafts | None = None,
+    options: Options | None = None,
 ) -> int:
-    """Build once, then serve ``args.out`` until Ctrl-C."""
+    """Build once, then serve ``args.out`` until Ctrl-C. ``options``: the build's,
+    for ``build.py`` runs on the site to hand their builds over."""
     one_malloc_arena()  # before any thread starts
+    try:
+        # Bound before the first build: a build.py run meanwhile waits for serve.
+        listener = HandoffListener(Path(args.out)) if options is not None else None
+    except SiteBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _build_and_serve(args, rebuild, progress, drafts, options, listener)
+    finally:
+        if listener is not None:
+            listener.close()
+
+
+def _build_and_serve(
+    args: argparse.Namespace,
+    rebuild: Callable[[Sequence[Path]], int],
+    progress: Callable[[str], None],
+    drafts: Drafts | None,
+    options: Options | None,
+    listener: HandoffListener | None,
+) -> int:
+    watched = [Path(args.content), Path(args.templates)]
+    seen = snapshot(p for p in watched if p.exists())
     code = rebuild(())
     gc.freeze()  # what the build kept for drafting: see Preview.rebuild_now
     if not Path(args.out).is_dir():
@@ -400,16 +519,21 @@ def serve_site(
     try:
         preview = Preview(
             Path(args.out),
-            [Path(args.content), Path(args.templates)],
+            watched,
             rebuild,
             args.port,
             progress,
             drafts,
             search=not args.no_search,
+            options=options,
+            listener=listener,
+            seen=seen,
+            tool_changed=_tool_changed,
         )
     except OSError as exc:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
         return 2
+    preview.last_code = code
     preview.start()
     preview.refresh_spare_soon()
     signal.signal(signal.SIGTERM, lambda *_: preview.stopping.set())
