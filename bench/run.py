@@ -382,7 +382,7 @@ def bench_ours(ctx: Context, help_text: str) -> None:
         if "serve" in help_text and "--cache-dir" in help_text:
             # Not quiet: serve logs each patch's own time, which the bench reads.
             serve = [*fast[:2], "serve", *(a for a in fast[2:] if a != "-q"), "--port", "0"]
-            bench_serve(ctx, serve, env, run, article)
+            bench_serve(ctx, serve, env, run, article, fast)
             article.write_bytes(original_article)
         if not go(
             ctx.row("ours", "brief.html changed"),
@@ -447,7 +447,12 @@ def _add_promise(path: Path, k: int) -> str:
 
 
 def bench_serve(
-    ctx: Context, cmd: Sequence[str | Path], env: dict[str, str], run: Path, article: Path
+    ctx: Context,
+    cmd: Sequence[str | Path],
+    env: dict[str, str],
+    run: Path,
+    article: Path,
+    build: Sequence[str | Path],
 ) -> None:
     """``build.py serve`` on the warm site: an article is saved, and we time how long
     until the server shows the edited brief (its draft), then until the rebuilt site
@@ -456,7 +461,11 @@ def bench_serve(
     Then a promise is added to the article and taken out again, a few times: its
     brief's cities, the indexes and the home page change with it, where the
     sentence of the first edits changes the brief's own pages alone. Those rows
-    are the patch's own time, as serve logs it."""
+    are the patch's own time, as serve logs it.
+
+    Last, ``build`` (the command-line build) is run right after each of a few
+    saves: with serve on the site, serve makes the build for it. Timed from
+    its start to its exit, with the edit checked on disk."""
     logs = ctx.work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     shown = ctx.row("ours", "serve: edit shown (draft)")
@@ -464,6 +473,7 @@ def bench_serve(
     patched = ctx.row("ours", "serve: site patched (the rebuild alone)")
     added = ctx.row("ours", "serve: promise added (patch alone)")
     removed = ctx.row("ours", "serve: promise removed (patch alone)")
+    handed = ctx.row("ours", "build.py while serve runs: one article changed")
     log_path = logs / "ours-serve.log"
     log = log_path.open("ab")
     log_start = log.tell()
@@ -575,6 +585,8 @@ def bench_serve(
                     break
                 with lock:
                     promise_marks.append((row, begin, log.tell()))
+        if not timed_out:
+            bench_handoff(ctx, handed, build, env, run, article)
         # The patch's own time, as serve logs it: the rebuild without the watcher's
         # latency, the draft and the wait for it to be fetched.
         peak = _proc_hwm(proc.pid)
@@ -609,6 +621,31 @@ def bench_serve(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+
+
+def bench_handoff(
+    ctx: Context,
+    row: Row,
+    build: Sequence[str | Path],
+    env: dict[str, str],
+    run: Path,
+    article: Path,
+) -> None:
+    """``build.py`` right after a save, with serve running on the site."""
+    page = run / "site" / "briefs" / f"{article.stem}.html"
+    for i in range(max(ctx.repeat, 3)):
+        k = 1900 + i
+        while EDIT_SENTENCE.format(k=k) in page.read_text(encoding="utf-8"):
+            k += 100  # the site may hold an earlier run's edits
+        _edit_paragraph(article, "utf-8", k)
+        log = ctx.work / "logs" / "ours.log"
+        m = measure(build, log=log, env=env, cwd=run, timeout=ctx.timeout)
+        row.runs.append(m)
+        ctx.log(f"  ours build.py while serve runs {m.wall:8.2f} s  rc={m.rc}")
+        if m.rc != 0 or EDIT_SENTENCE.format(k=k) not in page.read_text(encoding="utf-8"):
+            row.note = f"the edit was not on disk when build.py exited (rc={m.rc}, see logs)"
+            return
+    row.note = "serve makes the build; memory: build.py's own process"
 
 
 # --- Pelican ------------------------------------------------------------------------------------
@@ -976,7 +1013,8 @@ def report(
         "## Against the targets of issue 6",
         "",
         "| N | ours cold ÷ Hugo cold (≤ 2 at 1,000) | ours cold ÷ Pelican cold (< 0.25 at 1,000)"
-        " | one article changed, first / again / serve: shown / rebuilt / patched alone"
+        " | one article changed, first / again / build.py while serve runs"
+        " / serve: shown / rebuilt / patched alone"
         " / promise added, removed (patch alone), s"
         " (< 0.5 at 10,000)"
         " | peak RSS of one process / tree PSS / tree RSS, MiB, without search (< 500 at 10,000)"
@@ -989,6 +1027,7 @@ def report(
         pelican_cold = _find(rows, size, "pelican", "cold")
         article = _find(rows, size, "ours", "one article changed")
         again = _find(rows, size, "ours", "one article changed again")
+        handed = _find(rows, size, "ours", "build.py while serve runs")
         search = _find(rows, size, "ours", "cold, with search")
         drafted = _find(rows, size, "ours", "serve: edit shown")
         served = _find(rows, size, "ours", "serve: edit rebuilt")
@@ -1009,6 +1048,7 @@ def report(
             f"| {size:,} | {ratio(ours, hugo_cold)} | {ratio(ours, pelican_cold)} | "
             f"{f'{article.wall:.2f}' if article else '—'} / "
             f"{f'{again.wall:.2f}' if again else '—'} / "
+            f"{f'{handed.wall:.2f}' if handed and handed.runs else '—'} / "
             f"{f'{drafted.wall:.2f}' if drafted else '—'} / "
             f"{f'{served.wall:.2f}' if served else '—'} / "
             f"{f'{patched.wall:.2f}' if patched and patched.runs else '—'} / "
