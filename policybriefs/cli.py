@@ -184,11 +184,18 @@ def _options(args: argparse.Namespace) -> Options:
 def _handed_to_serve(args: argparse.Namespace, progress: Progress) -> int | None:
     """The exit code of the build a ``serve`` on the site made for this run; None
     when no ``serve`` runs there (the build is made here)."""
+
+    def waiting(pid: int) -> None:
+        progress(f"'build.py serve' (pid {pid}) is serving {args.out}: it makes the build")
+
     try:
-        reply = ask_serve(args.out, _options(args))
+        reply = ask_serve(args.out, _options(args), waiting)
     except HandoffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("stopped waiting; 'build.py serve' goes on with the build", file=sys.stderr)
+        return 130
     if reply is None:
         return None
     if reply.refused:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
-from .models import SiteConfig
+
+if TYPE_CHECKING:  # not imported for it: build.py reads BASE_URL_ENV before anything heavy
+    from .models import SiteConfig
 
 BASE_URL_ENV = "SITE_BASE_URL"
 _LIST_PAGE_NAME = re.compile(r"index(-[0-9]+)?")

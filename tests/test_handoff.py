@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -15,14 +18,17 @@ from test_serve import _serve, _stop
 from conftest import ROOT
 from policybriefs.cli import main
 from policybriefs.handoff import (
+    HandoffError,
     HandoffListener,
     Reply,
     SiteBusy,
     ask_serve,
     build_options,
-    changed_files,
     differences,
+    file_stamp,
+    refresh,
     snapshot,
+    socket_address,
 )
 from policybriefs.serve import Preview
 from policybriefs.write import MARKER
@@ -45,20 +51,24 @@ def _options(tmp_path: Path, **changed: object) -> dict[str, object]:
     return {**options, **changed}
 
 
-def test_snapshot_sees_files_added_changed_and_removed(tmp_path: Path) -> None:
+def test_a_refreshed_snapshot_names_files_added_changed_and_removed(tmp_path: Path) -> None:
     kept, edited, gone = (tmp_path / name for name in ("甲.txt", "乙.txt", "丙.txt"))
     (tmp_path / "pages").mkdir()
+    (tmp_path / ".git").mkdir()
     nested = tmp_path / "pages" / "about.md"
-    for path in (kept, edited, gone, nested):
+    for path in (kept, edited, gone, nested, tmp_path / ".git" / "index", tmp_path / ".x.swp"):
         path.write_text("厦门市将推进山海协作。", encoding="utf-8")
-    before = snapshot([tmp_path])
-    assert snapshot([tmp_path]) == before
+    seen = snapshot([tmp_path])
+    assert sorted(seen) == sorted(str(p) for p in (kept, edited, gone, nested))
+    assert refresh(seen, [tmp_path]) == []
     edited.write_text("漳州市将推进山海协作。", encoding="utf-8")  # same size, new bytes
     gone.unlink()
     added = tmp_path / "丁.txt"
     added.write_text("龙岩市", encoding="utf-8")
-    assert changed_files(before, snapshot([tmp_path])) == sorted([edited, gone, added])
-    assert changed_files(before, before) == []
+    (tmp_path / ".x.swp").write_text("an editor's", encoding="utf-8")
+    assert refresh(seen, [tmp_path]) == sorted([edited, gone, added])
+    assert seen == snapshot([tmp_path])
+    assert refresh(seen, [tmp_path]) == []
 
 
 @pytest.mark.parametrize(
@@ -111,29 +121,57 @@ def test_a_listener_answers_and_a_second_one_is_refused(tmp_path: Path) -> None:
     HandoffListener(out).close()  # the address is free again
 
 
-def test_a_change_is_built_once_by_serve_or_the_build_py_that_asked(tmp_path: Path) -> None:
-    """Whether serve's watcher or a handed-over build comes first, the change is
-    built once: the other finds nothing changed since."""
+def test_a_serve_that_stops_without_answering_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    address = socket_address(out)
+    assert address is not None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(address)
+        server.listen(1)
+
+        def hang_up() -> None:
+            conn, _ = server.accept()
+            conn.recv(65536)
+            conn.close()
+
+        thread = threading.Thread(target=hang_up)
+        thread.start()
+        with pytest.raises(HandoffError, match="stopped before it answered"):
+            ask_serve(out, _options(tmp_path))
+        thread.join()
+
+
+def _preview(tmp_path: Path, builds: list[list[Path]], lines: list[str]) -> Preview:
+    """A Preview on ``tmp_path``/content whose rebuilds are recorded, not made."""
     content = tmp_path / "content"
-    content.mkdir()
-    (tmp_path / "site").mkdir()
-    article = content / "chengyu-2023.txt"
-    article.write_text("成都市将推进成渝地区双城经济圈建设。\n", encoding="utf-8")
-    builds: list[list[Path]] = []
+    content.mkdir(exist_ok=True)
+    (tmp_path / "site").mkdir(exist_ok=True)
 
     def rebuild(changed: Sequence[Path]) -> int:
         builds.append(list(changed))
         return 0
 
-    options = _options(tmp_path)
-    preview = Preview(
+    return Preview(
         tmp_path / "site",
         [content],
         rebuild,
         port=0,
-        options=options,
+        progress=lines.append,
+        options=_options(tmp_path),
         seen=snapshot([content]),
     )
+
+
+def test_a_change_is_built_once_by_serve_or_the_build_py_that_asked(tmp_path: Path) -> None:
+    """Whether serve's watcher or a handed-over build comes first, the change is
+    built once: the other finds nothing changed since."""
+    article = tmp_path / "content" / "chengyu-2023.txt"
+    article.parent.mkdir()
+    article.write_text("成都市将推进成渝地区双城经济圈建设。\n", encoding="utf-8")
+    builds: list[list[Path]] = []
+    lines: list[str] = []
+    preview = _preview(tmp_path, builds, lines)
+    options = _options(tmp_path)
     preview.start()
     try:
         assert preview.hand_over(options).message.startswith("up to date")
@@ -141,13 +179,124 @@ def test_a_change_is_built_once_by_serve_or_the_build_py_that_asked(tmp_path: Pa
         article.write_text("成都市将建设天府国际会展中心。\n", encoding="utf-8")
         reply = preview.hand_over(options)
         assert reply.code == 0 and not reply.refused
-        time.sleep(1.5)  # the watcher's turn (300 ms of debounce)
-        assert [article] in builds and len(builds) == 1, builds
+        # The watcher's turn (300 ms of debounce), unless it came first.
+        deadline = time.monotonic() + 20
+        skipped = "serve: nothing changed since the last build"
+        while not reply.message.startswith("up to date") and skipped not in lines:
+            assert time.monotonic() < deadline, (reply, lines)
+            time.sleep(0.05)
+        assert builds == [[article.absolute()]], builds
         refused = preview.hand_over(_options(tmp_path, strict=True))
         assert refused.refused and refused.code == 2 and "strict" in refused.message
         assert len(builds) == 1
     finally:
         preview.stop()
+
+
+def test_a_file_saved_while_the_watcher_named_another_is_built_in_its_turn(
+    tmp_path: Path,
+) -> None:
+    """The watcher names A; B, saved meanwhile, is built when the watcher names it
+    (it is not taken for built with A), and a build handed over after both finds
+    nothing left to do."""
+    content = tmp_path / "content"
+    content.mkdir()
+    first, second = content / "chengyu-2023.txt", content / "jingjinji-2023.txt"
+    for path in (first, second):
+        path.write_text("成都市将推进成渝地区双城经济圈建设。\n", encoding="utf-8")
+    builds: list[list[Path]] = []
+    lines: list[str] = []
+    preview = _preview(tmp_path, builds, lines)  # not started: no watcher
+    first.write_text("成都市将建设天府国际会展中心。\n", encoding="utf-8")
+    second.write_text("北京市将推进京津冀协同发展。\n", encoding="utf-8")
+    assert preview.rebuild_now([first.absolute()]) == 0
+    assert preview.rebuild_now([second.absolute()]) == 0
+    assert builds == [[first.absolute()], [second.absolute()]]
+    assert preview.rebuild_now([second.absolute()]) is None
+    assert preview.rebuild_now(pending=True) is None
+    assert len(builds) == 2
+    assert lines == ["serve: nothing changed since the last build"] * 2
+    # Saved, and not yet told of by the watcher: a build handed over finds it.
+    first.write_text("成都市将建设蓝鲸湾数字港。\n", encoding="utf-8")
+    assert preview.rebuild_now(pending=True) == 0
+    assert builds[-1] == [first.absolute()]
+    assert preview.rebuild_now([first.absolute()]) is None
+    # A name the snapshots leave out is rebuilt for, as before there were snapshots.
+    probe = content / ".probe"
+    probe.write_text("1", encoding="utf-8")
+    assert preview.rebuild_now([probe.absolute()]) == 0
+    assert builds[-1] == [probe.absolute()]
+
+
+def test_a_same_size_write_in_the_same_clock_tick_is_seen_by_its_bytes(tmp_path: Path) -> None:
+    """On a kernel whose time stamps are a clock tick apart (or FAT's 2 s), a write
+    right after the snapshot can leave size and times as they were: a file written
+    in the last seconds is kept by its bytes too."""
+    article = tmp_path / "甲.txt"
+    article.write_text("厦门市将推进山海协作。", encoding="utf-8")
+    key = str(article)
+    seen = snapshot([tmp_path])
+    racy = seen[key]
+    assert len(racy) == 32 + 32, "a file written this second is kept by its digest too"
+    never = 1 << 62  # no file's times are after this: its stamp without the digest
+    old = file_stamp(key, racy_after=never)
+    assert old is not None and len(old) == 32, "an older one by its times alone"
+
+    def as_a_coarse_clock_leaves_it() -> dict[str, bytes]:
+        # The file's times as they are now, with the digest the snapshot took.
+        stamp = file_stamp(key, racy_after=never)
+        assert stamp is not None
+        return {key: stamp + racy[32:]}
+
+    article.write_text("漳州市将推进山海协作。", encoding="utf-8")  # same size
+    assert refresh(as_a_coarse_clock_leaves_it(), [tmp_path]) == [article]
+    article.write_text("厦门市将推进山海协作。", encoding="utf-8")  # as it was
+    assert refresh(as_a_coarse_clock_leaves_it(), [tmp_path]) == []
+
+
+def test_a_failing_answer_is_told_and_the_listener_answers_on(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    listener = HandoffListener(out)
+    answers: Iterator[Reply | Exception] = iter([OSError("disk full"), Reply(7, 0, "built", False)])
+
+    def handle(options: dict[str, object]) -> Reply:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    stopping = threading.Event()
+    thread = threading.Thread(target=listener.run, args=(handle, stopping))
+    thread.start()
+    try:
+        failed = ask_serve(out, _options(tmp_path))
+        assert failed is not None and failed.refused and failed.code == 2
+        assert "disk full" in failed.message
+        assert ask_serve(out, _options(tmp_path)) == Reply(7, 0, "built", False)
+    finally:
+        stopping.set()
+        thread.join()
+
+
+def test_a_forked_child_does_not_keep_the_site_taken(tmp_path: Path) -> None:
+    """serve forks workers and background deletions: once serve is gone, a child
+    still running must not hold its address."""
+    out = tmp_path / "site"
+    listener = HandoffListener(out)
+    ready, told = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child, once the fork's hooks have run
+        os.write(told, b"1")
+        time.sleep(3)
+        os._exit(0)
+    try:
+        assert os.read(ready, 1) == b"1"
+        listener.close()
+        HandoffListener(out).close()  # free while the child lives
+    finally:
+        os.waitpid(child, 0)
+        os.close(ready)
+        os.close(told)
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -160,36 +309,35 @@ def _files(site: Path) -> dict[str, bytes]:
 
 def test_build_py_hands_its_build_to_serve(tmp_path: Path) -> None:
     """As a user runs it: with serve on the site, build.py has serve build the edit
-    (the site equals a clean build), is refused with other options, and a second
-    serve on the site is refused."""
-    proc, _, lines, content, out = _serve(tmp_path, "--no-search")
-    build = [sys.executable, str(ROOT / "build.py"), "--no-search"]
+    (the site equals a clean build) and fails, as --strict asks, on the warnings
+    of briefs the patch did not make; it is refused with other options, and a
+    second serve on the site is refused."""
+    proc, _, lines, content, out = _serve(tmp_path, "--no-search", "--strict")
+    build = [sys.executable, str(ROOT / "build.py"), "--no-search", "--strict"]
     build += ["--content", str(content), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
     try:
-        article = content / "chengyu-2022.txt"
-        sentence = "成都将加快建设成渝地区双城经济圈轨道交通项目。"
+        article = content / "jingjinji-2022.txt"
+        sentence = "北京市将加快建设京津冀协同发展轨道交通项目。"
         article.write_text(article.read_text(encoding="utf-8") + sentence + "\n", encoding="utf-8")
         done = subprocess.run(build, capture_output=True, text=True, encoding="utf-8", timeout=300)
-        assert done.returncode == 0, done.stderr
+        # Other briefs of the site have warnings (spans marked □): --strict fails.
+        assert done.returncode == 1, done.stderr
         assert f"'build.py serve' (pid {proc.pid})" in done.stderr, done.stderr
-        assert "built " not in done.stderr  # nothing was built in this process
-        assert sentence in (out / "briefs" / "chengyu-2022.html").read_text(encoding="utf-8")
+        assert "serve's output lists them" in done.stderr
+        assert not re.search(r"^built \d+ brief", done.stderr, re.M)  # none built here
+        assert sentence in (out / "briefs" / "jingjinji-2022.html").read_text(encoding="utf-8")
 
         clean = tmp_path / "clean"
-        assert (
-            main(
-                ["-q", "--no-search", "--no-cache", "--content", str(content), "--out", str(clean)],
-                project_dir=ROOT,
-            )
-            == 0
-        )
+        argv = ["-q", "--no-search", "--no-cache", "--content", str(content), "--out", str(clean)]
+        assert main(argv, project_dir=ROOT) == 0
         assert _files(out) == _files(clean)
 
-        strict = subprocess.run(
-            [*build, "--strict"], capture_output=True, text=True, encoding="utf-8", timeout=300
+        lenient = [arg for arg in build if arg != "--strict"]
+        refused = subprocess.run(
+            lenient, capture_output=True, text=True, encoding="utf-8", timeout=300
         )
-        assert strict.returncode == 2
-        assert "with other options (strict: False in serve, True here)" in strict.stderr
+        assert refused.returncode == 2
+        assert "with other options (strict: True in serve, False here)" in refused.stderr
         assert _files(out) == _files(clean)  # nothing written
 
         second = subprocess.run(
@@ -205,5 +353,36 @@ def test_build_py_hands_its_build_to_serve(tmp_path: Path) -> None:
     finally:
         _stop(proc)
     # serve gone, build.py builds by itself again.
-    done = subprocess.run(build, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    done = subprocess.run(lenient, capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert done.returncode == 0 and "'build.py serve'" not in done.stderr, done.stderr
+
+
+def test_serve_refuses_builds_once_the_tool_on_disk_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint is made again only when the package's files or a library
+    folder changed; a build is refused when it differs from serve's."""
+    from policybriefs import cache, serve
+
+    stamps = iter([["first"], ["first"], ["second"], ["second"], ["third"]])
+    monkeypatch.setattr(serve, "_tool_stamp", lambda: next(stamps))
+    made: list[str] = []
+    fingerprints = iter([cache.tool_fingerprint(), "after an upgrade"])
+
+    def fingerprint() -> str:
+        made.append("again")
+        return next(fingerprints)
+
+    monkeypatch.setattr(cache.tool_fingerprint, "__wrapped__", fingerprint)
+    changed = serve.tool_check()
+    assert changed() is False and made == []  # nothing touched: not made again
+    assert changed() is False and made == ["again"]  # touched, the same code
+    assert changed() is False and made == ["again"]
+    assert changed() is True
+
+    builds: list[list[Path]] = []
+    preview = _preview(tmp_path, builds, [])
+    preview.tool_changed = lambda: True
+    reply = preview.hand_over(_options(tmp_path))
+    assert reply.refused and reply.code == 2 and "before it was updated" in reply.message
+    assert builds == []
