@@ -23,11 +23,12 @@ import hashlib
 import json
 import os
 import socket
+import stat
 import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,10 @@ def ask_serve(
             sock.connect(address)
         except OSError:  # nobody listens: no serve on this site
             return None
-        waiting(_peer(sock)[0])
+        pid, uid = _peer(sock)
+        if uid != os.getuid():  # another user's process holds the name: not serve
+            return None
+        waiting(pid)
         try:
             sock.sendall(json.dumps({"options": options}).encode() + b"\n")
             answer = b"".join(iter(lambda: sock.recv(65536), b""))
@@ -195,6 +199,10 @@ class HandoffListener:
         # The build.py that asked may have been stopped: the site is built anyway.
         with contextlib.suppress(OSError):
             conn.sendall(json.dumps(reply.__dict__).encode())
+            # Shut, not only closed: a process the build forked (a background
+            # deletion, a minute at N = 10,000) holds a copy of the connection,
+            # and build.py reads until the end of it.
+            conn.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         if self.sock is not None:
@@ -219,51 +227,56 @@ def _read_request(conn: socket.socket) -> Options | None:
     return options if isinstance(options, dict) else None
 
 
-def snapshot(folders: Iterable[Path]) -> Snapshot:
+def snapshot(folders: Sequence[Path], dotted: Collection[Path] = ()) -> Snapshot:
     """Each file below ``folders`` by its stamp (``file_stamp``): what tells
-    ``serve`` which files changed since it last built, reading only those. Names
-    starting with a dot are left out, as content discovery leaves them out."""
+    ``serve`` which files changed since it last built, reading only those. Below
+    the ``dotted`` ones (the content folder), names starting with a dot are left
+    out, as content discovery leaves them out."""
     seen: Snapshot = {}
-    refresh(seen, folders)
+    refresh(seen, folders, dotted)
     return seen
 
 
-def refresh(seen: Snapshot, folders: Iterable[Path]) -> list[Path]:
+def refresh(seen: Snapshot, folders: Sequence[Path], dotted: Collection[Path] = ()) -> list[Path]:
     """Bring ``seen`` up to date in place; the files added, changed or removed since,
     in order. (In place: a second snapshot of 10,000 files was 5 MiB more at
     serve's high-water mark.)"""
     racy_after = time.time_ns() - _RACY_NS
+    pack = _STAMP.pack
     changed: list[str] = []
     found: set[str] = set()
-    for entry in _files(folders):
-        try:
-            stamp = _stamp(entry.path, entry.stat(), racy_after)
-        except OSError:  # gone meanwhile
-            continue
-        path = entry.path
+    for path, info in _files(folders, dotted):
+        # _stamp, inline: this runs for every file of the site's sources.
+        stamp = pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if info.st_mtime_ns >= racy_after or info.st_ctime_ns >= racy_after:
+            stamp = _stamp(path, info, racy_after)
         found.add(path)
         was = seen.get(path)
         if was != stamp:
             if _differs(was, stamp, path):
                 changed.append(path)
             seen[path] = stamp
-    for path in seen.keys() - found:
-        del seen[path]
-        changed.append(path)
+    if len(found) != len(seen):
+        for path in seen.keys() - found:
+            del seen[path]
+            changed.append(path)
     return [Path(p) for p in sorted(changed)]
 
 
-def restamp(seen: Snapshot, paths: Iterable[Path], folders: Sequence[Path]) -> bool:
+def restamp(
+    seen: Snapshot, paths: Iterable[Path], folders: Sequence[Path], dotted: Collection[Path] = ()
+) -> bool:
     """Bring ``seen`` up to date for ``paths`` alone (files the watcher named, below
-    ``folders``); whether every one of them was as ``seen`` had it already. A file
-    the snapshots leave out (a dot-name) counts as changed: they cannot tell."""
+    ``folders``); whether every one of them was as ``seen`` had it already. A name
+    the snapshots leave out counts as changed (they cannot tell), and so does a
+    folder (moved, its files were not named one by one)."""
     racy_after = time.time_ns() - _RACY_NS
     same = True
     for path in paths:
-        if not _tracked(path, folders):
+        key = str(path)
+        if not _tracked(path, folders, dotted) or _is_folder(key, seen):
             same = False
             continue
-        key = str(path)
         stamp = file_stamp(key, racy_after)
         same = same and not _differs(seen.get(key), stamp, key)
         if stamp is None:
@@ -273,44 +286,81 @@ def restamp(seen: Snapshot, paths: Iterable[Path], folders: Sequence[Path]) -> b
     return same
 
 
+def names_folder(seen: Snapshot, paths: Iterable[Path]) -> bool:
+    """Whether any of ``paths`` is a folder, or was one when ``seen`` was taken."""
+    return any(_is_folder(str(path), seen) for path in paths)
+
+
+def _is_folder(key: str, seen: Snapshot) -> bool:
+    if key in seen:
+        return False
+    if os.path.isdir(key):
+        return True
+    below = key + os.sep
+    return any(name.startswith(below) for name in seen)
+
+
 def file_stamp(path: str, racy_after: int) -> bytes | None:
     """Size, modification and change times and inode, packed; and the digest of
     the bytes too when the file changed after ``racy_after`` (ns), too recently for
-    its times to tell a later write apart ("racily clean", as git calls it)."""
+    its times to tell a later write apart ("racily clean", as git calls it). None
+    when it is not there, or not a file."""
     try:
-        return _stamp(path, os.stat(path), racy_after)
-    except OSError:  # gone
+        info = os.stat(path)
+    except OSError:
         return None
+    return _stamp(path, info, racy_after) if stat.S_ISREG(info.st_mode) else None
 
 
 def _stamp(path: str, info: os.stat_result, racy_after: int) -> bytes:
-    racy = max(info.st_mtime_ns, info.st_ctime_ns) >= racy_after
-    digest = _digest(path) if racy else b""
+    digest = b""
+    if max(info.st_mtime_ns, info.st_ctime_ns) >= racy_after:
+        try:
+            digest = _digest(path)
+        except OSError:  # unreadable: changed every time, and the build says why
+            digest = os.urandom(32)
     return _STAMP.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) + digest
 
 
-def _files(folders: Iterable[Path]) -> Iterator[os.DirEntry[str]]:
-    """The files below ``folders`` but dot-names. By ``os.scandir`` and its entries'
-    ``stat``: a third faster than ``os.walk`` and ``os.stat`` on 10,000 files."""
-    todo = [str(folder) for folder in folders]
+def _files(
+    folders: Sequence[Path], dotted: Collection[Path]
+) -> Iterator[tuple[str, os.stat_result]]:
+    """The regular files below ``folders`` (dot-names left out below ``dotted``) and
+    their ``stat``. Each folder is listed by its descriptor, so that a file is
+    stat'ed by its name in it rather than by its whole path: 0.09 s for 18,800
+    files where ``os.walk`` and ``os.stat`` took 0.18 s."""
+    todo = [(str(folder), folder in dotted) for folder in folders]
     while todo:
+        here, skip_dotted = todo.pop()
         try:
-            with os.scandir(todo.pop()) as entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):  # as os.walk: no loops
-                        todo.append(entry.path)
-                    else:
-                        yield entry
+            fd = os.open(here, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:  # a folder gone meanwhile
             continue
+        try:
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if skip_dotted and entry.name.startswith("."):
+                        continue
+                    path = os.path.join(here, entry.name)
+                    if entry.is_dir(follow_symlinks=False):  # as os.walk: no loops
+                        todo.append((path, skip_dotted))
+                    elif entry.is_file():
+                        try:
+                            info = entry.stat()
+                        except OSError:  # gone meanwhile
+                            continue
+                        yield path, info
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
 
 
-def _tracked(path: Path, folders: Sequence[Path]) -> bool:
+def _tracked(path: Path, folders: Sequence[Path], dotted: Collection[Path]) -> bool:
     for folder in folders:
         if path.is_relative_to(folder):
-            return not any(part.startswith(".") for part in path.relative_to(folder).parts)
+            parts = path.relative_to(folder).parts
+            return folder not in dotted or not any(part.startswith(".") for part in parts)
     return False
 
 

@@ -17,6 +17,7 @@ the build it holds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import gc
 import os
@@ -44,6 +45,7 @@ from .handoff import (
     SiteBusy,
     Snapshot,
     differences,
+    names_folder,
     refresh,
     restamp,
     snapshot,
@@ -230,13 +232,17 @@ class Preview:
         listener: HandoffListener | None = None,
         seen: Snapshot | None = None,
         tool_changed: Callable[[], bool] = lambda: False,
+        dotted: Sequence[Path] = (),
     ) -> None:
         """``options``: the build's (``handoff.build_options``), which a build handed
         over must share; ``listener`` answers ``build.py`` runs on the site;
-        ``seen``, the watched files as the last build found them."""
+        ``seen``, the watched files as the last build found them (a ``snapshot``);
+        ``dotted``, the watched folders whose dot-names the build leaves out (the
+        content folder)."""
         self.site_dir = site_dir.absolute()
         # Absolute, as the watcher reports changes: the snapshots' names are the same.
         self.watch = [p.absolute() for p in watch if p.exists()]
+        self.dotted = [p.absolute() for p in dotted]
         self.rebuild = rebuild
         self.progress = progress
         self.number = BuildNumber()
@@ -275,15 +281,23 @@ class Preview:
                 # Every file, stat'ed (0.1 s at N = 10,000): one saved a moment ago
                 # may not have reached the watcher yet.
                 if self.seen is None:
-                    self.seen = snapshot(self.watch)
+                    self.seen = snapshot(self.watch, self.dotted)
                     nothing = False
                 else:
-                    changed = refresh(self.seen, self.watch)
+                    changed = refresh(self.seen, self.watch, self.dotted)
                     nothing = not changed
+            elif self.seen is not None and names_folder(self.seen, changed):
+                # A folder moved: its files, which the watcher does not name.
+                changed = sorted({*changed, *refresh(self.seen, self.watch, self.dotted)})
+                nothing = False
             else:
                 # The files named alone: the watcher tells of the others in turn.
                 seen = self.seen
-                nothing = seen is not None and bool(changed) and restamp(seen, changed, self.watch)
+                nothing = (
+                    seen is not None
+                    and bool(changed)
+                    and restamp(seen, changed, self.watch, self.dotted)
+                )
             if nothing:
                 self._nothing_to_build()
                 return None
@@ -451,7 +465,10 @@ class Preview:
             if self.stopping.is_set():
                 break
             self.progress(f"serve: {len(changes)} change(s), rebuilding")
-            self.rebuild_now(changed)
+            try:
+                self.rebuild_now(changed)
+            except Exception:  # the watcher goes on; the next save is built
+                traceback.print_exc()
 
     def start(self) -> None:
         self._threads = [
@@ -504,12 +521,16 @@ def tool_check() -> Callable[[], bool]:
 
 def _tool_stamp() -> list[tuple[str, int, int]]:
     found = []
-    for here, _, names in os.walk(Path(__file__).parent):
+    for here, folders, names in os.walk(Path(__file__).parent):
+        folders[:] = [name for name in folders if name != "__pycache__"]
         for name in names:
             path = os.path.join(here, name)
-            info = os.stat(path)
-            found.append((path, info.st_size, info.st_mtime_ns))
-    found += [(p, 0, os.stat(p).st_mtime_ns) for p in sys.path if os.path.isdir(p)]
+            with contextlib.suppress(FileNotFoundError):  # as it is replaced
+                info = os.stat(path)
+                found.append((path, info.st_size, info.st_mtime_ns))
+    for place in sys.path:
+        with contextlib.suppress(OSError):
+            found.append((place, 0, os.stat(place).st_mtime_ns))
     return sorted(found)
 
 
@@ -566,9 +587,15 @@ def _build_and_serve(
     options: Options | None,
     listener: HandoffListener | None,
 ) -> int:
-    watched = [Path(args.content), Path(args.templates)]
-    seen = snapshot(p for p in watched if p.exists())
+    # Absolute, as the watcher names files.
+    watched = [Path(args.content).absolute(), Path(args.templates).absolute()]
+    dotted = watched[:1]
+    # Before the first build, as what it reads: a change meanwhile is built next.
+    seen: Snapshot | None = snapshot([p for p in watched if p.exists()], dotted)
+    tool_changed = tool_check()
     code = rebuild(())
+    if code >= 2:  # it did not finish: the first build handed over is made whole
+        seen = None
     gc.freeze()  # what the build kept for drafting: see Preview.rebuild_now
     if not Path(args.out).is_dir():
         return code or 1
@@ -584,7 +611,8 @@ def _build_and_serve(
             options=options,
             listener=listener,
             seen=seen,
-            tool_changed=tool_check(),
+            tool_changed=tool_changed,
+            dotted=dotted,
         )
     except OSError as exc:
         print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
