@@ -8,11 +8,12 @@ brief again (about 20 s at N = 10,000).
 
 ``serve`` listens on a Linux abstract Unix socket named after the site folder:
 nothing is left on disk by a ``serve`` that was killed, and only the same user's
-connections are answered (``SO_PEERCRED``). Elsewhere there is no handoff and
-``build.py`` builds as it always has.
+connections are answered (``SO_PEERCRED``, checked at both ends). Elsewhere
+there is no handoff and ``build.py`` builds as it always has. What changed since
+serve's last build is told by ``stamps.py``.
 
 This module is imported by every ``build.py`` run before anything heavy: it uses
-the standard library alone.
+the standard library alone (``tool_check``, serve's, imports the cache).
 """
 
 from __future__ import annotations
@@ -23,25 +24,17 @@ import hashlib
 import json
 import os
 import socket
-import stat
 import struct
 import sys
 import threading
-import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# A file's name and its stamp (``file_stamp``).
-Snapshot = dict[str, bytes]
-_STAMP = struct.Struct("<qqqq")
 Options = dict[str, object]
 _MAX_REQUEST = 1 << 20
 _REQUEST_SECONDS = 10.0
-# Time stamps are as coarse as a clock tick on some kernels and 2 s on FAT: a file
-# changed this close to a snapshot is told apart by its bytes.
-_RACY_NS = 3_000_000_000
 
 
 class SiteBusy(Exception):
@@ -227,158 +220,39 @@ def _read_request(conn: socket.socket) -> Options | None:
     return options if isinstance(options, dict) else None
 
 
-def snapshot(folders: Sequence[Path], dotted: Collection[Path] = ()) -> Snapshot:
-    """Each file below ``folders`` by its stamp (``file_stamp``): what tells
-    ``serve`` which files changed since it last built, reading only those. Below
-    the ``dotted`` ones (the content folder), names starting with a dot are left
-    out, as content discovery leaves them out."""
-    seen: Snapshot = {}
-    refresh(seen, folders, dotted)
-    return seen
+def tool_check() -> Callable[[], bool]:
+    """Whether the tool's code or libraries on disk differ from the ones serve
+    built with. Its fingerprint reads every file of the package (25 ms): it is
+    made again only when a file of the package or a folder of ``sys.path`` (where
+    installing a library writes) has changed since it was last made."""
+    from .cache import tool_fingerprint  # heavy: serve's alone
 
+    built_with = tool_fingerprint()
+    checked = _tool_stamp()
 
-def refresh(seen: Snapshot, folders: Sequence[Path], dotted: Collection[Path] = ()) -> list[Path]:
-    """Bring ``seen`` up to date in place; the files added, changed or removed since,
-    in order. (In place: a second snapshot of 10,000 files was 5 MiB more at
-    serve's high-water mark.)"""
-    racy_after = time.time_ns() - _RACY_NS
-    pack = _STAMP.pack
-    changed: list[str] = []
-    found: set[str] = set()
-    for path, info in _files(folders, dotted):
-        # _stamp, inline: this runs for every file of the site's sources.
-        stamp = pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-        if info.st_mtime_ns >= racy_after or info.st_ctime_ns >= racy_after:
-            stamp = _stamp(path, info, racy_after)
-        found.add(path)
-        was = seen.get(path)
-        if was != stamp:
-            if _differs(was, stamp, path):
-                changed.append(path)
-            seen[path] = stamp
-    if len(found) != len(seen):
-        for path in seen.keys() - found:
-            del seen[path]
-            changed.append(path)
-    return [Path(p) for p in sorted(changed)]
-
-
-def restamp(
-    seen: Snapshot, paths: Iterable[Path], folders: Sequence[Path], dotted: Collection[Path] = ()
-) -> bool:
-    """Bring ``seen`` up to date for ``paths`` alone (files the watcher named, below
-    ``folders``); whether every one of them was as ``seen`` had it already. A name
-    the snapshots leave out counts as changed (they cannot tell), and so does a
-    folder (moved, its files were not named one by one)."""
-    racy_after = time.time_ns() - _RACY_NS
-    same = True
-    for path in paths:
-        key = str(path)
-        if not _tracked(path, folders, dotted) or _is_folder(key, seen):
-            same = False
-            continue
-        stamp = file_stamp(key, racy_after)
-        same = same and not _differs(seen.get(key), stamp, key)
-        if stamp is None:
-            seen.pop(key, None)
-        else:
-            seen[key] = stamp
-    return same
-
-
-def names_folder(seen: Snapshot, paths: Iterable[Path]) -> bool:
-    """Whether any of ``paths`` is a folder, or was one when ``seen`` was taken."""
-    return any(_is_folder(str(path), seen) for path in paths)
-
-
-def _is_folder(key: str, seen: Snapshot) -> bool:
-    if key in seen:
+    def changed() -> bool:
+        nonlocal checked
+        now = _tool_stamp()
+        if now == checked:
+            return False
+        if tool_fingerprint.__wrapped__() != built_with:
+            return True
+        checked = now
         return False
-    if os.path.isdir(key):
-        return True
-    below = key + os.sep
-    return any(name.startswith(below) for name in seen)
+
+    return changed
 
 
-def file_stamp(path: str, racy_after: int) -> bytes | None:
-    """Size, modification and change times and inode, packed; and the digest of
-    the bytes too when the file changed after ``racy_after`` (ns), too recently for
-    its times to tell a later write apart ("racily clean", as git calls it). None
-    when it is not there, or not a file."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return _stamp(path, info, racy_after) if stat.S_ISREG(info.st_mode) else None
-
-
-def _stamp(path: str, info: os.stat_result, racy_after: int) -> bytes:
-    digest = b""
-    if max(info.st_mtime_ns, info.st_ctime_ns) >= racy_after:
-        try:
-            digest = _digest(path)
-        except OSError:  # unreadable: changed every time, and the build says why
-            digest = os.urandom(32)
-    return _STAMP.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) + digest
-
-
-def _files(
-    folders: Sequence[Path], dotted: Collection[Path]
-) -> Iterator[tuple[str, os.stat_result]]:
-    """The regular files below ``folders`` (dot-names left out below ``dotted``) and
-    their ``stat``. Each folder is listed by its descriptor, so that a file is
-    stat'ed by its name in it rather than by its whole path: 0.09 s for 18,800
-    files where ``os.walk`` and ``os.stat`` took 0.18 s."""
-    todo = [(str(folder), folder in dotted) for folder in folders]
-    while todo:
-        here, skip_dotted = todo.pop()
-        try:
-            fd = os.open(here, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:  # a folder gone meanwhile
-            continue
-        try:
-            with os.scandir(fd) as entries:
-                for entry in entries:
-                    if skip_dotted and entry.name.startswith("."):
-                        continue
-                    path = os.path.join(here, entry.name)
-                    if entry.is_dir(follow_symlinks=False):  # as os.walk: no loops
-                        todo.append((path, skip_dotted))
-                    elif entry.is_file():
-                        try:
-                            info = entry.stat()
-                        except OSError:  # gone meanwhile
-                            continue
-                        yield path, info
-        except OSError:
-            continue
-        finally:
-            os.close(fd)
-
-
-def _tracked(path: Path, folders: Sequence[Path], dotted: Collection[Path]) -> bool:
-    for folder in folders:
-        if path.is_relative_to(folder):
-            parts = path.relative_to(folder).parts
-            return folder not in dotted or not any(part.startswith(".") for part in parts)
-    return False
-
-
-def _digest(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").digest()
-
-
-def _differs(was: bytes | None, stamp: bytes | None, path: str) -> bool:
-    if was is None or stamp is None:
-        return was is not stamp
-    if was[: _STAMP.size] != stamp[: _STAMP.size]:
-        return True
-    if len(was) == _STAMP.size:
-        return False
-    # Written right before the last snapshot: a write since, in the same tick of
-    # the clock and of the same size, shows in the bytes alone.
-    try:
-        return was[_STAMP.size :] != (stamp[_STAMP.size :] or _digest(path))
-    except OSError:
-        return True
+def _tool_stamp() -> list[tuple[str, int, int]]:
+    found = []
+    for here, folders, names in os.walk(Path(__file__).parent):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            path = os.path.join(here, name)
+            with contextlib.suppress(FileNotFoundError):  # as it is replaced
+                info = os.stat(path)
+                found.append((path, info.st_size, info.st_mtime_ns))
+    for place in sys.path:
+        with contextlib.suppress(OSError):
+            found.append((place, 0, os.stat(place).st_mtime_ns))
+    return sorted(found)

@@ -17,7 +17,6 @@ the build it holds.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import gc
 import os
@@ -38,21 +37,11 @@ import watchfiles
 
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
-from .handoff import (
-    HandoffListener,
-    Options,
-    Reply,
-    SiteBusy,
-    Snapshot,
-    differences,
-    names_folder,
-    refresh,
-    restamp,
-    snapshot,
-)
+from .handoff import HandoffListener, Options, Reply, SiteBusy, differences, tool_check
 from .patch import LastBuild
 from .reindex import IndexState, SearchRefresher
 from .spare import discard_copy, install_spare, linked_copy, refresh_spare
+from .stamps import Snapshot, names_folder, refresh, restamp, snapshot
 from .write import MARKER, mostly_stale, spare_path
 
 RELOAD_PATH = "/__reload"
@@ -494,44 +483,6 @@ class Preview:
             thread.join(timeout=5)
         if self.listener is not None:
             self.listener.close()
-
-
-def tool_check() -> Callable[[], bool]:
-    """Whether the tool's code or libraries on disk differ from the ones serve
-    built with. Its fingerprint reads every file of the package (25 ms): it is
-    made again only when a file of the package or a folder of ``sys.path`` (where
-    installing a library writes) has changed since it was last made."""
-    from .cache import tool_fingerprint
-
-    built_with = tool_fingerprint()
-    checked = _tool_stamp()
-
-    def changed() -> bool:
-        nonlocal checked
-        now = _tool_stamp()
-        if now == checked:
-            return False
-        if tool_fingerprint.__wrapped__() != built_with:
-            return True
-        checked = now
-        return False
-
-    return changed
-
-
-def _tool_stamp() -> list[tuple[str, int, int]]:
-    found = []
-    for here, folders, names in os.walk(Path(__file__).parent):
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        for name in names:
-            path = os.path.join(here, name)
-            with contextlib.suppress(FileNotFoundError):  # as it is replaced
-                info = os.stat(path)
-                found.append((path, info.st_size, info.st_mtime_ns))
-    for place in sys.path:
-        with contextlib.suppress(OSError):
-            found.append((place, 0, os.stat(place).st_mtime_ns))
-    return sorted(found)
 
 
 _M_ARENA_MAX = -8  # glibc's malloc.h
