@@ -33,8 +33,8 @@ def snapshot(folders: Sequence[Path], dotted: Collection[Path] = ()) -> Snapshot
 
 def refresh(seen: Snapshot, folders: Sequence[Path], dotted: Collection[Path] = ()) -> list[Path]:
     """Bring ``seen`` up to date in place; the files added, changed or removed since,
-    in order. (In place: a second snapshot of 10,000 files was 5 MiB more at
-    serve's high-water mark.)"""
+    in order. In place, so that a second snapshot of every file is not held beside
+    the first in serve's long-lived heap."""
     racy_after = time.time_ns() - _RACY_NS
     pack = _STAMP.pack
     changed: list[str] = []
