@@ -42,11 +42,21 @@ def tool_fingerprint() -> str:
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=absent".encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
+    for name in package_files():
+        path = Path(name)
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def package_files() -> list[str]:
+    """Every file of this package but compiled bytecode, sorted: what the tool's
+    fingerprint hashes, and what serve's check for an updated tool stats."""
+    found: list[str] = []
+    for here, folders, names in os.walk(Path(__file__).resolve().parent):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        found += (os.path.join(here, name) for name in names)
+    return sorted(found)
 
 
 def tree_fingerprint(folder: Path, *, skip_hidden: bool = False) -> str:

@@ -244,14 +244,13 @@ def tool_check() -> Callable[[], bool]:
 
 
 def _tool_stamp() -> list[tuple[str, int, int]]:
+    from .cache import package_files  # the files the fingerprint hashes
+
     found = []
-    for here, folders, names in os.walk(Path(__file__).parent):
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        for name in names:
-            path = os.path.join(here, name)
-            with contextlib.suppress(FileNotFoundError):  # as it is replaced
-                info = os.stat(path)
-                found.append((path, info.st_size, info.st_mtime_ns))
+    for path in package_files():
+        with contextlib.suppress(FileNotFoundError):  # as it is replaced
+            info = os.stat(path)
+            found.append((path, info.st_size, info.st_mtime_ns))
     for place in sys.path:
         with contextlib.suppress(OSError):
             found.append((place, 0, os.stat(place).st_mtime_ns))
