@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,6 +149,8 @@ def run_patch(
     try:
         patched = patch_site(last, changed, progress)
     except Exception:
+        import traceback  # not before: every build.py run imports this module
+
         traceback.print_exc()
         drafts.keep(None)
         return None

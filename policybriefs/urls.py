@@ -8,7 +8,6 @@ content/site.toml unless ``--base-url`` or ``SITE_BASE_URL`` overrides it.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,8 @@ def with_base_url(config: SiteConfig, override: str | None, source: str) -> Site
     """The configuration with ``override`` as its base URL; None keeps the configured one."""
     if override is None:
         return config
+    import dataclasses  # not before: build.py reads BASE_URL_ENV first of all
+
     return dataclasses.replace(config, base_url=normalize_base_url(override, source))
 
 
