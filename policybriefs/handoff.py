@@ -10,7 +10,8 @@ brief again (about 20 s at N = 10,000).
 nothing is left on disk by a ``serve`` that was killed, and only the same user's
 connections are answered (``SO_PEERCRED``, checked at both ends). Elsewhere
 there is no handoff and ``build.py`` builds as it always has. What changed since
-serve's last build is told by ``stamps.py``.
+serve's last build is told by its watcher (``watching.py``), or else by the
+files' stamps (``stamps.py``).
 
 This module is imported by every ``build.py`` run before anything heavy: it uses
 the standard library alone (``tool_check``, serve's, imports the cache).
@@ -26,11 +27,12 @@ import os
 import socket
 import struct
 import sys
-import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:  # serve's: build.py imports this module before anything else
+    import threading
 
 Options = dict[str, object]
 _MAX_REQUEST = 1 << 20
@@ -45,8 +47,7 @@ class HandoffError(Exception):
     """``serve`` took the build and gave no answer (it stopped meanwhile)."""
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     pid: int
     code: int
     message: str
@@ -191,7 +192,7 @@ class HandoffListener:
             reply = Reply(os.getpid(), 2, f"'build.py serve' (pid {os.getpid()}): {exc!r}", True)
         # The build.py that asked may have been stopped: the site is built anyway.
         with contextlib.suppress(OSError):
-            conn.sendall(json.dumps(reply.__dict__).encode())
+            conn.sendall(json.dumps(reply._asdict()).encode())
             # Shut, not only closed: a process the build forked (a background
             # deletion, a minute at N = 10,000) holds a copy of the connection,
             # and build.py reads until the end of it.

@@ -10,7 +10,9 @@ them took 1.5-2 s and found nothing to free.
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -34,3 +36,25 @@ def long_lived() -> Iterator[None]:
         if enabled:
             gc.enable()
     gc.freeze()
+
+
+_M_ARENA_MAX = -8  # glibc's malloc.h
+
+
+def one_malloc_arena() -> bool:
+    """Ask glibc's malloc for one arena; whether it could be asked.
+
+    glibc gives each thread that allocates an arena of its own, and keeps what
+    it frees there for that thread. ``serve`` drafts and patches on the watcher's
+    thread, brings the spare up to date on another and answers on more: at
+    N = 10,000 its memory grew by 34 MiB over three saves, and stayed flat with
+    one arena (``MALLOC_ARENA_MAX=1``). The threads take turns under the GIL,
+    so they lose nothing by sharing one. Other C libraries have no such setting,
+    and a ``MALLOC_ARENA_MAX`` the user set is left to stand."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, TypeError):  # not glibc, or not a Unix
+        return False
+    return bool(mallopt(_M_ARENA_MAX, 1))

@@ -1,7 +1,7 @@
 """Local preview: ``python build.py serve [--port N]``.
 
 Serves the output folder on 127.0.0.1, rebuilds when content/ or templates/
-change (watchfiles), and reloads open pages: HTML is served with a small
+change (``watching.py``), and reloads open pages: HTML is served with a small
 script that polls ``/__reload`` for the build number. The script is added
 to the response only; the files on disk never contain it.
 
@@ -17,7 +17,6 @@ the build it holds.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import os
 import signal
@@ -33,15 +32,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import watchfiles
-
 from .cache import record_spare_as_site
 from .draft import DraftKit, draft_pages, drafted_articles
 from .handoff import HandoffListener, Options, Reply, SiteBusy, differences, tool_check
+from .heap import one_malloc_arena
 from .patch import LastBuild
 from .reindex import IndexState, SearchRefresher
 from .spare import discard_copy, install_spare, linked_copy, refresh_spare
 from .stamps import Snapshot, names_folder, refresh, restamp, snapshot
+from .watching import UNKNOWN, SourceWatcher
 from .write import MARKER, mostly_stale, spare_path
 
 RELOAD_PATH = "/__reload"
@@ -104,6 +103,10 @@ class BuildNumber:
 DRAFT_GRACE_SECONDS = 1.0
 # Files of the spare brought up to date at a time, between which a rebuild may start.
 SPARE_BATCH = 500
+# How long a build handed over waits for the watcher to report its mark (see
+# ``watching``) before it stats every file instead, as when the watcher is busy
+# with a whole build.
+MARK_WAIT_SECONDS = 2.0
 
 
 class Drafts:
@@ -249,6 +252,7 @@ class Preview:
         self.seen = seen
         self.tool_changed = tool_changed
         self.last_code = 0
+        self.watcher: SourceWatcher | None = None
         state = self.drafts.index
         self.refresher = (
             SearchRefresher(self.site_dir, self.building, self.stopping, progress, state)
@@ -260,7 +264,9 @@ class Preview:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
-    def rebuild_now(self, changed: Sequence[Path] = (), *, pending: bool = False) -> int | None:
+    def rebuild_now(
+        self, changed: Sequence[Path] = (), *, pending: bool = False, quiet: bool = False
+    ) -> int | None:
         """Rebuild for the ``changed`` files (the watcher's news), or (``pending``, a
         build handed over) for every file changed since the last build. Returns the
         build's exit code; None when there was nothing to build, as when a build
@@ -288,7 +294,7 @@ class Preview:
                     and restamp(seen, changed, self.watch, self.dotted)
                 )
             if nothing:
-                self._nothing_to_build()
+                self._nothing_to_build(quiet)
                 return None
             try:
                 code = self.rebuild(changed)
@@ -301,11 +307,12 @@ class Preview:
         self._after_build()
         return code
 
-    def _nothing_to_build(self) -> None:
+    def _nothing_to_build(self, quiet: bool) -> None:
         if self.drafts.pages:  # drafts of what the site has already
             self.drafts.clear()
             self.number.bump()
-        self.progress("serve: nothing changed since the last build")
+        if not quiet:
+            self.progress("serve: nothing changed since the last build")
 
     def _after_build(self) -> None:
         # Drafts stood in for this build; once it is in place (or failed,
@@ -346,7 +353,15 @@ class Preview:
                 True,
             )
         started = time.perf_counter()
-        built = self.rebuild_now(pending=True)
+        # Every save made before this is built once the watcher has reported a mark
+        # made now and serve has built what came with it (``watching``); where the
+        # watcher cannot tell, every file is stat'ed.
+        watcher = self.watcher
+        built: int | None = UNKNOWN
+        if watcher is not None and self.seen is not None:
+            built = watcher.caught_up(MARK_WAIT_SECONDS)
+        if built == UNKNOWN:
+            built = self.rebuild_now(pending=True)
         seconds = time.perf_counter() - started
         code = self.last_code if built is None else built
         last = self.drafts.last
@@ -446,18 +461,37 @@ class Preview:
                 self.drafts.served.wait(timeout=DRAFT_GRACE_SECONDS)
 
     def _watch(self) -> None:
-        for changes in watchfiles.watch(
-            *self.watch, stop_event=self.stopping, debounce=300, raise_interrupt=False
-        ):
-            changed = [Path(path) for _, path in changes]
+        try:
+            watcher = SourceWatcher(self.watch)
+        except Exception:  # the preview serves on; builds handed over stat every file
+            traceback.print_exc()
+            return
+        self.watcher = watcher
+        try:
+            if watcher.ordered and self.listener is not None and self.seen is not None:
+                # A file saved since the first build's snapshot reached no watcher:
+                # every file is stat'ed once, and from now on the marks tell.
+                self.rebuild_now(pending=True, quiet=True)
+                watcher.trusted = True
+            for changes, marks in watcher.batches(self.stopping):
+                built = self._rebuild_for(changes, drafted=not marks) if changes else None
+                if marks:
+                    watcher.reached(marks, built)
+        finally:
+            watcher.close()  # and a build.py waiting for a mark stats every file
+
+    def _rebuild_for(self, changes: Sequence[tuple[object, str]], drafted: bool) -> int | None:
+        changed = [Path(path) for _, path in changes]
+        if drafted:  # with a build.py waiting for the site, no draft before it
             self.draft_now(changed)
-            if self.stopping.is_set():
-                break
-            self.progress(f"serve: {len(changes)} change(s), rebuilding")
-            try:
-                self.rebuild_now(changed)
-            except Exception:  # the watcher goes on; the next save is built
-                traceback.print_exc()
+        if self.stopping.is_set():
+            return None
+        self.progress(f"serve: {len(changes)} change(s), rebuilding")
+        try:
+            return self.rebuild_now(changed)
+        except Exception:  # the watcher goes on; the next save is built
+            traceback.print_exc()
+            return UNKNOWN
 
     def start(self) -> None:
         self._threads = [
@@ -483,28 +517,6 @@ class Preview:
             thread.join(timeout=5)
         if self.listener is not None:
             self.listener.close()
-
-
-_M_ARENA_MAX = -8  # glibc's malloc.h
-
-
-def one_malloc_arena() -> bool:
-    """Ask glibc's malloc for one arena; whether it could be asked.
-
-    glibc gives each thread that allocates an arena of its own, and keeps what
-    it frees there for that thread. ``serve`` drafts and patches on the watcher's
-    thread, brings the spare up to date on another and answers on more: at
-    N = 10,000 its memory grew by 34 MiB over three saves, and stayed flat with
-    one arena (``MALLOC_ARENA_MAX=1``). The threads take turns under the GIL,
-    so they lose nothing by sharing one. Other C libraries have no such setting,
-    and a ``MALLOC_ARENA_MAX`` the user set is left to stand."""
-    if "MALLOC_ARENA_MAX" in os.environ:
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError, TypeError):  # not glibc, or not a Unix
-        return False
-    return bool(mallopt(_M_ARENA_MAX, 1))
 
 
 def serve_site(
