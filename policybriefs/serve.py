@@ -472,7 +472,7 @@ class Preview:
                 # A file saved since the first build's snapshot reached no watcher:
                 # every file is stat'ed once, and from now on the marks tell.
                 self.rebuild_now(pending=True, quiet=True)
-                watcher.trusted = True
+                watcher.trust()
             for changes, marks in watcher.batches(self.stopping):
                 built = self._rebuild_for(changes, drafted=not marks) if changes else None
                 if marks:
@@ -485,12 +485,15 @@ class Preview:
         if drafted:  # with a build.py waiting for the site, no draft before it
             self.draft_now(changed)
         if self.stopping.is_set():
-            return None
+            return UNKNOWN  # not built
         self.progress(f"serve: {len(changes)} change(s), rebuilding")
         try:
             return self.rebuild_now(changed)
         except Exception:  # the watcher goes on; the next save is built
             traceback.print_exc()
+            # Not built: a build.py asking later stats every file, and finds them.
+            if self.watcher is not None:
+                self.watcher.distrust()
             return UNKNOWN
 
     def start(self) -> None:

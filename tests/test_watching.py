@@ -3,6 +3,7 @@ learns from a mark that every save made before it has been reported."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 
 import policybriefs.serve
+import policybriefs.watching
 from policybriefs.handoff import HandoffListener, Options
 from policybriefs.serve import Preview
+from policybriefs.stamps import refresh as real_refresh
 from policybriefs.stamps import snapshot
-from policybriefs.watching import UNKNOWN, SourceWatcher
+from policybriefs.watching import LOCAL_FILE_SYSTEMS, UNKNOWN, SourceWatcher, file_system_type
 
 
 class _Consumer:
@@ -55,7 +58,7 @@ def test_a_mark_is_reported_after_every_save_made_before_it(
     content, watcher, consumer = watched
     if not watcher.ordered:
         pytest.skip("the watcher polls here: its marks are not used")
-    watcher.trusted = True
+    watcher.trust()
     # Each save right before the mark, with no pause: the case a stat of every
     # file was there for.
     for i, (name, text) in enumerate(
@@ -83,7 +86,7 @@ def test_names_the_watcher_ignores_are_left_out(
     content, watcher, consumer = watched
     if not watcher.ordered:
         pytest.skip("the watcher polls here: its marks are not used")
-    watcher.trusted = True
+    watcher.trust()
     (content / "闽西南-2021.txt~").write_text("编辑器的备份", encoding="utf-8")
     (content / ".git").mkdir()
     (content / ".git" / "index").write_text("x", encoding="utf-8")
@@ -98,7 +101,7 @@ def test_marks_are_not_used_until_trusted_nor_after_close(tmp_path: Path) -> Non
     marks = watcher.marks_dir
     try:
         assert watcher.caught_up(timeout=0.1) == UNKNOWN  # not trusted yet
-        watcher.trusted = True
+        watcher.trust()
     finally:
         watcher.close()
     assert watcher.caught_up(timeout=0.1) == UNKNOWN
@@ -110,7 +113,9 @@ def test_a_mark_not_reported_in_time_is_unknown(tmp_path: Path) -> None:
     build handed over does not wait for it, and stats every file instead."""
     watcher = SourceWatcher([tmp_path])
     try:
-        watcher.trusted = True
+        watcher.trust()
+        if not watcher.ordered:
+            pytest.skip("the watcher polls here: its marks are not used")
         started = time.monotonic()
         assert watcher.caught_up(timeout=0.3) == UNKNOWN
         assert time.monotonic() - started < 5
@@ -125,7 +130,7 @@ def test_a_polling_watcher_is_not_ordered(tmp_path: Path, monkeypatch: pytest.Mo
     watcher = SourceWatcher([tmp_path])
     try:
         assert not watcher.ordered
-        watcher.trusted = True
+        watcher.trust()
         assert watcher.caught_up(timeout=0.1) == UNKNOWN
     finally:
         watcher.close()
@@ -135,9 +140,12 @@ def _options(tmp_path: Path) -> Options:
     return {"content": str(tmp_path / "content"), "out": str(tmp_path / "site")}
 
 
-def test_a_build_handed_over_is_answered_by_the_marks_without_a_stat_of_every_file(
+@contextlib.contextmanager
+def _serving(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Iterator[tuple[Preview, Path, list[list[Path]], list[int]]]:
+    """serve on one article, its rebuilds recorded, not made; its stats of every file
+    counted; once its watcher trusts the marks."""
     content = tmp_path / "content"
     content.mkdir()
     (tmp_path / "site").mkdir()
@@ -150,7 +158,6 @@ def test_a_build_handed_over_is_answered_by_the_marks_without_a_stat_of_every_fi
         return 0
 
     stats: list[int] = []
-    real_refresh = policybriefs.serve.refresh
 
     def counted_refresh(*args: object, **kwargs: object) -> list[Path]:
         stats.append(1)
@@ -167,15 +174,25 @@ def test_a_build_handed_over_is_answered_by_the_marks_without_a_stat_of_every_fi
         dotted=[content],
         listener=HandoffListener(tmp_path / "site"),  # marks are for builds handed over
     )
+    monkeypatch.setattr(policybriefs.serve, "MARK_WAIT_SECONDS", 60.0)  # a loaded machine
     preview.start()
     try:
         deadline = time.monotonic() + 60
         while preview.watcher is None or not preview.watcher.trusted:
             assert time.monotonic() < deadline, "the watcher did not start"
+            if preview.watcher is not None and not preview.watcher.ordered:
+                pytest.skip("the watcher polls here: builds handed over stat every file")
             time.sleep(0.05)
-        if not preview.watcher.ordered:
-            pytest.skip("the watcher polls here: builds handed over stat every file")
         assert stats == [1]  # the catch-up when the watcher began
+        yield preview, article, builds, stats
+    finally:
+        preview.stop()
+
+
+def test_a_build_handed_over_is_answered_by_the_marks_without_a_stat_of_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _serving(tmp_path, monkeypatch) as (preview, article, builds, stats):
         for text in ("成都市将建设天府国际会展中心。\n", "成都市将建设蓝鲸湾数字港。\n"):
             builds.clear()
             article.write_text(text, encoding="utf-8")
@@ -183,5 +200,118 @@ def test_a_build_handed_over_is_answered_by_the_marks_without_a_stat_of_every_fi
             assert reply.code == 0 and not reply.refused, reply
             assert builds == [[article.absolute()]], (builds, reply)
         assert stats == [1]
+
+
+def test_a_batch_serve_failed_to_build_is_found_by_the_next_build_handed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher's rebuild raised before it built the save: a mark reported later
+    must not say the site is up to date."""
+    with _serving(tmp_path, monkeypatch) as (preview, article, builds, stats):
+        real = preview.rebuild_now
+        failed: list[Sequence[Path]] = []
+
+        def failing_once(changed: Sequence[Path] = (), **kwargs: bool) -> int | None:
+            if changed and not failed:
+                failed.append(changed)
+                raise OSError("disk full")
+            return real(changed, **kwargs)
+
+        monkeypatch.setattr(preview, "rebuild_now", failing_once)
+        article.write_text("成都市将建设天府国际会展中心。\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while not failed:
+            assert time.monotonic() < deadline, "the watcher did not see the save"
+            time.sleep(0.05)
+        reply = preview.hand_over(_options(tmp_path))
+        assert reply.code == 0 and not reply.refused, reply
+        assert builds == [[article.absolute()]], (builds, reply)
+        assert len(stats) == 2  # every file stat'ed: the marks are not trusted since
+
+
+MOUNTINFO = "\n".join(
+    [
+        "22 27 0:21 / /proc rw,relatime - proc proc rw",
+        "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard",
+        "40 27 0:40 / /tmp rw,nosuid - tmpfs tmpfs rw",
+        "41 27 0:41 /exports/briefs /home/editor/nfs rw - nfs4 server:/exports rw",
+        r"42 27 0:42 / /mnt/my\040share rw - fuse.sshfs editor@host: rw",
+        "43 27 0:43 / /srv/政策简报 rw - cifs //nas/briefs rw",
+        "44 41 0:44 / /home/editor/nfs/local rw - ext4 /dev/vdb rw",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "trusted"),
+    [
+        ("/home/editor/闽西南/content", "ext4", True),
+        ("/tmp/policybriefs/templates", "tmpfs", True),
+        ("/home/editor/nfs/content", "nfs4", False),
+        ("/home/editor/nfsx/content", "ext4", True),  # a sibling's name, not inside it
+        ("/home/editor/nfs/local/content", "ext4", True),  # mounted inside the share
+        ("/mnt/my share/content", "fuse.sshfs", False),
+        ("/srv/政策简报/content", "cifs", False),
+    ],
+)
+def test_the_file_system_of_a_folder_is_read_from_mountinfo(
+    path: str, kind: str, trusted: bool
+) -> None:
+    assert file_system_type(Path(path), MOUNTINFO) == kind
+    assert (kind in LOCAL_FILE_SYSTEMS) is trusted
+
+
+def test_a_large_batch_ends_the_trust_in_marks(
+    watched: tuple[Path, SourceWatcher, _Consumer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So many changes at once that inotify's queue may have overflowed, and the
+    watcher drops the overflow's notice: the marks are no longer trusted."""
+    content, watcher, consumer = watched
+    if not watcher.ordered:
+        pytest.skip("the watcher polls here: its marks are not used")
+    monkeypatch.setattr(policybriefs.watching, "LARGE_BATCH", 5)
+    watcher.trust()
+    for i in range(8):
+        (content / f"成渝-{i}.txt").write_text("重庆市将建设西部陆海新通道。", encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while watcher.trusted:
+        assert time.monotonic() < deadline, consumer.changed
+        time.sleep(0.05)
+    assert watcher.caught_up(timeout=1) == UNKNOWN
+    watcher.trust()  # for good: a stat of every file does not bring it back
+    assert not watcher.trusted
+
+
+def test_symbolic_links_keep_the_marks_from_being_trusted(
+    watched: tuple[Path, SourceWatcher, _Consumer],
+) -> None:
+    """A link's target may change with no notice for the link."""
+    content, watcher, consumer = watched
+    (content / "闽西南-2021.txt").write_text("厦门市将深化山海协作。", encoding="utf-8")
+    (content / "link.txt").symlink_to(content / "闽西南-2021.txt")
+    watcher.trust()
+    assert not watcher.trusted
+    (content / "link.txt").unlink()
+    watcher.trust()
+    assert watcher.trusted == watcher.ordered
+    if not watcher.ordered:
+        return
+    (content / "later.txt").symlink_to(content / "闽西南-2021.txt")
+    deadline = time.monotonic() + 30
+    while watcher.trusted:
+        assert time.monotonic() < deadline, consumer.changed
+        time.sleep(0.05)
+
+
+def test_marks_folders_of_serve_processes_gone_are_removed(tmp_path: Path) -> None:
+    import tempfile
+
+    gone = Path(tempfile.gettempdir()) / "policybriefs-serve-marks-999999999-x"
+    gone.mkdir(exist_ok=True)
+    (gone / "mark-1").touch()
+    watcher = SourceWatcher([tmp_path])
+    try:
+        assert not gone.exists()
+        assert watcher.marks_dir.is_dir()
     finally:
-        preview.stop()
+        watcher.close()
