@@ -220,6 +220,11 @@ class Entity(_Slotted):
     text: str
 
 
+# Commitment.specificity's: made once, not on each of the thousands of calls a
+# page with many promises makes.
+_SPECIFICITY_WEIGHTS = {"quantity": 2, "deadline": 2, "project": 2, "document": 1, "slogan": 1}
+
+
 @dataclass(frozen=True, slots=True)
 class Commitment(_Slotted):
     city: str | None
@@ -237,7 +242,7 @@ class Commitment(_Slotted):
     @property
     def specificity(self) -> int:
         """Concrete anchors count more than slogans: a score from 0 upward."""
-        weights = {"quantity": 2, "deadline": 2, "project": 2, "document": 1, "slogan": 1}
+        weights = _SPECIFICITY_WEIGHTS
         return sum(weights.get(e.kind, 0) for e in self.entities)
 
 
