@@ -60,15 +60,6 @@ LOCAL_FILE_SYSTEMS = frozenset(
 _PREFIX = "policybriefs-serve-marks-"
 
 
-def _force_polling() -> bool:
-    """As ``watchfiles.watch`` decides by default: ``WATCHFILES_FORCE_POLLING``, or WSL."""
-    decide = getattr(watchfiles.main, "_default_force_polling", None)
-    if decide is not None:
-        return bool(decide(None))
-    value = os.environ.get("WATCHFILES_FORCE_POLLING", "")
-    return bool(value) and value.lower() not in {"false", "disable", "disabled"}
-
-
 def _rust_notify(paths: list[str]) -> Any | None:
     """watchfiles' own watcher, as ``watchfiles.watch`` makes it: called directly, it
     tells which kind it made (its repr). None when this watchfiles makes it otherwise."""
@@ -79,7 +70,7 @@ def _rust_notify(paths: list[str]) -> Any | None:
         return RustNotify(
             paths,
             main._default_debug(None),
-            _force_polling(),
+            main._default_force_polling(None),
             main._default_poll_delay_ms(300),
             True,  # recursive
             main._default_ignore_permission_denied(None),

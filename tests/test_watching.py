@@ -52,13 +52,22 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, SourceWatcher, _Consumer]]:
         watcher.close()
 
 
-def test_a_mark_is_reported_after_every_save_made_before_it(
+@pytest.fixture
+def trusted(
     watched: tuple[Path, SourceWatcher, _Consumer],
-) -> None:
-    content, watcher, consumer = watched
+) -> tuple[Path, SourceWatcher, _Consumer]:
+    """``watched``, its marks trusted; skipped where the watcher polls."""
+    _, watcher, _ = watched
     if not watcher.ordered:
         pytest.skip("the watcher polls here: its marks are not used")
     watcher.trust()
+    return watched
+
+
+def test_a_mark_is_reported_after_every_save_made_before_it(
+    trusted: tuple[Path, SourceWatcher, _Consumer],
+) -> None:
+    content, watcher, consumer = trusted
     # Each save right before the mark, with no pause: the case a stat of every
     # file was there for.
     for i, (name, text) in enumerate(
@@ -81,12 +90,9 @@ def test_a_mark_is_reported_after_every_save_made_before_it(
 
 
 def test_names_the_watcher_ignores_are_left_out(
-    watched: tuple[Path, SourceWatcher, _Consumer],
+    trusted: tuple[Path, SourceWatcher, _Consumer],
 ) -> None:
-    content, watcher, consumer = watched
-    if not watcher.ordered:
-        pytest.skip("the watcher polls here: its marks are not used")
-    watcher.trust()
+    content, watcher, consumer = trusted
     (content / "闽西南-2021.txt~").write_text("编辑器的备份", encoding="utf-8")
     (content / ".git").mkdir()
     (content / ".git" / "index").write_text("x", encoding="utf-8")
@@ -262,15 +268,12 @@ def test_the_file_system_of_a_folder_is_read_from_mountinfo(
 
 
 def test_a_large_batch_ends_the_trust_in_marks(
-    watched: tuple[Path, SourceWatcher, _Consumer], monkeypatch: pytest.MonkeyPatch
+    trusted: tuple[Path, SourceWatcher, _Consumer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """So many changes at once that inotify's queue may have overflowed, and the
     watcher drops the overflow's notice: the marks are no longer trusted."""
-    content, watcher, consumer = watched
-    if not watcher.ordered:
-        pytest.skip("the watcher polls here: its marks are not used")
+    content, watcher, consumer = trusted
     monkeypatch.setattr(policybriefs.watching, "LARGE_BATCH", 5)
-    watcher.trust()
     for i in range(8):
         (content / f"成渝-{i}.txt").write_text("重庆市将建设西部陆海新通道。", encoding="utf-8")
     deadline = time.monotonic() + 30
