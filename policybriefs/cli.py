@@ -21,10 +21,9 @@ from .handoff import HandoffError, Options, ask_serve, build_options
 from .urls import BASE_URL_ENV
 
 if TYPE_CHECKING:
-    from .draft import DraftKit
+    from .draft import DraftKit, Drafts
     from .patch import LastBuild
     from .pipeline import BuildReport
-    from .serve import Drafts
 
 Progress = Callable[[str], None]
 
@@ -223,7 +222,8 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         print(f"error: no templates in {args.templates} (base.html is missing)", file=sys.stderr)
         return 2
     if serve:
-        from .serve import Drafts, serve_site
+        from .draft import Drafts
+        from .serve import serve_site
 
         drafts = Drafts()
 

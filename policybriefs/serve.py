@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,11 +33,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from .cache import record_spare_as_site
-from .draft import DraftKit, draft_pages, drafted_articles
+from .draft import Drafts
 from .handoff import HandoffListener, Options, Reply, SiteBusy, differences, tool_check
 from .heap import one_malloc_arena
 from .patch import LastBuild
-from .reindex import IndexState, SearchRefresher
+from .reindex import SearchRefresher
 from .spare import discard_copy, install_spare, linked_copy, refresh_spare
 from .stamps import Snapshot, names_folder, refresh, restamp, snapshot
 from .watching import UNKNOWN, SourceWatcher
@@ -107,40 +107,6 @@ SPARE_BATCH = 500
 # ``watching``) before it stats every file instead, as when the watcher is busy
 # with a whole build.
 MARK_WAIT_SECONDS = 2.0
-
-
-class Drafts:
-    """What the last build left (to draft and patch with), and the pages drafted since."""
-
-    def __init__(self) -> None:
-        self.last: LastBuild | None = None
-        self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
-        self.served = threading.Event()  # a drafted page went out since the last draw
-        self.polled_at = float("-inf")  # when an open page last asked for the build number
-        # Whether the site's search index is older than its pages (a patch leaves it).
-        self.index = IndexState()
-
-    def keep(self, last: LastBuild | None) -> None:
-        self.last = last
-
-    def draw(self, changed: Sequence[Path]) -> int:
-        """Draft the pages of the articles ``changed`` edits; how many were drawn."""
-        kit = self.kit
-        articles = None if kit is None else drafted_articles(kit.content_dir, changed)
-        if kit is None or not articles:
-            return 0
-        drawn = draft_pages(kit, articles)
-        self.served.clear()
-        self.pages = {**self.pages, **drawn}
-        return len(drawn)
-
-    @property
-    def kit(self) -> DraftKit | None:
-        """The last build's kit, for the next build to take what still holds."""
-        return None if self.last is None else self.last.kit
-
-    def clear(self) -> None:
-        self.pages = {}
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
@@ -358,10 +324,11 @@ class Preview:
         # watcher cannot tell, every file is stat'ed.
         watcher = self.watcher
         built: int | None = UNKNOWN
-        if watcher is not None and self.seen is not None:
-            built = watcher.caught_up(MARK_WAIT_SECONDS)
-        if built == UNKNOWN:
-            built = self.rebuild_now(pending=True)
+        with self.drafts.asking_for_build():
+            if watcher is not None and self.seen is not None:
+                built = watcher.caught_up(MARK_WAIT_SECONDS)
+            if built == UNKNOWN:
+                built = self.rebuild_now(pending=True)
         seconds = time.perf_counter() - started
         code = self.last_code if built is None else built
         last = self.drafts.last
@@ -456,8 +423,10 @@ class Preview:
             self.progress(
                 f"serve: drafted {drawn} page(s) in {time.perf_counter() - started:.2f} s"
             )
-            # Only an open page fetches the draft: with none, nothing is waited for.
-            if time.monotonic() - self.drafts.polled_at < 2 * DRAFT_GRACE_SECONDS:
+            # Only an open page fetches the draft: with none, nothing is waited for;
+            # nor when a build.py waits for the site (``Drafts.asking_for_build``).
+            recently = time.monotonic() - self.drafts.polled_at < 2 * DRAFT_GRACE_SECONDS
+            if recently and not self.drafts.build_asked:
                 self.drafts.served.wait(timeout=DRAFT_GRACE_SECONDS)
 
     def _watch(self) -> None:
@@ -482,7 +451,9 @@ class Preview:
 
     def _rebuild_for(self, changes: Sequence[tuple[object, str]], drafted: bool) -> int | None:
         changed = [Path(path) for _, path in changes]
-        if drafted:  # with a build.py waiting for the site, no draft before it
+        # With a build.py waiting for the site (a mark in this batch, or one asked
+        # for), no draft before the build.
+        if drafted and not self.drafts.build_asked:
             self.draft_now(changed)
         if self.stopping.is_set():
             return UNKNOWN  # not built

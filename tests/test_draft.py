@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, copy_articles, copy_seed
-from policybriefs.draft import DraftKit, draft_pages, drafted_articles
+from policybriefs.draft import DraftKit, Drafts, draft_pages, drafted_articles
 from policybriefs.pipeline import build
-from policybriefs.serve import DRAFT_NOTICE_TEXT, RELOAD_PATH, Drafts, Preview
+from policybriefs.serve import DRAFT_NOTICE_TEXT, RELOAD_PATH, Preview
 
 ARTICLES = FIXTURES / "articles"
 NAMES = ["changzhutan-2023", "jingjinji-2022", "minxinan-2020-meeting-2", "minxinan-2022-meeting-4"]

@@ -208,6 +208,52 @@ def test_a_build_handed_over_is_answered_by_the_marks_without_a_stat_of_every_fi
         assert stats == [1]
 
 
+def test_a_build_handed_over_ends_the_wait_for_a_page_to_fetch_the_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page polled a moment ago, then closed: serve drafts the save and waits for
+    the page to fetch it. A build.py asking meanwhile wants the build, not the
+    draft: the wait ends at once (it took the whole grace, a second, before)."""
+    monkeypatch.setattr(policybriefs.serve, "DRAFT_GRACE_SECONDS", 20.0)
+    with _serving(tmp_path, monkeypatch) as (preview, article, builds, _):
+        drafts = preview.drafts
+        drawn: list[Sequence[Path]] = []
+
+        def draw(changed: Sequence[Path]) -> int:
+            drafts.served.clear()  # as a real draw does
+            drawn.append(changed)
+            return 2
+
+        waits: list[bool] = []
+        real_wait = drafts.served.wait
+
+        def wait(timeout: float | None = None) -> bool:
+            waits.append(real_wait(timeout))
+            return waits[-1]
+
+        monkeypatch.setattr(drafts, "draw", draw)
+        monkeypatch.setattr(drafts.served, "wait", wait)
+        drafts.polled_at = time.monotonic() + 60  # the page's last poll, a moment ago
+        article.write_text("成都市将建设天府国际会展中心。\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while not drawn:
+            assert time.monotonic() < deadline, "the watcher did not see the save"
+            time.sleep(0.05)
+        reply = preview.hand_over(_options(tmp_path))
+        assert reply.code == 0 and not reply.refused, reply
+        assert builds == [[article.absolute()]], (builds, reply)
+        assert waits == [True]  # woken by the build asked for, not timed out
+
+        # A save the watcher reports while a build.py waits is built without a draft.
+        builds.clear()
+        with drafts.asking_for_build():
+            article.write_text("成都市将建设蓝鲸湾数字港。\n", encoding="utf-8")
+            while not builds:
+                assert time.monotonic() < deadline + 30, "the save was not built"
+                time.sleep(0.05)
+        assert len(drawn) == 1 and waits == [True]
+
+
 def test_a_batch_serve_failed_to_build_is_found_by_the_next_build_handed_over(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
