@@ -141,8 +141,11 @@ def measure(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 1800,
+    sync: bool = True,
 ) -> Measurement:
-    """Run ``cmd`` in a fresh process; wall time, CPU time and peak memory of that process only."""
+    """Run ``cmd`` in a fresh process; wall time, CPU time and peak memory of that process only.
+    ``sync``: flush the file systems first (untimed); a caller that has just made the change
+    the run must find flushes before making it instead."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         out.write(f"$ {shlex.join(str(c) for c in cmd)}\n".encode())
@@ -150,7 +153,8 @@ def measure(
         # What earlier runs wrote and deleted is flushed first: on this ext4 (mounted
         # with discard) a tree of 25,000 files deleted just before slowed every file a
         # build then made, whichever tool ran next (opens 20 to 370 µs each).
-        os.sync()
+        if sync:
+            os.sync()
         start = time.perf_counter()
         proc = subprocess.Popen(
             [str(c) for c in cmd],
@@ -641,9 +645,12 @@ def bench_handoff(
         k = 1900 + i
         while EDIT_SENTENCE.format(k=k) in page.read_text(encoding="utf-8"):
             k += 100  # the site may hold an earlier run's edits
+        # Flushed before the save, not between it and build.py: serve would build the
+        # save during the flush, and build.py find it done.
+        os.sync()
         _edit_paragraph(article, "utf-8", k)
         log = ctx.work / "logs" / "ours.log"
-        m = measure(build, log=log, env=env, cwd=run, timeout=ctx.timeout)
+        m = measure(build, log=log, env=env, cwd=run, timeout=ctx.timeout, sync=False)
         row.runs.append(m)
         ctx.log(f"  ours build.py while serve runs {m.wall:8.2f} s  rc={m.rc}")
         if m.rc != 0 or EDIT_SENTENCE.format(k=k) not in page.read_text(encoding="utf-8"):

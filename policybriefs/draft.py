@@ -208,10 +208,10 @@ class Drafts:
         """While a build.py run waits for the site."""
         with self._lock:
             self._asking += 1
-        # After the count: a draft drawn (and the event cleared) before it is seen
-        # here is woken; one drawn after it sees the count (``draft_now``).
-        self.served.set()
         try:
+            # After the count: a draft drawn (and the event cleared) before it is
+            # seen here is woken; one drawn after it sees the count (``draft_now``).
+            self.served.set()
             yield
         finally:
             with self._lock:

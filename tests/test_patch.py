@@ -225,7 +225,8 @@ def test_serve_brings_the_spare_up_to_date_while_it_waits(
     every file; serve relinks them while no edit comes, so the next patch writes
     only its own files, and the spare is trusted again by builds."""
     from policybriefs.cache import load_manifests
-    from policybriefs.serve import Drafts, Preview
+    from policybriefs.draft import Drafts
+    from policybriefs.serve import Preview
 
     content = copy_patch_corpus(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
