@@ -275,7 +275,7 @@ def _edit_paragraph(path: Path, encoding: str, k: int) -> None:
 def _edit_template(path: Path, k: int) -> None:
     text = path.read_text(encoding="utf-8")
     mark = f"<!-- bench edit {k} -->"
-    for opener in ("{% block main %}", "{% block content %}"):
+    for opener in ("{% block main %}", "{% block content %}", "<main"):
         if opener in text:
             path.write_text(text.replace(opener, opener + mark, 1), encoding="utf-8")
             return
@@ -365,6 +365,7 @@ def bench_ours(ctx: Context, help_text: str) -> None:
     article = content / f"{name}.txt"
     original_article = article.read_bytes()
     brief_template = templates / "brief.html"
+    base_template = templates / "base.html"
     try:
         cold_label = "cold, --no-search" if no_search else "cold"
         if not go(ctx.row("ours", cold_label), fast, lambda _: cold_state()):
@@ -396,6 +397,14 @@ def bench_ours(ctx: Context, help_text: str) -> None:
             ctx.row("ours", "brief.html changed"),
             fast,
             lambda _: _edit_template(brief_template, next(edits)),
+        ):
+            return
+        # Pages are keyed by the templates they are drawn with: brief.html redraws the
+        # briefs' pages, base.html (which every page extends) the whole site.
+        if not go(
+            ctx.row("ours", "base.html changed"),
+            fast,
+            lambda _: _edit_template(base_template, next(edits)),
         ):
             return
         # The spare is now the site before the template change: stale nearly everywhere.

@@ -8,7 +8,7 @@ their own.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -376,6 +376,21 @@ class PageSpec(_Slotted):
     # Traditional edition leaves other two-character names to OpenCC (see
     # ``traditional``). None: every protected name is kept.
     names: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TemplateKeys:
+    """What each page template's output depends on among the templates: a digest of
+    its text and of every template it extends, includes or imports (``by_name``),
+    so a change to ``brief.html`` redraws the briefs' pages and no other. A
+    template not in ``by_name`` (missing, unreadable, or reaching one by a name
+    only known when it renders) takes ``whole``, the digest of every template."""
+
+    by_name: Mapping[str, str]
+    whole: str
+
+    def of(self, template: str) -> str:
+        return self.by_name.get(template, self.whole)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .catalog import Catalog, CityEntry, OfficialEntry, ProjectEntry, SeriesEntr
 from .chart import promises_per_brief
 from .listing import listing_of
 from .matrix import build_matrix
-from .models import Brief, PageSpec, StaticPage
+from .models import Brief, PageSpec, StaticPage, TemplateKeys
 from .pages import (
     ENTRY_PAGE_SIZE,
     HOME_PAGE_SIZE,
@@ -37,19 +37,26 @@ SLUG_TABLES = {
 }
 
 
-def keyed_by_build(pages: Iterable[PageSpec], build_key: str) -> list[PageSpec]:
+def keyed_by_build(
+    pages: Iterable[PageSpec], build_key: str, templates: TemplateKeys
+) -> list[PageSpec]:
     """``pages`` with each page's key (an unkeyed page stays as it is) digested
-    together with ``build_key`` (what shapes every page: the code, templates,
-    configuration and converter), as ``digest(build_key, key)`` cut to 128 bits,
-    which name a page's inputs well enough and halve the manifest kept per site.
+    together with ``build_key`` (what shapes every page: the code, configuration
+    and converter) and its template's key (the templates it is drawn with), as
+    ``digest(build_key, template key, key)`` cut to 128 bits, which name a page's
+    inputs well enough and halve the manifest kept per site.
 
     Written out for speed: a site of 10,000 briefs has 100,000 keyed pages, and
     ``dataclasses.replace`` and ``digest`` per page took a second of each build.
     """
-    with_build = digest_after(build_key)
+    by_template: dict[str, Callable[[object], str]] = {}
     keyed: list[PageSpec] = []
     for p in pages:
         if p.key:
+            with_build = by_template.get(p.template)
+            if with_build is None:
+                with_build = digest_after(build_key, templates.of(p.template))
+                by_template[p.template] = with_build
             key = with_build(p.key)[:32]
             p = PageSpec(p.path, p.template, p.context, key, p.full_brief, p.deferred, p.names)
         keyed.append(p)

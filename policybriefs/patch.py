@@ -37,7 +37,7 @@ from .export import BriefExport, export_into, same_indexes, write_indexes
 from .feeds import fallback_time, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .matrix import matrix_order
-from .models import Brief, PageSpec, StaticPage
+from .models import Brief, PageSpec, StaticPage, TemplateKeys
 from .pagemap import PageMap, keyed_by_build
 from .pages import full_brief_reader, shared_context
 from .render import SCRIPTS, render_into, script_root
@@ -66,6 +66,7 @@ class LastBuild:
     colors: Mapping[str, Series]
     pages: Mapping[str, PageSpec]  # by path below a script's root, keyed
     build_key: str
+    templates: TemplateKeys
     manifest: dict[str, str]  # the live site's files and keys (a patch changes it in place)
     claimed: set[str]  # its paths, case-folded
     stale: set[str]  # where the spare differs from it (see PatchWriter)
@@ -369,7 +370,10 @@ def _patched(
     pages = _affected_pages(pagemap, last, change, cities, removed, added)
     kept = [p for p in pages if last.pages.get(p.path) is p]  # already keyed
     fresh = [p for p in pages if last.pages.get(p.path) is not p]
-    pages = [*keyed_by_build(with_charts(fresh, catalog, colors), last.build_key), *kept]
+    pages = [
+        *keyed_by_build(with_charts(fresh, catalog, colors), last.build_key, last.templates),
+        *kept,
+    ]
     # Pages that are no longer there: a renamed brief's, a name no brief has now.
     gone_briefs = {b.slug for b in removed} - {b.slug for b in added}
     all_pages = dict(last.pages)

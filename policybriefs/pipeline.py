@@ -40,12 +40,12 @@ from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .heap import long_lived
 from .load import discover, load_page
-from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage
+from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage, TemplateKeys
 from .pagemap import gather_pages, keyed_by_build
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .protection import NameProtection, protected_entries
-from .render import compile_templates, make_environment, render_into
+from .render import compile_templates, make_environment, render_into, template_keys
 from .search import search_hook, search_page
 from .traditional import TraditionalConverter, traditionalizer
 from .urls import with_base_url
@@ -310,6 +310,7 @@ class _Plan:
     traditional: TraditionalConverter
     env: Environment
     build_key: str
+    templates: TemplateKeys
 
 
 def _plan(
@@ -336,10 +337,14 @@ def _plan(
         phrases=[key for key, _ in config.protected_phrases],
     )
     env = make_environment(templates_dir)
-    # The converter's entries: the packaged phrases too, which any page may need.
-    build_key = digest(tool_fingerprint(), templates, repr(config), traditional.fingerprint)
-    pages = keyed_by_build(pages, build_key)
-    return _Plan(config, found, colors, pages, protected, protection, traditional, env, build_key)
+    # The converter's entries: the packaged phrases too, which any page may need. The
+    # templates key each page by those it is drawn with (feeds and data use none).
+    build_key = digest(tool_fingerprint(), repr(config), traditional.fingerprint)
+    drawn_with = template_keys(env, templates)
+    pages = keyed_by_build(pages, build_key, drawn_with)
+    return _Plan(
+        config, found, colors, pages, protected, protection, traditional, env, build_key, drawn_with
+    )
 
 
 def _last_build(
@@ -387,6 +392,7 @@ def _last_build(
         colors=plan.colors,
         pages={p.path: p for p in plan.pages},
         build_key=plan.build_key,
+        templates=plan.templates,
         manifest=live,
         claimed=case_folded(live) if claimed is None else claimed,
         # Where the spare differs from the live site: what a patch brings up to date.

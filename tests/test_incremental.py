@@ -111,6 +111,68 @@ def test_a_new_official_changes_every_traditional_page_only_if_the_name_needs_an
     _assert_same_site(out, tmp_path / "clean")
 
 
+def _edit_template(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+UNKEYED_PAGES = ("404.html", "search/index.html")  # drawn on every build
+
+
+def _pages_by_inode(site: Path) -> dict[str, int]:
+    return {
+        p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html") if p.is_file()
+    }
+
+
+def test_a_template_change_redraws_only_the_pages_drawn_with_it(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """Pages are keyed by the templates they are drawn with (their own, and what it
+    extends, includes or imports): brief.html changed, the briefs' pages are drawn
+    again and every other page is linked from the last site; a partial changed, the
+    pages including it; base.html changed, every page. Each time the site equals a
+    clean build of the same templates, byte for byte."""
+    copy_rebuild_corpus(content_dir)
+    out, cache, templates = tmp_path / "site", tmp_path / "cache", tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    build(content_dir, out, templates, cache_dir=cache, jobs=2)
+
+    def redrawn_after(template: str, old: str, new: str) -> set[str]:
+        before = _pages_by_inode(out)
+        _edit_template(templates / template, old, new)
+        build(content_dir, out, templates, cache_dir=cache, jobs=2)
+        after = _pages_by_inode(out)
+        assert after.keys() == before.keys()
+        clean = tmp_path / f"clean-{template.replace('/', '-')}"
+        build(content_dir, clean, templates, jobs=1)
+        _assert_same_site(out, clean, template)
+        return {page for page in after if after[page] != before[page]}
+
+    # A template no page uses: only the pages drawn on every build (no key) are drawn.
+    (templates / "partials" / "unused.html").write_text("<p>未用</p>\n", encoding="utf-8")
+    always = redrawn_after("partials/unused.html", "</p>", "</p><!-- 仍未用 -->")
+    assert always == {f"{root}{page}" for root in ("", "zh-Hant/") for page in UNKEYED_PAGES}
+
+    briefs = redrawn_after("brief.html", "{% block main %}", "{% block main %}<!-- 简报 -->")
+    briefs -= always
+    assert briefs == {
+        f"{root}briefs/{p.stem}.html"
+        for root in ("", "zh-Hant/")
+        for p in content_dir.glob("*.txt")
+    }
+    assert "<!-- 简报 -->" in (out / "briefs" / "seed.html").read_text(encoding="utf-8")
+
+    pager = redrawn_after("partials/pager.html", "", "<!-- 分页 -->") - always
+    assert pager and not pager & briefs
+    assert all(page.split("/")[-2:-1] != ["briefs"] for page in pager)
+    assert {"cities/index.html", "zh-Hant/officials/index.html"} <= pager
+
+    everything = redrawn_after("base.html", "<main", "<!-- 全站 --><main")
+    assert everything == set(_pages_by_inode(out))
+
+
 def test_incremental_build_equals_a_clean_build(content_dir: Path, tmp_path: Path) -> None:
     copy_rebuild_corpus(content_dir)
     cache = tmp_path / "cache"
@@ -437,12 +499,10 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     build(content_dir, out, templates, cache_dir=cache, jobs=2)
     assert (tmp_path / ".site.spare").is_dir()
     before = _snapshot(out)
-    # Every brief page must be drawn again: the spare's files are all to be replaced.
-    brief_html = templates / "brief.html"
-    brief_html.write_text(
-        brief_html.read_text(encoding="utf-8").replace(
-            "{% block main %}", "{% block main %}<!-- edited -->", 1
-        ),
+    # Every page must be drawn again: the spare's files are all to be replaced.
+    base_html = templates / "base.html"
+    base_html.write_text(
+        base_html.read_text(encoding="utf-8").replace("<main", "<!-- edited --><main", 1),
         encoding="utf-8",
     )
     command = [
