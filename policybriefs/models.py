@@ -380,11 +380,12 @@ class PageSpec(_Slotted):
 
 @dataclass(frozen=True)
 class TemplateKeys:
-    """What each page template's output depends on among the templates: a digest of
-    its text and of every template it extends, includes or imports (``by_name``),
-    so a change to ``brief.html`` redraws the briefs' pages and no other. A
-    template not in ``by_name`` (missing, unreadable, or reaching one by a name
-    only known when it renders) takes ``whole``, the digest of every template."""
+    """What each template's output depends on among the templates: a digest of its
+    text and of every template it extends, includes or imports (``by_name``), so a
+    change to ``brief.html`` redraws the briefs' pages and no other. ``whole`` is the
+    digest of every template: the key of a template that reaches another by a name
+    only known when it renders, or one missing, unreadable or not parsed, and of
+    any name not listed at all."""
 
     by_name: Mapping[str, str]
     whole: str

@@ -66,7 +66,7 @@ class LastBuild:
     colors: Mapping[str, Series]
     pages: Mapping[str, PageSpec]  # by path below a script's root, keyed
     build_key: str
-    templates: TemplateKeys
+    template_keys: TemplateKeys  # each page template's key, as the build keyed its pages
     manifest: dict[str, str]  # the live site's files and keys (a patch changes it in place)
     claimed: set[str]  # its paths, case-folded
     stale: set[str]  # where the spare differs from it (see PatchWriter)
@@ -371,7 +371,7 @@ def _patched(
     kept = [p for p in pages if last.pages.get(p.path) is p]  # already keyed
     fresh = [p for p in pages if last.pages.get(p.path) is not p]
     pages = [
-        *keyed_by_build(with_charts(fresh, catalog, colors), last.build_key, last.templates),
+        *keyed_by_build(with_charts(fresh, catalog, colors), last.build_key, last.template_keys),
         *kept,
     ]
     # Pages that are no longer there: a renamed brief's, a name no brief has now.

@@ -310,13 +310,13 @@ class _Plan:
     traditional: TraditionalConverter
     env: Environment
     build_key: str
-    templates: TemplateKeys
+    template_keys: TemplateKeys
 
 
 def _plan(
     content_dir: Path,
     templates_dir: Path,
-    templates: str,
+    templates_digest: str,
     cache: BriefCache,
     jobs: int,
     report: BuildReport,
@@ -340,7 +340,7 @@ def _plan(
     # The converter's entries: the packaged phrases too, which any page may need. The
     # templates key each page by those it is drawn with (feeds and data use none).
     build_key = digest(tool_fingerprint(), repr(config), traditional.fingerprint)
-    drawn_with = template_keys(env, templates)
+    drawn_with = template_keys(env, templates_digest)
     pages = keyed_by_build(pages, build_key, drawn_with)
     return _Plan(
         config, found, colors, pages, protected, protection, traditional, env, build_key, drawn_with
@@ -392,7 +392,7 @@ def _last_build(
         colors=plan.colors,
         pages={p.path: p for p in plan.pages},
         build_key=plan.build_key,
-        templates=plan.templates,
+        template_keys=plan.template_keys,
         manifest=live,
         claimed=case_folded(live) if claimed is None else claimed,
         # Where the spare differs from the live site: what a patch brings up to date.
@@ -434,10 +434,10 @@ def _build(
     started = time.perf_counter()
     # Everything the site is made from. When none of it changed and the last
     # site is still in place, there is nothing to do but say so.
-    templates = tree_fingerprint(templates_dir)
+    templates_digest = tree_fingerprint(templates_dir, follow_links=True)
     inputs = digest(
         tool_fingerprint(),
-        templates,
+        templates_digest,
         tree_fingerprint(content_dir, skip_hidden=True),
         base_url,
         search,
@@ -448,7 +448,7 @@ def _build(
             # serve starting on a built site: what the site was made from, to draft
             # and patch with, is made again (nothing is rendered).
             plan = _plan(
-                content_dir, templates_dir, templates, cache, jobs, BuildReport(),
+                content_dir, templates_dir, templates_digest, cache, jobs, BuildReport(),
                 lambda _: None, base_url, None,
             )  # fmt: skip
             live, spare = load_manifests(cache.root, out_dir)
@@ -469,7 +469,15 @@ def _build(
             )
         return saved_report(last, seconds=time.perf_counter() - started)
     plan = _plan(
-        content_dir, templates_dir, templates, cache, jobs, report, progress, base_url, last_kit
+        content_dir,
+        templates_dir,
+        templates_digest,
+        cache,
+        jobs,
+        report,
+        progress,
+        base_url,
+        last_kit,
     )
     config, pages, found = plan.config, plan.pages, plan.found
     catalog, keys = found.catalog, found.keys

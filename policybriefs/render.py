@@ -76,19 +76,21 @@ def compile_templates(env: Environment) -> None:
 
 
 def template_keys(env: Environment, whole: str) -> TemplateKeys:
-    """Each page template's key: its text and that of every template it reaches by
+    """Each template's key: its text and that of every template it reaches by
     ``extends``, ``include``, ``import`` or ``from``, found by Jinja's own parser
     (``jinja2.meta``). ``whole`` (every template's digest) stands for a template
     that reaches another by a name made when it renders, or one that is missing or
     does not parse: what it depends on is not known, so any change redraws it."""
+    loader = env.loader
+    if loader is None:  # nothing to read them with: every page hangs on every template
+        return TemplateKeys({}, whole)
     sources: dict[str, str] = {}
     reached: dict[str, list[str] | None] = {}  # None: not known
 
     def read(name: str) -> list[str] | None:
         if name not in reached:
             try:
-                assert env.loader is not None
-                source = env.loader.get_source(env, name)[0]
+                source = loader.get_source(env, name)[0]
                 names = list(meta.find_referenced_templates(env.parse(source)))
             except Exception:  # not found, unreadable, or not Jinja: the render says so
                 reached[name] = None

@@ -552,6 +552,28 @@ def test_the_content_fingerprint_sees_names_and_bytes_but_not_hidden_files(
     assert (cache_module.tree_fingerprint(root, skip_hidden=True) == before) is same
 
 
+def test_a_template_changed_in_a_linked_folder_is_drawn_again(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """Jinja reads templates through a linked folder (a shared partials/, say): a
+    change there is a change of the templates, not a site 'up to date'."""
+    copy_seed(content_dir)
+    out, cache, templates = tmp_path / "site", tmp_path / "cache", tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    shared = tmp_path / "shared-partials"
+    shutil.move(templates / "partials", shared)
+    (templates / "partials").symlink_to(shared, target_is_directory=True)
+    (shared / "loop").symlink_to(templates, target_is_directory=True)  # walked once
+    build(content_dir, out, templates, cache_dir=cache, jobs=1)
+    _edit_template(shared / "footer.html", "<footer", "<!-- 共用页脚 --><footer")
+    lines: list[str] = []
+    build(content_dir, out, templates, lines.append, cache_dir=cache, jobs=1)
+    assert not any("up to date" in line for line in lines), lines
+    assert "<!-- 共用页脚 -->" in (out / "briefs" / "seed.html").read_text(encoding="utf-8")
+    build(content_dir, tmp_path / "clean", templates, jobs=1)
+    _assert_same_site(out, tmp_path / "clean")
+
+
 class _TrackedManifest(dict[str, str]):
     """A manifest a test can hold a weak reference to (a plain dict takes none)."""
 
