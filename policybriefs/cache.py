@@ -59,24 +59,16 @@ def package_files() -> list[str]:
     return sorted(found)
 
 
-def tree_fingerprint(folder: Path, *, skip_hidden: bool = False, follow_links: bool = False) -> str:
+def tree_fingerprint(folder: Path, *, skip_hidden: bool = False) -> str:
     """A digest of every file below ``folder``, names included (``skip_hidden``:
-    leave out names starting with a dot, which content discovery ignores too;
-    ``follow_links``: walk into linked folders, as Jinja reads templates through
-    them, each real folder once)."""
+    leave out names starting with a dot, which content discovery ignores too)."""
     # Plain strings and os.walk: Path objects (sorted, made relative) cost as much as
     # reading and hashing the 10,000 articles of a large site.
     digest = hashlib.sha256()
     root = str(folder)
-    walked: set[str] = set()  # real paths, so a link to a folder above ends
-    for here, folders, files in os.walk(root, followlinks=follow_links):
+    for here, folders, files in os.walk(root):
         if skip_hidden:
             folders[:] = [name for name in folders if not name.startswith(".")]
-        if follow_links:
-            walked.add(os.path.realpath(here))
-            folders[:] = [
-                name for name in folders if os.path.realpath(os.path.join(here, name)) not in walked
-            ]
         folders.sort()
         prefix = os.path.relpath(here, root).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"

@@ -40,13 +40,14 @@ from .feeds import base_url_note, feed_files, not_found_page
 from .gazetteer import load_gazetteer
 from .heap import long_lived
 from .load import discover, load_page
-from .models import Brief, OutputFile, PageSpec, SiteConfig, StaticPage, TemplateKeys
+from .models import Brief, PageSpec, SiteConfig, StaticPage, TemplateKeys
 from .pagemap import gather_pages, keyed_by_build
 from .pages import full_brief_reader, shared_context
 from .patch import LastBuild
 from .protection import NameProtection, protected_entries
-from .render import compile_templates, make_environment, render_into, template_keys
+from .render import compile_templates, make_environment, render_into
 from .search import search_hook, search_page
+from .template_files import TemplateFiles, read_templates, template_keys
 from .traditional import TraditionalConverter, traditionalizer
 from .urls import with_base_url
 from .write import SiteWriter, case_folded, read_marker, spare_path, stale_paths
@@ -92,17 +93,6 @@ def _repair_line(source: str, brief: Brief) -> str:
     counts = brief.article.edit_counts
     parts = ", ".join(f"{kind} {n}" for kind, n in counts)
     return f"  {source}: {parts or 'no repairs'}"
-
-
-def static_files(templates_dir: Path) -> list[OutputFile]:
-    static_dir = templates_dir / "static"
-    if not static_dir.is_dir():
-        return []
-    return [
-        OutputFile("static/" + p.relative_to(static_dir).as_posix(), p.read_bytes())
-        for p in sorted(static_dir.rglob("*"))
-        if p.is_file()
-    ]
 
 
 def _unique_slugs(results: Sequence[ArticleResult], report: BuildReport) -> list[ArticleResult]:
@@ -315,8 +305,7 @@ class _Plan:
 
 def _plan(
     content_dir: Path,
-    templates_dir: Path,
-    templates_digest: str,
+    templates: TemplateFiles,
     cache: BriefCache,
     jobs: int,
     report: BuildReport,
@@ -336,11 +325,11 @@ def _plan(
         cache.root,
         phrases=[key for key, _ in config.protected_phrases],
     )
-    env = make_environment(templates_dir)
+    env = make_environment(templates)
     # The converter's entries: the packaged phrases too, which any page may need. The
     # templates key each page by those it is drawn with (feeds and data use none).
     build_key = digest(tool_fingerprint(), repr(config), traditional.fingerprint)
-    drawn_with = template_keys(env, templates_digest)
+    drawn_with = template_keys(env, templates.digest)
     pages = keyed_by_build(pages, build_key, drawn_with)
     return _Plan(
         config, found, colors, pages, protected, protection, traditional, env, build_key, drawn_with
@@ -434,10 +423,11 @@ def _build(
     started = time.perf_counter()
     # Everything the site is made from. When none of it changed and the last
     # site is still in place, there is nothing to do but say so.
-    templates_digest = tree_fingerprint(templates_dir, follow_links=True)
+    # Read once: the inputs' digest, the pages' keys and the pages come from these bytes.
+    templates = read_templates(templates_dir)
     inputs = digest(
         tool_fingerprint(),
-        templates_digest,
+        templates.digest,
         tree_fingerprint(content_dir, skip_hidden=True),
         base_url,
         search,
@@ -448,7 +438,7 @@ def _build(
             # serve starting on a built site: what the site was made from, to draft
             # and patch with, is made again (nothing is rendered).
             plan = _plan(
-                content_dir, templates_dir, templates_digest, cache, jobs, BuildReport(),
+                content_dir, templates, cache, jobs, BuildReport(),
                 lambda _: None, base_url, None,
             )  # fmt: skip
             live, spare = load_manifests(cache.root, out_dir)
@@ -470,8 +460,7 @@ def _build(
         return saved_report(last, seconds=time.perf_counter() - started)
     plan = _plan(
         content_dir,
-        templates_dir,
-        templates_digest,
+        templates,
         cache,
         jobs,
         report,
@@ -503,7 +492,7 @@ def _build(
         kept = recorded_exports(cache.root, out_dir, keys) if recorded else {}
         exports = write_indexes(writer, catalog, kept, out_dir)
         del kept
-        writer.write_files(static_files(templates_dir))
+        writer.write_files(templates.static_files())
         writer.write_keyed(feed_files(catalog, pages, config, keys, plan.build_key))
         if note := base_url_note(config):
             progress(note)

@@ -22,12 +22,11 @@ from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, meta, select_autoescape
+from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
-from .cache import digest
 from .html import markdown_html, text_with_marks
-from .models import PageSpec, SiteConfig, TemplateKeys
+from .models import PageSpec, SiteConfig
 from .search import SEARCH_KINDS
 from .traditional import TraditionalConverter
 from .urls import page_url
@@ -37,9 +36,11 @@ SCRIPTS = ("zh-Hans", "zh-Hant")
 _NOCONV = re.compile(r"(<!--noconv-->.*?<!--/noconv-->)", re.DOTALL)
 
 
-def make_environment(templates_dir: Path) -> Environment:
+def make_environment(templates: Path | BaseLoader) -> Environment:
+    """The Jinja environment pages are drawn in: from a templates folder, or from a
+    loader (a build's ``template_files.TemplateFiles``, read once)."""
     env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=templates if isinstance(templates, BaseLoader) else FileSystemLoader(str(templates)),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -73,51 +74,6 @@ def compile_templates(env: Environment) -> None:
                 env.get_template(name)
             except Exception:  # any failure is the render's to report
                 continue
-
-
-def template_keys(env: Environment, whole: str) -> TemplateKeys:
-    """Each template's key: its text and that of every template it reaches by
-    ``extends``, ``include``, ``import`` or ``from``, found by Jinja's own parser
-    (``jinja2.meta``). ``whole`` (every template's digest) stands for a template
-    that reaches another by a name made when it renders, or one that is missing or
-    does not parse: what it depends on is not known, so any change redraws it."""
-    loader = env.loader
-    if loader is None:  # nothing to read them with: every page hangs on every template
-        return TemplateKeys({}, whole)
-    sources: dict[str, str] = {}
-    reached: dict[str, list[str] | None] = {}  # None: not known
-
-    def read(name: str) -> list[str] | None:
-        if name not in reached:
-            try:
-                source = loader.get_source(env, name)[0]
-                names = list(meta.find_referenced_templates(env.parse(source)))
-            except Exception:  # not found, unreadable, or not Jinja: the render says so
-                reached[name] = None
-            else:
-                sources[name] = source
-                reached[name] = None if None in names else [n for n in names if n]
-        return reached[name]
-
-    keys: dict[str, str] = {}
-    for name in env.list_templates(extensions=("html", "xml")):
-        if name.startswith("static/"):
-            continue
-        closure: set[str] = set()
-        todo = [name]
-        while todo and name not in keys:
-            here = todo.pop()
-            if here in closure:
-                continue
-            closure.add(here)
-            found = read(here)
-            if found is None:
-                keys[name] = whole
-            else:
-                todo.extend(found)
-        if name not in keys:
-            keys[name] = digest(*((n, sources[n]) for n in sorted(closure)))
-    return TemplateKeys(keys, whole)
 
 
 def script_root(script: str) -> str:

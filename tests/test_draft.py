@@ -291,7 +291,7 @@ def test_what_serve_keeps_has_every_template_compiled(
     def refuse(*_: object) -> None:
         raise AssertionError("a template was read after the build")
 
-    monkeypatch.setattr(kit.env.loader, "get_source", refuse)
+    monkeypatch.setattr(type(kit.env.loader), "get_source", refuse)
     names = [
         p.relative_to(ROOT / "templates").as_posix()
         for p in sorted((ROOT / "templates").rglob("*.html"))

@@ -488,8 +488,8 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     killed while it rewrites the spare must leave every live file as it was, and the
     next build must still equal a clean one."""
     copy_rebuild_corpus(content_dir)
-    for n in range(60):
-        copy_seed(content_dir, f"copy-{n:02d}.txt")
+    for n in range(120):  # rendering lasts long enough to be killed in
+        copy_seed(content_dir, f"copy-{n:03d}.txt")
     out, cache = tmp_path / "site", tmp_path / "cache"
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
@@ -518,7 +518,7 @@ def test_a_build_killed_while_it_updates_the_spare_leaves_the_site_whole(
     for line in process.stderr:
         if line.startswith("render:"):  # the spare has been taken as the staging folder
             break
-    time.sleep(0.3)
+    time.sleep(0.1)
     assert process.poll() is None, "the build finished before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -570,6 +570,36 @@ def test_a_template_changed_in_a_linked_folder_is_drawn_again(
     build(content_dir, out, templates, lines.append, cache_dir=cache, jobs=1)
     assert not any("up to date" in line for line in lines), lines
     assert "<!-- 共用页脚 -->" in (out / "briefs" / "seed.html").read_text(encoding="utf-8")
+    build(content_dir, tmp_path / "clean", templates, jobs=1)
+    _assert_same_site(out, tmp_path / "clean")
+
+
+def test_a_template_saved_while_a_build_renders_is_not_left_stale(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template saved after a build read the templates, and saved back before the
+    next: the site must hold what the recorded inputs say, not the passing edit
+    under the old text's key (the renderers read the templates when they first
+    needed them, after the keys were made)."""
+    copy_seed(content_dir)
+    out, cache, templates = tmp_path / "site", tmp_path / "cache", tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    brief_html = templates / "brief.html"
+    original = brief_html.read_text(encoding="utf-8")
+    render_into = pipeline_module.render_into
+
+    def saved_meanwhile(*args: object, **kwargs: object) -> int:
+        _edit_template(brief_html, "{% block main %}", "{% block main %}<!-- 一时的修改 -->")
+        return render_into(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "render_into", saved_meanwhile)
+    build(content_dir, out, templates, cache_dir=cache, jobs=2)
+    monkeypatch.setattr(pipeline_module, "render_into", render_into)
+    assert "一时的修改" not in (out / "briefs" / "seed.html").read_text(encoding="utf-8")
+    brief_html.write_text(original, encoding="utf-8")  # saved back
+    lines: list[str] = []
+    build(content_dir, out, templates, lines.append, cache_dir=cache, jobs=2)
+    assert any("up to date" in line for line in lines), lines
     build(content_dir, tmp_path / "clean", templates, jobs=1)
     _assert_same_site(out, tmp_path / "clean")
 

@@ -1,5 +1,5 @@
 """run_in_forks: items taken in turns, and what happens when a process fails; compiling
-the templates ahead, and the keys of the templates each page is drawn with."""
+the templates ahead."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT
 from policybriefs import render as render_module
-from policybriefs.render import compile_templates, make_environment, run_in_forks, template_keys
+from policybriefs.render import compile_templates, make_environment, run_in_forks
 
 
 def _write_pids(items: Sequence[Path]) -> None:
@@ -164,67 +164,3 @@ def test_handing_back_freed_memory_does_nothing_off_linux(monkeypatch: pytest.Mo
     monkeypatch.setattr(render_module.sys, "platform", "darwin")
     monkeypatch.setattr(render_module.ctypes, "CDLL", refuse)
     render_module.return_freed_memory()
-
-
-# What each template reaches, and whether its key is its own (True) or every
-# template's (False): a name known only when it renders, a missing template or one
-# that does not parse leave what it depends on unknown.
-KEYED_TEMPLATES = {
-    "base.html": (
-        "<html>{% block main %}{% endblock %}{% include 'partials/foot.html' %}</html>",
-        True,
-    ),
-    "partials/foot.html": ("<footer>政策简报</footer>", True),
-    "partials/macros.html": ("{% macro city(name) %}<b>{{ name }}</b>{% endmacro %}", True),
-    "brief.html": ("{% extends 'base.html' %}{% block main %}简报{% endblock %}", True),
-    "city.html": (
-        "{% extends 'base.html' %}{% from 'partials/macros.html' import city %}"
-        "{% block main %}{{ city('厦门') }}{% endblock %}",
-        True,
-    ),
-    "either.html": ("{% include ['partials/foot.html', 'partials/macros.html'] %}", True),
-    "loop.html": ("{% if deep %}{% include 'loop.html' %}{% endif %}", True),
-    "chosen.html": ("{% include kind ~ '.html' %}", False),
-    "missing.html": ("{% include 'partials/gone.html' %}", False),
-    "broken.html": ("{% if %}", False),
-    "uses_broken.html": ("{% extends 'broken.html' %}", False),
-}
-# Which templates' texts each key is made of, for those keyed on their own.
-REACHED = {
-    "base.html": {"base.html", "partials/foot.html"},
-    "partials/foot.html": {"partials/foot.html"},
-    "partials/macros.html": {"partials/macros.html"},
-    "brief.html": {"brief.html", "base.html", "partials/foot.html"},
-    "city.html": {"city.html", "base.html", "partials/foot.html", "partials/macros.html"},
-    "either.html": {"either.html", "partials/foot.html", "partials/macros.html"},
-    "loop.html": {"loop.html"},
-}
-
-
-def _templates(folder: Path, texts: dict[str, str]) -> Path:
-    for name, text in texts.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (folder / "static").mkdir(exist_ok=True)
-    (folder / "static" / "style.html").write_text("<i>静态</i>", encoding="utf-8")
-    return folder
-
-
-@pytest.mark.parametrize("name", sorted(KEYED_TEMPLATES))
-def test_each_template_is_keyed_by_what_it_reaches(tmp_path: Path, name: str) -> None:
-    texts = {n: text for n, (text, _) in KEYED_TEMPLATES.items()}
-    folder = _templates(tmp_path / "templates", texts)
-    keys = template_keys(make_environment(folder), "every template")
-    assert "static/style.html" not in keys.by_name  # copied as it is, not drawn
-    own = KEYED_TEMPLATES[name][1]
-    assert (keys.of(name) != "every template") is own
-    if not own:
-        return
-    # Its key moves with each template it reaches, and with no other.
-    for other in sorted(texts):
-        edited = _templates(tmp_path / other.replace("/", "-"), texts)
-        (edited / other).write_text(texts[other] + "<!-- 改 -->", encoding="utf-8")
-        again = template_keys(make_environment(edited), "every template")
-        assert (again.of(name) != keys.of(name)) is (other in REACHED[name]), other
-    assert keys.of("not-there.html") == "every template"
