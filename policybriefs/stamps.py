@@ -122,10 +122,14 @@ def _files(
     """The regular files below ``folders`` (dot-names left out below ``dotted``) and
     their ``stat``. Each folder is listed by its descriptor, so that a file is
     stat'ed by its name in it rather than by its whole path: 0.09 s for 18,800
-    files where ``os.walk`` and ``os.stat`` took 0.18 s."""
-    todo = [(str(folder), folder in dotted) for folder in folders]
+    files where ``os.walk`` and ``os.stat`` took 0.18 s. Linked folders are followed
+    below the others (templates: a build reads through them), a link back to a
+    folder above left out, and not below ``dotted`` (content discovery does not)."""
+    todo = [
+        (str(folder), folder in dotted, frozenset({os.path.realpath(folder)})) for folder in folders
+    ]
     while todo:
-        here, skip_dotted = todo.pop()
+        here, skip_dotted, above = todo.pop()
         try:
             fd = os.open(here, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:  # a folder gone meanwhile
@@ -136,8 +140,12 @@ def _files(
                     if skip_dotted and entry.name.startswith("."):
                         continue
                     path = os.path.join(here, entry.name)
-                    if entry.is_dir(follow_symlinks=False):  # as os.walk: no loops
-                        todo.append((path, skip_dotted))
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append((path, skip_dotted, above | {os.path.realpath(path)}))
+                    elif not skip_dotted and entry.is_symlink() and entry.is_dir():
+                        real = os.path.realpath(path)
+                        if real not in above:
+                            todo.append((path, skip_dotted, above | {real}))
                     elif entry.is_file():
                         try:
                             info = entry.stat()

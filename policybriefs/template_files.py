@@ -29,8 +29,9 @@ STATIC_DIR = "static"
 
 @dataclass(frozen=True, eq=False)  # Jinja keys its template cache by the loader itself
 class TemplateFiles(BaseLoader):
-    """Every file below a templates folder (linked folders followed, each real
-    folder once), by its path below it, and their digest; a Jinja loader of them."""
+    """Every file below a templates folder (linked folders followed, but not a
+    link back to a folder above), by its path below it, and their digest; a
+    Jinja loader of them."""
 
     root: Path
     files: Mapping[str, bytes]
@@ -42,9 +43,12 @@ class TemplateFiles(BaseLoader):
         name = "/".join(split_template_path(template))
         data = self.files.get(name)
         if data is None:
-            raise TemplateNotFound(template)
-        # As FileSystemLoader: UTF-8, the error naming the file when it is not.
-        return data.decode("utf-8"), str(self.root / name), lambda: True
+            raise TemplateNotFound(template, f"{template!r} not found in {self.root}")
+        try:
+            return data.decode("utf-8"), str(self.root / name), lambda: True
+        except UnicodeDecodeError as error:  # FileSystemLoader's did not name the file
+            error.reason += f" in template {self.root / name}"
+            raise
 
     def list_templates(self) -> list[str]:
         return sorted(self.files)
@@ -64,12 +68,17 @@ def read_templates(folder: Path) -> TemplateFiles:
     files: dict[str, bytes] = {}
     hasher = hashlib.sha256()
     root = str(folder)
-    walked: set[str] = set()  # real paths, so a link to a folder above ends
+    # The real paths of each folder walked and those above it: a link back up ends.
+    above = {root: frozenset({os.path.realpath(root)})}
     for here, folders, names in os.walk(root, followlinks=True):
-        walked.add(os.path.realpath(here))
-        folders[:] = sorted(
-            name for name in folders if os.path.realpath(os.path.join(here, name)) not in walked
-        )
+        kept = []
+        for name in sorted(folders):
+            path = os.path.join(here, name)
+            real = os.path.realpath(path)
+            if real not in above[here]:
+                above[path] = above[here] | {real}
+                kept.append(name)
+        folders[:] = kept
         prefix = os.path.relpath(here, root).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(names):

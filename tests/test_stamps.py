@@ -75,3 +75,26 @@ def test_a_file_recent_at_the_last_snapshot_is_compared_by_its_bytes_later(
     stamp = file_stamp(str(article), racy_after=1 << 62)
     assert stamp is not None
     assert refresh({str(article): stamp + kept[32:]}, [tmp_path]) == [article]
+
+
+def test_linked_folders_are_followed_below_the_templates_but_not_the_content(
+    tmp_path: Path,
+) -> None:
+    """A build reads templates through a linked folder (a shared partials/), but
+    content discovery does not follow links: a snapshot does as each does."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    footer = shared / "footer.html"
+    footer.write_text("<footer>共用</footer>", encoding="utf-8")
+    templates, content = tmp_path / "templates", tmp_path / "content"
+    templates.mkdir()
+    content.mkdir()
+    (templates / "partials").symlink_to(shared, target_is_directory=True)
+    (shared / "up").symlink_to(templates, target_is_directory=True)  # a loop, left out
+    (content / "more").symlink_to(shared, target_is_directory=True)
+    seen = snapshot([content, templates], dotted=[content])
+    assert sorted(seen) == [str(templates / "partials" / "footer.html")]
+    footer.write_text("<footer>改过的页脚</footer>", encoding="utf-8")
+    assert refresh(seen, [content, templates], [content]) == [
+        templates / "partials" / "footer.html"
+    ]

@@ -59,7 +59,7 @@ def _templates(folder: Path, texts: dict[str, str]) -> Path:
 def test_each_template_is_keyed_by_what_it_reaches(tmp_path: Path, name: str) -> None:
     texts = {n: text for n, (text, _) in KEYED_TEMPLATES.items()}
     folder = _templates(tmp_path / "templates", texts)
-    keys = template_keys(make_environment(folder), "every template")
+    keys = template_keys(make_environment(read_templates(folder)), "every template")
     assert "static/style.html" not in keys.by_name  # copied as it is, not drawn
     own = KEYED_TEMPLATES[name][1]
     assert (keys.of(name) != "every template") is own
@@ -69,7 +69,7 @@ def test_each_template_is_keyed_by_what_it_reaches(tmp_path: Path, name: str) ->
     for other in sorted(texts):
         edited = _templates(tmp_path / other.replace("/", "-"), texts)
         (edited / other).write_text(texts[other] + "<!-- 改 -->", encoding="utf-8")
-        again = template_keys(make_environment(edited), "every template")
+        again = template_keys(make_environment(read_templates(edited)), "every template")
         assert (again.of(name) != keys.of(name)) is (other in REACHED[name]), other
     assert keys.of("not-there.html") == "every template"
 
@@ -94,9 +94,9 @@ def test_templates_are_read_once_and_drawn_from_what_was_read(tmp_path: Path) ->
     env = make_environment(files)
     assert env.get_template("page.html").render(city="漳州") == "<p>漳州：初稿</p>"
     assert env.get_template("partials//foot.html").render() == "<footer>共用</footer>"
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(UnicodeDecodeError, match=r"notes\.html"):
         env.get_template("notes.html")
-    with pytest.raises(TemplateNotFound):
+    with pytest.raises(TemplateNotFound, match=r"gone\.html.* not found in .*templates"):
         env.get_template("gone.html")
     # The digest covers names and bytes, through the linked folder.
     again = read_templates(folder)
@@ -105,3 +105,24 @@ def test_templates_are_read_once_and_drawn_from_what_was_read(tmp_path: Path) ->
     assert read_templates(folder).digest == files.digest
     (shared / "foot.html").write_text("<footer>改</footer>", encoding="utf-8")
     assert read_templates(folder).digest != files.digest
+
+
+def test_every_name_a_linked_folder_is_reached_by_is_read(tmp_path: Path) -> None:
+    """Two links to one folder, at different depths: Jinja loads through both, so
+    both are read; only a link back to a folder above is left out."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "foot.html").write_text("<footer>共用</footer>", encoding="utf-8")
+    folder = tmp_path / "templates"
+    (folder / "b").mkdir(parents=True)
+    (folder / "a").symlink_to(shared, target_is_directory=True)
+    (folder / "b" / "c").symlink_to(shared, target_is_directory=True)
+    (folder / "b" / "up").symlink_to(folder / "b", target_is_directory=True)
+    files = read_templates(folder)
+    assert sorted(files.files) == ["a/foot.html", "b/c/foot.html"]
+    env = make_environment(files)
+    assert env.get_template("b/c/foot.html").render() == "<footer>共用</footer>"
+    # Where the folder is does not count, only what is in it.
+    moved = tmp_path / "elsewhere"
+    folder.rename(moved)
+    assert read_templates(moved).digest == files.digest
