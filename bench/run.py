@@ -37,6 +37,8 @@ MIB = 1024 * 1024
 EDIT_SENTENCE = "会议还通报了第{k}批合作事项的进展情况。"
 # A pledge the extractor takes, in the speaker's paragraph it is added to.
 PROMISE_SENTENCE = "下一步将加快建设第{k}批产业协作项目，年内完成投资{k}亿元。"
+# A pledge naming a project the site already lists: the brief joins that list.
+JOIN_SENTENCE = "下一步将加快推进{name}{k}号片区建设。"
 # What serve logs after each patch: pages rendered, and the patch's own time.
 PATCH_LINE = re.compile(r"patch: \d+ article.*?(\d+) page\(s\) rendered.* in ([0-9.]+) s")
 
@@ -454,13 +456,32 @@ def _promise_line(lines: list[str]) -> int:
     return max(range(len(lines)), key=lambda i: len(lines[i]))
 
 
-def _add_promise(path: Path, k: int) -> str:
-    """Append a pledge to a speaker's paragraph of a UTF-8 article; the sentence."""
-    sentence = PROMISE_SENTENCE.format(k=k)
+def _add_promise(path: Path, sentence: str) -> None:
+    """Append a pledge to a speaker's paragraph of a UTF-8 article."""
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[_promise_line(lines)] += sentence
     path.write_text("\n".join(lines), encoding="utf-8")
-    return sentence
+
+
+_BRIEF_LINK = re.compile(r'href="\.\./briefs/([^"#]+)\.html')
+_TITLE = re.compile(r"<h1>([^<]+)</h1>")
+
+
+def _longest_project_list(site: Path, article: str) -> tuple[str, int] | None:
+    """(name, briefs) of the project whose pages list the most briefs, of those the
+    article does not name yet: a pledge naming it makes the brief join that list."""
+    pages: dict[str, list[Path]] = {}
+    for path in (site / "projects").glob("*.html"):
+        slug = path.stem.split(".")[0]
+        if not slug.startswith("index"):  # the index of projects, index-2 …
+            pages.setdefault(slug, []).append(path)
+    for slug in sorted(pages, key=lambda s: (-len(pages[s]), s)):
+        first = site / "projects" / f"{slug}.html"
+        found = _TITLE.search(first.read_text(encoding="utf-8")) if first.is_file() else None
+        if found and found.group(1) not in article:
+            briefs = {b for p in pages[slug] for b in _BRIEF_LINK.findall(p.read_text("utf-8"))}
+            return found.group(1), len(briefs)
+    return None
 
 
 def bench_serve(
@@ -490,6 +511,8 @@ def bench_serve(
     patched = ctx.row("ours", "serve: site patched (the rebuild alone)")
     added = ctx.row("ours", "serve: promise added (patch alone)")
     removed = ctx.row("ours", "serve: promise removed (patch alone)")
+    joined = ctx.row("ours", "serve: promise joins the longest project list (patch alone)")
+    left = ctx.row("ours", "serve: promise leaves that list (patch alone)")
     handed = ctx.row("ours", "build.py while serve runs: one article changed")
     log_path = logs / "ours-serve.log"
     log = log_path.open("ab")
@@ -579,20 +602,27 @@ def bench_serve(
             prose_end = log.tell()
         promise_marks: list[tuple[Row, int, int]] = []
         timed_out = False
+        project = _longest_project_list(run / "site", article.read_text(encoding="utf-8"))
+        if project is not None:
+            joined.note = left.note = f"{project[0]}, listed by {project[1]:,} briefs"
         for i in range(max(ctx.repeat, 3)):
             if timed_out:
                 break
             text = article.read_bytes()
-            for row, sentence, edit, present in (
+            edits = [
                 (added, PROMISE_SENTENCE.format(k=700 + i), None, True),
                 (removed, PROMISE_SENTENCE.format(k=700 + i), text, False),
-            ):
+            ]
+            if project is not None:
+                naming = JOIN_SENTENCE.format(name=project[0], k=i)
+                edits += [(joined, naming, None, True), (left, naming, text, False)]
+            for row, sentence, edit, present in edits:
                 with lock:
                     begin = log.tell()
 
-                def change(restore: bytes | None = edit, k: int = 700 + i) -> None:
+                def change(restore: bytes | None = edit, pledge: str = sentence) -> None:
                     if restore is None:
-                        _add_promise(article, k)
+                        _add_promise(article, pledge)
                     else:
                         article.write_bytes(restore)
 
@@ -618,15 +648,18 @@ def bench_serve(
                 if found := PATCH_LINE.match(line):
                     seconds = float(found.group(2))
                     row.runs.append(Measurement(seconds, seconds, peak, peak, 0))
-                    if row is not patched and not row.note:
-                        row.note = f"{found.group(1)} page(s) rendered; from serve's log"
+                    if row is not patched and "rendered" not in row.note:
+                        drawn = f"{found.group(1)} page(s) rendered; from serve's log"
+                        row.note = f"{row.note}; {drawn}" if row.note else drawn
         patched.note = (
             "from serve's log; CPU is the wall time of this single-threaded step"
             if patched.runs
             else "no patch: each edit was rebuilt whole (see logs)"
         )
-        for row in (added, removed):
-            if timed_out:
+        for row in (added, removed, joined, left):
+            if project is None and row in (joined, left):
+                row.note = "no project list to join"
+            elif timed_out:
                 row.note = "timed out"
             elif not row.runs:
                 row.note = "no patch: each edit was rebuilt whole (see logs)"
@@ -1035,7 +1068,7 @@ def report(
         "| N | ours cold ÷ Hugo cold (≤ 2 at 1,000) | ours cold ÷ Pelican cold (< 0.25 at 1,000)"
         " | one article changed, first / again / build.py while serve runs"
         " / serve: shown / rebuilt / patched alone"
-        " / promise added, removed (patch alone), s"
+        " / promise added, removed / joins, leaves the longest project list (patch alone), s"
         " (< 0.5 at 10,000)"
         " | peak RSS of one process / tree PSS / tree RSS, MiB, without search (< 500 at 10,000)"
         " | cores used, cold (2) | cold with search, s (< 60 at 10,000) |",
@@ -1054,6 +1087,8 @@ def report(
         patched = _find(rows, size, "ours", "serve: site patched")
         promised = _find(rows, size, "ours", "serve: promise added")
         unpromised = _find(rows, size, "ours", "serve: promise removed")
+        joins = _find(rows, size, "ours", "serve: promise joins")
+        leaves = _find(rows, size, "ours", "serve: promise leaves")
         # Search indexing is reported on its own row (issue 6): Pagefind's process is not ours.
         ours_rows = [
             r
@@ -1073,7 +1108,9 @@ def report(
             f"{f'{served.wall:.2f}' if served else '—'} / "
             f"{f'{patched.wall:.2f}' if patched and patched.runs else '—'} / "
             f"{f'{promised.wall:.2f}' if promised and promised.runs else '—'}, "
-            f"{f'{unpromised.wall:.2f}' if unpromised and unpromised.runs else '—'} | "
+            f"{f'{unpromised.wall:.2f}' if unpromised and unpromised.runs else '—'} / "
+            f"{f'{joins.wall:.2f}' if joins and joins.runs else '—'}, "
+            f"{f'{leaves.wall:.2f}' if leaves and leaves.runs else '—'} | "
             f"{_peaks(ours_rows)} | "
             f"{f'{ours.cpu / ours.wall:.1f}' if ours and ours.wall else '—'} | "
             f"{f'{search.wall:.2f}' if search else '—'} |"
