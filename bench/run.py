@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import html
 import importlib.metadata
 import importlib.util
 import json
@@ -480,9 +481,12 @@ def _longest_project_list(site: Path, article: str) -> tuple[str, int] | None:
     for slug in sorted(pages, key=lambda s: (-len(pages[s]), -size[s], s)):
         first = site / "projects" / f"{slug}.html"
         found = _TITLE.search(first.read_text(encoding="utf-8")) if first.is_file() else None
-        if found and found.group(1) not in article:
-            briefs = {b for p in pages[slug] for b in _BRIEF_LINK.findall(p.read_text("utf-8"))}
-            return found.group(1), len(briefs)
+        name = html.unescape(found.group(1)) if found else ""
+        if name and name not in article:
+            briefs = {
+                b for p in pages[slug] for b in _BRIEF_LINK.findall(p.read_text(encoding="utf-8"))
+            }
+            return name, len(briefs)
     return None
 
 
