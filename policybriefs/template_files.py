@@ -23,6 +23,7 @@ from jinja2.loaders import split_template_path
 
 from .cache import digest
 from .models import OutputFile, TemplateKeys
+from .stamps import source_files
 
 STATIC_DIR = "static"
 
@@ -64,34 +65,23 @@ class TemplateFiles(BaseLoader):
 
 
 def read_templates(folder: Path) -> TemplateFiles:
-    """Read every file below ``folder``; its digest covers names and bytes."""
+    """Read every file below ``folder``, as ``serve``'s stamps find them (the same
+    walk: linked folders followed); its digest covers names and bytes."""
+    root = str(folder)
+    found = sorted(
+        (os.path.relpath(path, root).replace(os.sep, "/"), path)
+        for path, _ in source_files([folder], ())
+    )
     files: dict[str, bytes] = {}
     hasher = hashlib.sha256()
-    root = str(folder)
-    # The real paths of each folder walked and those above it: a link back up ends.
-    above = {root: frozenset({os.path.realpath(root)})}
-    for here, folders, names in os.walk(root, followlinks=True):
-        kept = []
-        for name in sorted(folders):
-            path = os.path.join(here, name)
-            real = os.path.realpath(path)
-            if real not in above[here]:
-                above[path] = above[here] | {real}
-                kept.append(name)
-        folders[:] = kept
-        prefix = os.path.relpath(here, root).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in sorted(names):
-            path = os.path.join(here, name)
-            if not os.path.isfile(path):
-                continue
-            with open(path, "rb") as handle:
-                data = handle.read()
-            files[prefix + name] = data
-            hasher.update((prefix + name).encode())
-            hasher.update(b"\0")
-            hasher.update(data)
-            hasher.update(b"\0")
+    for name, path in found:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        files[name] = data
+        hasher.update(name.encode())
+        hasher.update(b"\0")
+        hasher.update(data)
+        hasher.update(b"\0")
     return TemplateFiles(folder, files, hasher.hexdigest())
 
 
