@@ -129,11 +129,26 @@ def _serve(
         while time.monotonic() < deadline and _get(url + RELOAD_PATH)[1] == started:
             (content / ".probe").write_text(str(time.monotonic()), encoding="utf-8")
             time.sleep(0.5)
+        # A probe written before the first was built for is built for too, maybe
+        # after this returns: a test counting builds from here would count it.
+        _settled(url)
     except BaseException:
         proc.kill()
         proc.wait()
         raise
     return proc, url, lines, content, out
+
+
+def _settled(url: str, quiet: float = 2.0, seconds: float = 60) -> None:
+    """Once serve's build number has stood still for ``quiet`` seconds."""
+    deadline = time.monotonic() + seconds
+    number, since = _get(url + RELOAD_PATH)[1], time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "serve kept building"
+        time.sleep(0.1)
+        now = _get(url + RELOAD_PATH)[1]
+        if now != number:
+            number, since = now, time.monotonic()
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
