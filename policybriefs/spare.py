@@ -23,6 +23,7 @@ from .write import (
     _doomed_name,
     _link_or_copy,
     _remove_in_background,
+    fold_case,
     mostly_stale,
     prune_empty_folders,
     spare_path,
@@ -105,7 +106,7 @@ class PatchWriter(SiteWriter):
         if path in self.manifest:
             self.manifest[path] = key
         else:
-            folded = path.lower()
+            folded = fold_case(path)
             known = folded in self._claimed
             super().claim(path, key)
             if not known:
@@ -119,7 +120,7 @@ class PatchWriter(SiteWriter):
             raise ValueError(f"{path!r} is both claimed and dropped")
         self._remember(path)
         if self.manifest.pop(path, None) is not None:
-            folded = path.lower()
+            folded = fold_case(path)
             if folded in self._claimed:
                 self._claimed.discard(folded)
                 self._folded_removed.add(folded)

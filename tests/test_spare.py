@@ -8,7 +8,14 @@ import pytest
 
 from conftest import site_files
 from policybriefs.spare import PatchWriter, linked_copy, refresh_spare
-from policybriefs.write import MARKER, DuplicateOutputError, SiteWriter, mostly_stale, spare_path
+from policybriefs.write import (
+    MARKER,
+    DuplicateOutputError,
+    SiteWriter,
+    case_folded,
+    mostly_stale,
+    spare_path,
+)
 
 
 def _build(out: Path, files: dict[str, tuple[str, bytes]]) -> dict[str, str]:
@@ -48,9 +55,7 @@ def test_a_patch_brings_the_spare_up_to_date_and_swaps_it_in(tmp_path: Path) -> 
     live, stale, extra = _two_builds(out)
     assert stale == {"briefs/jia/index.html", "briefs/yi/index.html", "static/site.css"}
     assert extra == {"briefs/bing/index.html"}
-    writer = PatchWriter(
-        out, live=live, claimed={p.lower() for p in live}, stale=stale, extra=extra
-    )
+    writer = PatchWriter(out, live=live, claimed=case_folded(live), stale=stale, extra=extra)
     writer.claim("briefs/yi/index.html", "y2")
     assert not writer.place("briefs/yi/index.html")
     writer.write("briefs/yi/index.html", "乙 改".encode())
@@ -105,9 +110,7 @@ def test_a_stale_file_is_relinked_over_a_file_or_a_folder_in_the_spare(tmp_path:
     live = _build(out, live_files)
     stale = {"briefs/jia/index.html", "static/extra"}
     assert not mostly_stale(len(stale), live)
-    writer = PatchWriter(
-        out, live=live, claimed={p.lower() for p in live}, stale=stale, extra=set()
-    )
+    writer = PatchWriter(out, live=live, claimed=case_folded(live), stale=stale, extra=set())
     writer.commit()
     files = site_files(out)
     assert files["briefs/jia/index.html"] == "甲 二".encode()

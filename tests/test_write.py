@@ -16,6 +16,7 @@ from policybriefs.write import (
     DuplicateOutputError,
     SiteWriter,
     case_folded,
+    fold_case,
     manifest_chunks,
     read_manifest_bytes,
     read_marker,
@@ -261,11 +262,36 @@ def test_odd_but_safe_names_survive_the_manifest(tmp_path: Path) -> None:
     assert read_manifest_bytes(b"".join(manifest_chunks(manifest))) == manifest
 
 
-def test_case_folded_paths_keep_the_lower_case_ones_as_they_are() -> None:
-    paths = ["briefs/a.html", "cities/Xiamen.html", "zh-Hant/官员/index.html"]
+@pytest.mark.parametrize(
+    ("path", "folded"),
+    [
+        ("briefs/a.html", "briefs/a.html"),
+        ("cities/Xiamen.html", "cities/xiamen.html"),
+        ("zh-Hant/官员/index.html", "zh-Hant/官员/index.html"),
+        ("zh-hant/官员/index.html", "zh-Hant/官员/index.html"),
+        ("ZH-HANT/Briefs/A.html", "zh-Hant/briefs/a.html"),
+        ("zh-Hant", "zh-hant"),  # a file of that name, not the tree
+        ("pages/zh-Hant/x.html", "pages/zh-hant/x.html"),
+    ],
+)
+def test_paths_fold_to_lower_case_but_the_traditional_root(path: str, folded: str) -> None:
+    assert fold_case(path) == folded
+
+
+def test_case_folded_paths_are_the_paths_themselves_where_they_fold_to_themselves() -> None:
+    # Made at run time: literals would be one interned string anyway.
+    paths = ["".join(["briefs/", "a.html"]), "cities/Xiamen.html", "".join(["zh-Hant/", "b.html"])]
     folded = case_folded(paths)
-    assert folded == {"briefs/a.html", "cities/xiamen.html", "zh-hant/官员/index.html"}
-    assert any(path is paths[0] for path in folded)  # one string, not a copy
+    assert folded == {"briefs/a.html", "cities/xiamen.html", "zh-Hant/b.html"}
+    assert {id(p) for p in folded} >= {id(paths[0]), id(paths[2])}  # no copies
+
+
+def test_paths_that_differ_only_in_case_are_one_path_to_the_writer(tmp_path: Path) -> None:
+    for first, second in [("zh-Hant/a.html", "ZH-hant/A.html"), ("a.html", "A.HTML")]:
+        with SiteWriter(tmp_path / "site") as writer:
+            writer.claim(first, "1")
+            with pytest.raises(DuplicateOutputError):
+                writer.claim(second, "2")
 
 
 def test_two_manifests_read_together_share_their_equal_keys_without_interning_them() -> None:
