@@ -345,16 +345,17 @@ def _last_build(
     *,
     live: dict[str, str],
     claimed: set[str] | None = None,
-    spare: Mapping[str, str] | None,
+    differences: _SpareDifferences | None,
     exports: dict[str, BriefExport],
     site: str,
     patchable: bool,
 ) -> LastBuild:
-    """What ``serve`` keeps of a build: ``live`` and ``spare`` are the manifests
-    of the site in ``out_dir`` and of its spare (None: none known, as after a
-    first build, so every file is stale and the spare is made anew as links to the
-    site: in the background while serve waits, or by the first patch);
-    ``claimed``, the live paths case-folded, when the writer holds them already."""
+    """What ``serve`` keeps of a build: ``live`` is the manifest of the site in
+    ``out_dir`` and ``differences`` where its spare differs from it (None: none
+    known, as after a first build, so every file is stale and the spare is made
+    anew as links to the site: in the background while serve waits, or by the
+    first patch); ``claimed``, the live paths case-folded, when the writer holds
+    them already."""
     found = plan.found
     # Patches render in this process, with this environment: its templates compiled
     # now, as part of the build serve runs anyway (0.1 s), not by the first patch
@@ -371,7 +372,7 @@ def _last_build(
         plan.traditional,
     )
     known = bool(live)
-    before: Mapping[str, str] = spare or {}
+    stale, extra = differences or spare_differences(live, {})
     return LastBuild(
         kit=kit,
         out_dir=out_dir,
@@ -385,13 +386,23 @@ def _last_build(
         manifest=live,
         claimed=case_folded(live) if claimed is None else claimed,
         # Where the spare differs from the live site: what a patch brings up to date.
-        stale=set(stale_paths(live, before)) if known else set(),
-        extra=set(before.keys() - live.keys()) if known else set(),
+        stale=stale if known else set(),
+        extra=extra if known else set(),
         exports=exports,
         warnings=found.warnings,
         site=site,
         patchable=known and patchable,
     )
+
+
+_SpareDifferences = tuple[set[str], set[str]]
+
+
+def spare_differences(live: Mapping[str, str], spare: Mapping[str, str]) -> _SpareDifferences:
+    """The live site's files that its spare lacks or holds in another version, and
+    the spare's files the live site lacks: worked out as soon as both manifests
+    are known, so the spare's (10 MiB at N = 10,000) is not held to the end."""
+    return set(stale_paths(live, spare)), set(spare.keys() - live.keys())
 
 
 def _live_exports(
@@ -442,6 +453,9 @@ def _build(
                 lambda _: None, base_url, None,
             )  # fmt: skip
             live, spare = load_manifests(cache.root, out_dir)
+            in_place = bool(spare) and spare_path(out_dir).is_dir()
+            known = spare_differences(live, spare) if in_place else None
+            del spare
             briefs = plan.found.catalog.briefs
             keep(
                 _last_build(
@@ -451,7 +465,7 @@ def _build(
                     out_dir,
                     base_url,
                     live=live,
-                    spare=spare if spare and spare_path(out_dir).is_dir() else None,
+                    differences=known,
                     exports=_live_exports(cache.root, out_dir, briefs, plan.found.keys),
                     site=read_marker(out_dir),
                     patchable=not last.get("errors"),
@@ -525,7 +539,9 @@ def _build(
                 live=writer.manifest,
                 claimed=writer.claimed,
                 # The site just retired is the spare, when the writer kept it.
-                spare=previous if writer.kept_spare else None,
+                differences=(
+                    spare_differences(writer.manifest, previous) if writer.kept_spare else None
+                ),
                 exports=exports,
                 site=site,
                 patchable=not report.errors,
