@@ -9,22 +9,21 @@ original, the other script's label) are left exactly as they are.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import multiprocessing
 import os
 import posixpath
 import re
 import signal
-import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
+from .heap import return_freed_memory
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
 from .search import SEARCH_KINDS
@@ -271,21 +270,6 @@ def _take_turns(
         if start >= len(items):
             return
         work(items[start : start + step])
-
-
-def return_freed_memory() -> None:
-    """Hand the memory the C allocator holds free back to the system (glibc's
-    ``malloc_trim``; elsewhere nothing is done). Called before any fork.
-
-    Reading ten thousand briefs from worker processes leaves their pickles' freed
-    space scattered in the heap, resident for the rest of the build: at N = 10,000
-    after a tool change, 34 of the main process's 424 MiB before rendering, which a
-    forked renderer would start with too. Trimming takes milliseconds.
-    """
-    if sys.platform != "linux":
-        return
-    with suppress(OSError, AttributeError):  # not glibc: musl has no malloc_trim
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def run_in_forks(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_patch_corpus
+from policybriefs import cache, heap
 from policybriefs.brief import build_brief
 from policybriefs.heap import long_lived
 from policybriefs.load import load_article
@@ -88,3 +89,25 @@ def test_the_catalog_and_pages_the_build_keeps_are_made_without_reference_cycles
     assert len(catalog.briefs) == 8 and len(pages) > 50
     assert "pages/about.html" in {page.path for page in pages}
     assert unreachable == 0
+
+
+def test_handing_back_freed_memory_runs_here() -> None:
+    heap.return_freed_memory()  # glibc here: malloc_trim is found and called
+
+
+def test_handing_back_freed_memory_does_nothing_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the C library was loaded")
+
+    monkeypatch.setattr(heap.sys, "platform", "darwin")
+    monkeypatch.setattr(heap.ctypes, "CDLL", refuse)
+    heap.return_freed_memory()
+
+
+def test_reading_the_manifests_hands_their_freed_bytes_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    trims: list[None] = []
+    monkeypatch.setattr(cache, "return_freed_memory", lambda: trims.append(None))
+    assert cache.load_manifests(tmp_path / "cache", tmp_path / "site") == ({}, {})
+    assert len(trims) == 1

@@ -151,16 +151,3 @@ def test_freed_memory_is_handed_back_before_forking_and_only_then(
     run_in_forks(lambda part: None, list(range(items)), 2)
     # A few items render in this process: no fork, so nothing to hand back first.
     assert children_then == [0] * trims
-
-
-def test_handing_back_freed_memory_runs_here() -> None:
-    render_module.return_freed_memory()  # glibc here: malloc_trim is found and called
-
-
-def test_handing_back_freed_memory_does_nothing_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object) -> None:
-        raise AssertionError("the C library was loaded")
-
-    monkeypatch.setattr(render_module.sys, "platform", "darwin")
-    monkeypatch.setattr(render_module.ctypes, "CDLL", refuse)
-    render_module.return_freed_memory()
