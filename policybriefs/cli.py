@@ -21,7 +21,7 @@ from .handoff import HandoffError, Options, ask_serve, build_options
 from .urls import BASE_URL_ENV
 
 if TYPE_CHECKING:
-    from .draft import DraftKit, Drafts
+    from .draft import Drafts, Reusable
     from .patch import LastBuild
     from .pipeline import BuildReport
 
@@ -93,11 +93,11 @@ def run_build(
     args: argparse.Namespace,
     progress: Progress,
     keep: Callable[[LastBuild], None] | None = None,
-    last_kit: DraftKit | None = None,
+    reuse: Reusable | None = None,
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
-    ``keep`` takes what ``serve`` drafts edited articles' pages with, and
-    ``last_kit`` is the one it holds from the last build."""
+    ``keep`` takes what ``serve`` drafts and patches with, and ``reuse`` is
+    what it kept of the last build for this one (``Drafts.spend``)."""
     from .errors import ConfigError
     from .pipeline import build
     from .search import SearchIndexError
@@ -113,7 +113,7 @@ def run_build(
             jobs=args.jobs,
             cache_dir=None if args.no_cache else args.cache_dir,
             keep=keep,
-            last_kit=last_kit,
+            reuse=reuse,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -228,15 +228,15 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         drafts = Drafts()
 
         def rebuild(changed: Sequence[Path]) -> int:
-            last = drafts.last
+            # No name here holds the last build while a whole one runs (see Drafts.spend).
             patched = (
-                run_patch(last, changed, drafts, progress, args.strict)
-                if changed and last is not None and not args.no_cache
+                run_patch(drafts.last, changed, drafts, progress, args.strict)
+                if changed and drafts.last is not None and not args.no_cache
                 else None
             )
             if patched is not None:
                 return patched
-            code, report = run_build(args, progress, drafts.keep, drafts.kit)
+            code, report = run_build(args, progress, drafts.keep, drafts.spend())
             if report is not None:
                 drafts.index.built()  # with search, indexed before its swap
             return code

@@ -26,7 +26,7 @@ from .cache import (
 from .catalog import Catalog, build_catalog, promise_index
 from .chart import Series, brief_series, with_charts
 from .config import load_config
-from .draft import DraftKit
+from .draft import DraftKit, Reusable
 from .errors import ContentError
 from .export import (
     BriefExport,
@@ -199,17 +199,17 @@ def protected_names(
 
 
 def _reusable_converter(
-    last_kit: DraftKit | None, config: SiteConfig, protected: Mapping[str, str]
+    reuse: Reusable | None, config: SiteConfig, protected: Mapping[str, str]
 ) -> TraditionalConverter | None:
     """The last build's converter, when this build would make the same one."""
     variant = config.traditional_variant
-    if last_kit is None or last_kit.config.traditional_variant != variant:
+    if reuse is None or reuse.config.traditional_variant != variant:
         return None
-    if last_kit.protected != protected:
+    if reuse.protected != protected:
         return None
-    if last_kit.config.protected_phrases != config.protected_phrases:
+    if reuse.config.protected_phrases != config.protected_phrases:
         return None  # the same entries, but one is now a phrase, or a name again
-    return last_kit.traditional
+    return reuse.traditional
 
 
 def _draft_kit(
@@ -249,7 +249,7 @@ def build(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     keep: Callable[[LastBuild], None] | None = None,
-    last_kit: DraftKit | None = None,
+    reuse: Reusable | None = None,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
 
@@ -259,9 +259,8 @@ def build(
     record of the last build's pages between runs (None: a throwaway one).
     ``keep`` is given what ``serve`` needs to draft edited articles' pages
     until the next build (only with a ``cache_dir``: drafts read briefs from it);
-    ``last_kit`` is the kit the last build left: its briefs and Traditional
-    converter are taken again where they still hold, and an up-to-date build
-    keeps it instead of making another.
+    ``reuse`` is what the last build left for the next (``DraftKit.reusable``): its
+    briefs and Traditional converter are taken again where they still hold.
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -277,7 +276,7 @@ def build(
                 jobs=jobs or default_jobs(),
                 recorded=cache_dir is not None,
                 keep=keep if cache_dir is not None else None,
-                last_kit=last_kit,
+                reuse=reuse,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -311,15 +310,15 @@ def _plan(
     report: BuildReport,
     progress: Progress,
     base_url: str | None,
-    last_kit: DraftKit | None,
+    reuse: Reusable | None,
 ) -> _Plan:
     config = with_base_url(load_config(content_dir), base_url, "--base-url")
-    held = last_kit.held_briefs() if last_kit is not None else None
+    held = reuse.briefs if reuse is not None else None
     found = _gather(content_dir, config, cache, jobs, report, progress, held)
     catalog = found.catalog
     colors, pages = page_list(catalog, found.static_pages, found.links, found.keys)
     protected, protection = protected_names(config, found.briefs, cache.root)
-    traditional = _reusable_converter(last_kit, config, protected) or traditionalizer(
+    traditional = _reusable_converter(reuse, config, protected) or traditionalizer(
         config.traditional_variant,
         protected,
         cache.root,
@@ -428,7 +427,7 @@ def _build(
     jobs: int,
     recorded: bool,
     keep: Callable[[LastBuild], None] | None,
-    last_kit: DraftKit | None,
+    reuse: Reusable | None,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -445,12 +444,14 @@ def _build(
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
-        if keep is not None and last_kit is None:
-            # serve starting on a built site: what the site was made from, to draft
-            # and patch with, is made again (nothing is rendered).
+        if keep is not None:
+            # serve starting on a built site, or one that let go of its last build
+            # (``Drafts.spend``): what the site was made from, to draft and patch
+            # with, is made again, from the kit's briefs where it has them (nothing
+            # is rendered).
             plan = _plan(
                 content_dir, templates, cache, jobs, BuildReport(),
-                lambda _: None, base_url, None,
+                lambda _: None, base_url, reuse,
             )  # fmt: skip
             live, spare = load_manifests(cache.root, out_dir)
             in_place = bool(spare) and spare_path(out_dir).is_dir()
@@ -480,7 +481,7 @@ def _build(
         report,
         progress,
         base_url,
-        last_kit,
+        reuse,
     )
     config, pages, found = plan.config, plan.pages, plan.found
     catalog, keys = found.catalog, found.keys

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Sequence
 from functools import partial
 from http import HTTPStatus
@@ -354,59 +355,81 @@ class Preview:
         to write."""
         last = self.drafts.last
         if last is not None and last.patchable and (last.stale or last.extra):
-            thread = threading.Thread(target=self._refresh_spare, args=(last,), daemon=True)
+            # A weak reference: a whole build lets go of the last one (Drafts.spend),
+            # and this thread, waiting for the lock meanwhile, must not keep it alive.
+            thread = threading.Thread(
+                target=self._refresh_spare, args=(weakref.ref(last),), daemon=True
+            )
             self._threads.append(thread)
             thread.start()
 
-    def _refresh_spare(self, last: LastBuild) -> None:
+    def _current(self, ref: weakref.ref[LastBuild]) -> LastBuild | None:
+        """The build ``ref`` names while it is still serve's last and serve runs."""
+        last = ref()
+        if last is None or self.stopping.is_set() or self.drafts.last is not last:
+            return None
+        return last
+
+    def _refresh_spare(self, ref: weakref.ref[LastBuild]) -> None:
         started = time.perf_counter()
-        if mostly_stale(len(last.stale), last.manifest):
-            self._replace_spare(last, started)
+        last = self._current(ref)
+        if last is None:
             return
+        if mostly_stale(len(last.stale), last.manifest):
+            out_dir = last.out_dir
+            del last
+            self._replace_spare(ref, out_dir, started)
+            return
+        todo = sorted(last.stale)
+        out_dir = last.out_dir
+        del last  # each step below takes it again under the lock
         with self.building:
-            if self.drafts.last is not last:
+            if (last := self._current(ref)) is None:
                 return
             # No longer the site its record names, until the refresh is done.
-            (spare_path(last.out_dir) / MARKER).unlink(missing_ok=True)
+            (spare_path(out_dir) / MARKER).unlink(missing_ok=True)
             extra = sorted(last.extra)
-            last.extra.difference_update(refresh_spare(last.out_dir, (), extra))
-        todo = sorted(last.stale)
+            last.extra.difference_update(refresh_spare(out_dir, (), extra))
+            del last
         for start in range(0, len(todo), SPARE_BATCH):
             time.sleep(0)  # let the server's threads answer between batches
             with self.building:
-                if self.stopping.is_set() or self.drafts.last is not last:
+                if (last := self._current(ref)) is None:
                     return
                 batch = todo[start : start + SPARE_BATCH]
-                done = refresh_spare(last.out_dir, batch, ())
+                done = refresh_spare(out_dir, batch, ())
                 last.stale.difference_update(done)
+                del last
                 if len(done) < len(batch):
                     return
         with self.building:
-            if self.drafts.last is last and not last.stale and not last.extra:
-                record_spare_as_site(last.kit.cache.root, last.out_dir, last.site)
+            last = self._current(ref)
+            if last is not None and not last.stale and not last.extra:
+                record_spare_as_site(last.kit.cache.root, out_dir, last.site)
                 self.progress(
                     f"serve: spare brought up to date ({len(todo)} file(s)) "
                     f"in {time.perf_counter() - started:.2f} s"
                 )
 
-    def _replace_spare(self, last: LastBuild, started: float) -> None:
+    def _replace_spare(self, ref: weakref.ref[LastBuild], out_dir: Path, started: float) -> None:
         """A spare a whole build retired is replaced by a tree of links to the live
         site rather than relinked file by file: about a minute of deleting at
         N = 10,000, which a save that came meanwhile had to finish."""
         try:
             # Without the lock: it only reads the live site. A build or patch that
             # swaps it meanwhile makes another ``last``, and the copy is dropped.
-            fresh = linked_copy(last.out_dir)
+            fresh = linked_copy(out_dir)
         except OSError:
             return  # the live site changed under it: the next patch sees to the spare
         with self.building:
-            if self.stopping.is_set() or self.drafts.last is not last:
-                discard_copy(last.out_dir, fresh)
+            last = self._current(ref)
+            if last is None:
+                discard_copy(out_dir, fresh)
                 return
-            install_spare(last.out_dir, fresh)
+            install_spare(out_dir, fresh)
             last.stale.clear()
             last.extra.clear()
-            record_spare_as_site(last.kit.cache.root, last.out_dir, last.site)
+            record_spare_as_site(last.kit.cache.root, out_dir, last.site)
             seconds = time.perf_counter() - started
             self.progress(f"serve: spare made anew as links to the site in {seconds:.2f} s")
 

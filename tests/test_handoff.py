@@ -246,7 +246,8 @@ def test_strict_fails_on_the_warnings_of_briefs_the_patch_did_not_make(tmp_path:
     builds: list[list[Path]] = []
     preview = _preview(tmp_path, builds, [])
     preview.options = _options(tmp_path, strict=True)
-    last = SimpleNamespace(warnings={"a.txt": (), "b.txt": ("2 span(s) could not be recovered",)})
+    warnings = {"a.txt": (), "b.txt": ("2 span(s) could not be recovered",)}
+    last = SimpleNamespace(warnings=warnings, kit=None)
     preview.drafts.keep(last)  # type: ignore[arg-type]
     reply = preview.hand_over(_options(tmp_path, strict=True))
     assert reply.code == 1 and "warnings" in reply.message

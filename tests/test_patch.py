@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -244,7 +245,7 @@ def test_serve_brings_the_spare_up_to_date_while_it_waits(
     drafts.keep(last)
     preview = Preview(out, [content], lambda changed: 0, port=0, drafts=drafts)
     try:
-        preview._refresh_spare(last)
+        preview._refresh_spare(weakref.ref(last))
     finally:
         preview.server.server_close()
     assert not last.stale and not last.extra

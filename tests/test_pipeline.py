@@ -453,7 +453,8 @@ def test_a_name_made_a_protected_phrase_gets_a_new_converter(
     assert "於東同志" in (out / "zh-Hant/briefs/chengyu-2022.html").read_text(encoding="utf-8")
 
     (content_dir / "site.toml").write_text('[protected]\n"于东" = "于東"\n', encoding="utf-8")
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, last_kit=kept[-1].kit, jobs=1)
+    reuse = kept[-1].kit.reusable()
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, reuse=reuse, jobs=1)
     assert "于東同志" in (out / "zh-Hant/briefs/chengyu-2022.html").read_text(encoding="utf-8")
     build(content_dir, tmp_path / "clean", ROOT / "templates", jobs=1)
     assert_same_site(out, tmp_path / "clean")
