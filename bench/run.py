@@ -507,9 +507,10 @@ def bench_serve(
     sentence of the first edits changes the brief's own pages alone. Those rows
     are the patch's own time, as serve logs it.
 
-    Last, ``build`` (the command-line build) is run right after each of a few
+    Then ``build`` (the command-line build) is run right after each of a few
     saves: with serve on the site, serve makes the build for it. Timed from
-    its start to its exit, with the edit checked on disk."""
+    its start to its exit, with the edit checked on disk. Last, a template is
+    changed (``bench_serve_template``)."""
     logs = ctx.work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     shown = ctx.row("ours", "serve: edit shown (draft)")
@@ -657,6 +658,8 @@ def bench_serve(
                     if row is not patched and "rendered" not in row.note:
                         drawn = f"{found.group(1)} page(s) rendered; from serve's log"
                         row.note = f"{row.note}; {drawn}" if row.note else drawn
+        if not timed_out:
+            bench_serve_template(ctx, url, proc.pid, run)
         patched.note = (
             "from serve's log; CPU is the wall time of this single-threaded step"
             if patched.runs
@@ -677,6 +680,41 @@ def bench_serve(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+
+
+def bench_serve_template(ctx: Context, url: str, pid: int, run: Path) -> None:
+    """A comment added to ``base.html`` while serve runs: no patch can settle it, so
+    serve builds the whole site, beside what it keeps of the last build. Timed from
+    the save until the build number moves; memory is serve's high-water mark after
+    it. The template is then put back and that build waited for, untimed."""
+    row = ctx.row("ours", "serve: base.html changed (whole build)")
+    base = run / "templates" / "base.html"
+    original = base.read_bytes()
+
+    def built_after(change: Callable[[], object]) -> float | None:
+        before = int(_http(url + "__reload"))
+        started = time.perf_counter()
+        change()
+        while time.perf_counter() - started < ctx.timeout:
+            if int(_http(url + "__reload")) > before:
+                return time.perf_counter() - started
+            time.sleep(0.05)
+        return None
+
+    cpu = _proc_cpu(pid)
+    try:
+        wall = built_after(lambda: _edit_template(base, 1))
+    finally:
+        if built_after(lambda: base.write_bytes(original)) is None:
+            row.note = "the template put back was not rebuilt in time"
+    if wall is None:
+        row.note = "timed out"
+        return
+    hwm = _proc_hwm(pid)
+    # CPU over both builds, halved: serve's own process (not the forks it renders in).
+    row.runs.append(Measurement(wall, (_proc_cpu(pid) - cpu) / 2, hwm, hwm, 0))
+    row.note = row.note or "memory: the serve process; CPU: its own, not its forks'"
+    ctx.log(f"  ours serve: base.html changed {wall:8.2f} s")
 
 
 def bench_handoff(
