@@ -94,10 +94,12 @@ def run_build(
     progress: Progress,
     keep: Callable[[LastBuild], None] | None = None,
     reuse: Reusable | None = None,
+    release: Callable[[], None] | None = None,
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
-    ``keep`` takes what ``serve`` drafts and patches with, and ``reuse`` is
-    what it kept of the last build for this one (``Drafts.spend``)."""
+    ``keep`` takes what ``serve`` drafts and patches with, ``reuse`` is what this
+    build may take from the last one, and ``release`` lets the last one go
+    (``Drafts.let_go``), called only when something is to be built."""
     from .errors import ConfigError
     from .pipeline import build
     from .search import SearchIndexError
@@ -114,6 +116,7 @@ def run_build(
             cache_dir=None if args.no_cache else args.cache_dir,
             keep=keep,
             reuse=reuse,
+            release=release,
         )
     except (ConfigError, SearchIndexError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -228,7 +231,7 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
         drafts = Drafts()
 
         def rebuild(changed: Sequence[Path]) -> int:
-            # No name here holds the last build while a whole one runs (see Drafts.spend).
+            # No name here holds the last build while a whole one runs (Drafts.let_go).
             patched = (
                 run_patch(drafts.last, changed, drafts, progress, args.strict)
                 if changed and drafts.last is not None and not args.no_cache
@@ -236,7 +239,7 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
             )
             if patched is not None:
                 return patched
-            code, report = run_build(args, progress, drafts.keep, drafts.spend())
+            code, report = run_build(args, progress, drafts.keep, drafts.reusable(), drafts.let_go)
             if report is not None:
                 drafts.index.built()  # with search, indexed before its swap
             return code

@@ -71,7 +71,7 @@ class Reusable:
     """What a build under ``serve`` takes from the last one where it still holds:
     its light briefs (by cache key), and its Traditional converter when the
     configuration and protected names are the same. Nothing else of the last build
-    is held while the next one runs (see ``Drafts.spend``)."""
+    is held while the next one runs (see ``Drafts.let_go``)."""
 
     briefs: Mapping[str, Brief]
     config: SiteConfig
@@ -239,16 +239,18 @@ class Drafts:
         self.last = last
         self._kit = None if last is None else last.kit
 
-    def spend(self) -> Reusable | None:
-        """Let go of the last build before a whole one, which makes it all again,
-        but for what that build takes from it (returned): held through it, the
+    def reusable(self) -> Reusable | None:
+        """What the next whole build may take from the last one."""
+        return None if self._kit is None else self._kit.reusable()
+
+    def let_go(self) -> None:
+        """Drop the last build, once a whole one is found to be needed (it makes
+        it all again, taking only ``reusable`` from it): held through it, the
         catalog, page keys, manifests and draft kit took ``serve`` to 647 MiB over a
         template change at N = 10,000. Until the build is kept, nothing is drafted
         (the watcher that drafts is the thread that builds) or patched."""
-        reusable = None if self._kit is None else self._kit.reusable()
         self.last = None
         self._kit = None
-        return reusable
 
     def draw(self, changed: Sequence[Path]) -> int:
         """Draft the pages of the articles ``changed`` edits; how many were drawn."""

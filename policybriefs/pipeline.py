@@ -250,6 +250,7 @@ def build(
     cache_dir: Path | None = None,
     keep: Callable[[LastBuild], None] | None = None,
     reuse: Reusable | None = None,
+    release: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build ``content_dir`` into ``out_dir``.
 
@@ -260,7 +261,9 @@ def build(
     ``keep`` is given what ``serve`` needs to draft edited articles' pages
     until the next build (only with a ``cache_dir``: drafts read briefs from it);
     ``reuse`` is what the last build left for the next (``DraftKit.reusable``): its
-    briefs and Traditional converter are taken again where they still hold.
+    briefs and Traditional converter are taken again where they still hold;
+    ``release`` is called once the inputs are found changed, before anything is
+    made: ``serve`` lets its last build go then (an up-to-date build keeps it).
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -277,6 +280,7 @@ def build(
                 recorded=cache_dir is not None,
                 keep=keep if cache_dir is not None else None,
                 reuse=reuse,
+                release=release,
             )
         finally:
             # The stages freeze the long-lived heap (briefs, catalog, pages) so the
@@ -428,6 +432,7 @@ def _build(
     recorded: bool,
     keep: Callable[[LastBuild], None] | None,
     reuse: Reusable | None,
+    release: Callable[[], None] | None,
 ) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -444,14 +449,13 @@ def _build(
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
-        if keep is not None:
-            # serve starting on a built site, or one that let go of its last build
-            # (``Drafts.spend``): what the site was made from, to draft and patch
-            # with, is made again, from the kit's briefs where it has them (nothing
-            # is rendered).
+        if keep is not None and reuse is None:
+            # serve starting on a built site: what the site was made from, to draft
+            # and patch with, is made again (nothing is rendered). Later, serve
+            # holds its last build still.
             plan = _plan(
                 content_dir, templates, cache, jobs, BuildReport(),
-                lambda _: None, base_url, reuse,
+                lambda _: None, base_url, None,
             )  # fmt: skip
             live, spare = load_manifests(cache.root, out_dir)
             in_place = bool(spare) and spare_path(out_dir).is_dir()
@@ -473,6 +477,8 @@ def _build(
                 )
             )
         return saved_report(last, seconds=time.perf_counter() - started)
+    if release is not None:
+        release()
     plan = _plan(
         content_dir,
         templates,

@@ -355,7 +355,7 @@ class Preview:
         to write."""
         last = self.drafts.last
         if last is not None and last.patchable and (last.stale or last.extra):
-            # A weak reference: a whole build lets go of the last one (Drafts.spend),
+            # A weak reference: a whole build lets go of the last one (Drafts.let_go),
             # and this thread, waiting for the lock meanwhile, must not keep it alive.
             thread = threading.Thread(
                 target=self._refresh_spare, args=(weakref.ref(last),), daemon=True

@@ -305,41 +305,63 @@ def test_what_serve_keeps_has_every_template_compiled(
 def test_a_whole_build_under_serve_holds_nothing_of_the_last_but_what_it_reuses(
     content_dir: Path, tmp_path: Path
 ) -> None:
-    """``Drafts.spend`` lets the last build go before a whole one (its catalog, page
-    keys and manifests are made again): freed at once, without the collector, while
-    the briefs and converter the next build takes stay."""
+    """A build under ``serve`` that finds its inputs changed lets the last build go
+    (``Drafts.let_go``) before it makes anything: freed at once, without the
+    collector, while the briefs and converter it takes stay. One that finds
+    nothing changed leaves serve its last build."""
     import gc
     import weakref
-
-    from policybriefs.patch import LastBuild
 
     _content(content_dir)
     out, cache = tmp_path / "site", tmp_path / "cache"
     drafts = Drafts()
     build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep, jobs=1)
-    last = drafts.last
-    assert last is not None
+    first = drafts.last
+    assert first is not None
+
+    let_go: list[bool] = []
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=drafts.keep,
+        reuse=drafts.reusable(),
+        release=lambda: let_go.append(True),
+    )
+    assert let_go == [] and drafts.last is first  # up to date: nothing let go or made
+
     # (Its Jinja environment is a cycle, left to the collector: its compiled
     # templates took no measurable memory at N = 10,000.)
-    gone: list[weakref.ref[object]] = [weakref.ref(o) for o in (last, last.kit, last.catalog)]
-    briefs = dict(last.kit.held_briefs())
-    del last
-    gc.disable()  # nothing left to the collector: the build runs with it off
-    try:
-        reuse = drafts.spend()
-        assert [ref() for ref in gone] == [None] * len(gone)
-    finally:
-        gc.enable()
-    assert drafts.last is None and drafts.kit is None
-    assert reuse is not None and reuse.briefs == briefs
-    assert all(reuse.briefs[key] is brief for key, brief in briefs.items())
+    gone: list[weakref.ref[object]] = [weakref.ref(o) for o in (first, first.kit, first.catalog)]
+    briefs = dict(first.kit.held_briefs())
+    reuse = drafts.reusable()
+    del first
+    _edit_sentence(content_dir)
+    freed: list[list[object]] = []
 
-    # Nothing changed since: the build that found it so still leaves serve a build
-    # to patch and draft with, made from the briefs it was handed.
-    kept: list[LastBuild] = []
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=kept.append, reuse=reuse)
-    assert len(kept) == 1 and kept[0].patchable
-    held = kept[0].kit.held_briefs()
-    assert held.keys() == briefs.keys()
-    assert all(held[key] is brief for key, brief in briefs.items())
-    assert kept[0].kit.traditional is reuse.traditional
+    def release() -> None:
+        gc.disable()  # nothing left to the collector: the build runs with it off
+        try:
+            drafts.let_go()
+            freed.append([ref() for ref in gone])
+        finally:
+            gc.enable()
+
+    build(
+        content_dir,
+        out,
+        ROOT / "templates",
+        cache_dir=cache,
+        keep=drafts.keep,
+        reuse=reuse,
+        release=release,
+        jobs=1,
+    )
+    assert freed == [[None] * len(gone)]
+    assert reuse is not None and reuse.briefs == briefs
+    assert drafts.last is not None and drafts.last.patchable
+    held = drafts.last.kit.held_briefs()
+    assert held.keys() - briefs.keys() and briefs.keys() - held.keys()  # the edited brief
+    assert all(held[key] is brief for key, brief in briefs.items() if key in held)
+    assert drafts.last.kit.traditional is reuse.traditional
