@@ -98,8 +98,9 @@ def run_build(
 ) -> tuple[int, BuildReport | None]:
     """One build as the options say; prints warnings and errors. (exit code, report).
     ``keep`` takes what ``serve`` drafts and patches with, ``reuse`` is what this
-    build may take from the last one, and ``release`` lets the last one go
-    (``Drafts.let_go``), called only when something is to be built."""
+    build may take from the last one, and ``release`` lets serve's last build go
+    (``Drafts.let_go``), called only when something is to be built (None: serve
+    holds none)."""
     from .errors import ConfigError
     from .pipeline import build
     from .search import SearchIndexError
@@ -239,7 +240,10 @@ def main(argv: list[str] | None = None, *, project_dir: Path | None = None) -> i
             )
             if patched is not None:
                 return patched
-            code, report = run_build(args, progress, drafts.keep, drafts.reusable(), drafts.let_go)
+            # Without a last build to let go (serve starting, or a build failed), one
+            # that finds nothing changed makes what serve patches with again.
+            release = drafts.let_go if drafts.last is not None else None
+            code, report = run_build(args, progress, drafts.keep, drafts.reusable(), release)
             if report is not None:
                 drafts.index.built()  # with search, indexed before its swap
             return code

@@ -70,8 +70,9 @@ class DraftKit:
 class Reusable:
     """What a build under ``serve`` takes from the last one where it still holds:
     its light briefs (by cache key), and its Traditional converter when the
-    configuration and protected names are the same. Nothing else of the last build
-    is held while the next one runs (see ``Drafts.let_go``)."""
+    configuration and protected names are the same (else it is held to the end of
+    the build regardless). Nothing else of the last build is held while the next
+    one runs (see ``Drafts.let_go``)."""
 
     briefs: Mapping[str, Brief]
     config: SiteConfig
@@ -203,6 +204,7 @@ class Drafts:
     def __init__(self) -> None:
         self.last: LastBuild | None = None
         self._kit: DraftKit | None = None  # the last build's
+        self._reusable: Reusable | None = None  # what it left, once let go
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         # Set since the last draw when a drafted page went out, or a build.py asked for
         # the site: either ends serve's wait for an open page to fetch the draft.
@@ -238,17 +240,21 @@ class Drafts:
     def keep(self, last: LastBuild | None) -> None:
         self.last = last
         self._kit = None if last is None else last.kit
+        self._reusable = None
 
     def reusable(self) -> Reusable | None:
-        """What the next whole build may take from the last one."""
-        return None if self._kit is None else self._kit.reusable()
+        """What the next whole build may take from the last one kept (still held
+        after ``let_go``, until a build is kept: a build that failed meanwhile
+        leaves the next one these briefs to take)."""
+        return self._kit.reusable() if self._kit is not None else self._reusable
 
     def let_go(self) -> None:
         """Drop the last build, once a whole one is found to be needed (it makes
         it all again, taking only ``reusable`` from it): held through it, the
         catalog, page keys, manifests and draft kit took ``serve`` to 647 MiB over a
-        template change at N = 10,000. Until the build is kept, nothing is drafted
+        template change at N = 10,000. Until a build is kept, nothing is drafted
         (the watcher that drafts is the thread that builds) or patched."""
+        self._reusable = self.reusable()
         self.last = None
         self._kit = None
 

@@ -63,7 +63,8 @@ def one_malloc_arena() -> bool:
 
 def return_freed_memory() -> None:
     """Hand the memory the C allocator holds free back to the system (glibc's
-    ``malloc_trim``; elsewhere nothing is done). Called before any fork.
+    ``malloc_trim``; elsewhere nothing is done). Called before any fork, and once
+    the site's manifests are read.
 
     Reading ten thousand briefs from worker processes leaves their pickles' freed
     space scattered in the heap, resident for the rest of the build: at N = 10,000

@@ -262,8 +262,9 @@ def build(
     until the next build (only with a ``cache_dir``: drafts read briefs from it);
     ``reuse`` is what the last build left for the next (``DraftKit.reusable``): its
     briefs and Traditional converter are taken again where they still hold;
-    ``release`` is called once the inputs are found changed, before anything is
-    made: ``serve`` lets its last build go then (an up-to-date build keeps it).
+    ``release`` lets ``serve``'s last build go, called once the inputs are found
+    changed, before anything is made (an up-to-date build leaves it be). Without
+    one, serve holds no build, and an up-to-date build gives ``keep`` one anew.
     """
     with tempfile.TemporaryDirectory(prefix="policybriefs-cache-") as scratch:
         cache = BriefCache(cache_dir or Path(scratch))
@@ -449,13 +450,13 @@ def _build(
     )
     if (last := unchanged_build(cache.root, out_dir, inputs)) is not None:
         progress(f"nothing changed since the last build of {out_dir}: it is up to date")
-        if keep is not None and reuse is None:
-            # serve starting on a built site: what the site was made from, to draft
-            # and patch with, is made again (nothing is rendered). Later, serve
-            # holds its last build still.
+        if keep is not None and release is None:
+            # serve starting on a built site, or after a build that failed: what the
+            # site was made from, to draft and patch with, is made again (nothing is
+            # rendered). Otherwise serve holds its last build still.
             plan = _plan(
                 content_dir, templates, cache, jobs, BuildReport(),
-                lambda _: None, base_url, None,
+                lambda _: None, base_url, reuse,
             )  # fmt: skip
             live, spare = load_manifests(cache.root, out_dir)
             in_place = bool(spare) and spare_path(out_dir).is_dir()

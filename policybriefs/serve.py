@@ -403,8 +403,10 @@ class Preview:
                 if len(done) < len(batch):
                     return
         with self.building:
-            last = self._current(ref)
-            if last is not None and not last.stale and not last.extra:
+            # Recorded even as serve stops: the spare is the site's, and the next
+            # start trusts it.
+            last = ref()
+            if last is not None and self.drafts.last is last and not last.stale and not last.extra:
                 record_spare_as_site(last.kit.cache.root, out_dir, last.site)
                 self.progress(
                     f"serve: spare brought up to date ({len(todo)} file(s)) "

@@ -365,3 +365,40 @@ def test_a_whole_build_under_serve_holds_nothing_of_the_last_but_what_it_reuses(
     assert held.keys() - briefs.keys() and briefs.keys() - held.keys()  # the edited brief
     assert all(held[key] is brief for key, brief in briefs.items() if key in held)
     assert drafts.last.kit.traditional is reuse.traditional
+
+
+def test_after_a_whole_build_fails_serve_still_has_the_briefs_to_build_from(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """A build that lets the last one go and then fails (here a broken site.toml)
+    leaves serve nothing to draft or patch with, but the briefs to take: the
+    build after it, finding the site as it was, gives serve a build again, made
+    from those briefs."""
+    from policybriefs.errors import ConfigError
+
+    _content(content_dir)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    drafts = Drafts()
+    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep, jobs=1)
+    assert drafts.last is not None
+    briefs = drafts.last.kit.held_briefs()
+    config = content_dir / "site.toml"
+    config.write_text("title = \n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        build(
+            content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep,
+            reuse=drafts.reusable(), release=drafts.let_go, jobs=1,
+        )  # fmt: skip
+    assert drafts.last is None and drafts.kit is None
+    reuse = drafts.reusable()
+    assert reuse is not None and all(reuse.briefs[k] is b for k, b in briefs.items())
+
+    config.unlink()  # as it was: nothing changed since the last build that finished
+    build(
+        content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep,
+        reuse=reuse, release=None, jobs=1,
+    )  # fmt: skip
+    assert drafts.last is not None and drafts.last.patchable
+    held = drafts.last.kit.held_briefs()
+    assert all(held[k] is b for k, b in briefs.items())
+    assert drafts.kit is drafts.last.kit  # drafts are drawn again
