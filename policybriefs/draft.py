@@ -203,8 +203,7 @@ class Drafts:
 
     def __init__(self) -> None:
         self.last: LastBuild | None = None
-        self._kit: DraftKit | None = None  # the last build's
-        self._reusable: Reusable | None = None  # what it left, once let go
+        self._reusable: Reusable | None = None  # what the last build left, once let go
         self.pages: Mapping[str, bytes] = {}  # replaced whole: handlers read it unlocked
         # Set since the last draw when a drafted page went out, or a build.py asked for
         # the site: either ends serve's wait for an open page to fetch the draft.
@@ -239,14 +238,13 @@ class Drafts:
 
     def keep(self, last: LastBuild | None) -> None:
         self.last = last
-        self._kit = None if last is None else last.kit
         self._reusable = None
 
     def reusable(self) -> Reusable | None:
         """What the next whole build may take from the last one kept (still held
         after ``let_go``, until a build is kept: a build that failed meanwhile
         leaves the next one these briefs to take)."""
-        return self._kit.reusable() if self._kit is not None else self._reusable
+        return self.last.kit.reusable() if self.last is not None else self._reusable
 
     def let_go(self) -> None:
         """Drop the last build, once a whole one is found to be needed (it makes
@@ -256,7 +254,6 @@ class Drafts:
         (the watcher that drafts is the thread that builds) or patched."""
         self._reusable = self.reusable()
         self.last = None
-        self._kit = None
 
     def draw(self, changed: Sequence[Path]) -> int:
         """Draft the pages of the articles ``changed`` edits; how many were drawn."""
@@ -271,8 +268,8 @@ class Drafts:
 
     @property
     def kit(self) -> DraftKit | None:
-        """The last build's kit, for the next build to take what still holds."""
-        return self._kit
+        """The last build's kit, to draft with."""
+        return None if self.last is None else self.last.kit
 
     def clear(self) -> None:
         self.pages = {}

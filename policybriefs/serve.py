@@ -375,13 +375,12 @@ class Preview:
         last = self._current(ref)
         if last is None:
             return
+        out_dir = last.out_dir
         if mostly_stale(len(last.stale), last.manifest):
-            out_dir = last.out_dir
             del last
             self._replace_spare(ref, out_dir, started)
             return
         todo = sorted(last.stale)
-        out_dir = last.out_dir
         del last  # each step below takes it again under the lock
         with self.building:
             if (last := self._current(ref)) is None:
