@@ -27,6 +27,7 @@ from .heap import return_freed_memory
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
 from .search import SEARCH_KINDS
+from .template_files import page_templates
 from .traditional import TraditionalConverter
 from .urls import page_url
 from .write import SiteWriter
@@ -67,12 +68,11 @@ def compile_templates(env: Environment) -> None:
     template that does not compile, or cannot be read, is left for the render
     that needs it to report (this runs after the site is swapped in).
     """
-    for name in env.list_templates(extensions=("html", "xml")):
-        if not name.startswith("static/"):
-            try:
-                env.get_template(name)
-            except Exception:  # any failure is the render's to report
-                continue
+    for name in page_templates(env):
+        try:
+            env.get_template(name)
+        except Exception:  # any failure is the render's to report
+            continue
 
 
 def script_root(script: str) -> str:

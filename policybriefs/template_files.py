@@ -85,6 +85,16 @@ def read_templates(folder: Path) -> TemplateFiles:
     return TemplateFiles(folder, files, hasher.hexdigest())
 
 
+def page_templates(env: Environment) -> list[str]:
+    """The templates pages are drawn with, and their partials: not ``static/``."""
+    prefix = STATIC_DIR + "/"
+    return [
+        name
+        for name in env.list_templates(extensions=("html", "xml"))
+        if not name.startswith(prefix)
+    ]
+
+
 def template_keys(env: Environment, whole: str) -> TemplateKeys:
     """Each template's key: its text and that of every template it reaches by
     ``extends``, ``include``, ``import`` or ``from``, found by Jinja's own parser
@@ -110,9 +120,7 @@ def template_keys(env: Environment, whole: str) -> TemplateKeys:
         return reached[name]
 
     keys: dict[str, str] = {}
-    for name in env.list_templates(extensions=("html", "xml")):
-        if name.startswith("static/"):
-            continue
+    for name in page_templates(env):
         closure: set[str] = set()
         todo = [name]
         while todo and name not in keys:
