@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, copy_articles, copy_seed
-from policybriefs.draft import DraftKit, Drafts, draft_pages, drafted_articles
+from policybriefs.draft import DraftKit, Drafts, Reusable, draft_pages, drafted_articles
 from policybriefs.pipeline import build
 from policybriefs.serve import DRAFT_NOTICE_TEXT, RELOAD_PATH, Preview
 
@@ -302,6 +302,26 @@ def test_what_serve_keeps_has_every_template_compiled(
         kit.env.get_template(name)
 
 
+def _build_under_serve(
+    content: Path,
+    tmp_path: Path,
+    drafts: Drafts,
+    reuse: Reusable | None = None,
+    release: Callable[[], None] | None = None,
+) -> None:
+    """A build as ``serve`` runs it, into ``tmp_path``'s site and cache."""
+    build(
+        content,
+        tmp_path / "site",
+        ROOT / "templates",
+        cache_dir=tmp_path / "cache",
+        keep=drafts.keep,
+        reuse=reuse,
+        release=release,
+        jobs=1,
+    )
+
+
 def test_a_whole_build_under_serve_holds_nothing_of_the_last_but_what_it_reuses(
     content_dir: Path, tmp_path: Path
 ) -> None:
@@ -313,21 +333,14 @@ def test_a_whole_build_under_serve_holds_nothing_of_the_last_but_what_it_reuses(
     import weakref
 
     _content(content_dir)
-    out, cache = tmp_path / "site", tmp_path / "cache"
     drafts = Drafts()
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep, jobs=1)
+    _build_under_serve(content_dir, tmp_path, drafts)
     first = drafts.last
     assert first is not None
 
     let_go: list[bool] = []
-    build(
-        content_dir,
-        out,
-        ROOT / "templates",
-        cache_dir=cache,
-        keep=drafts.keep,
-        reuse=drafts.reusable(),
-        release=lambda: let_go.append(True),
+    _build_under_serve(
+        content_dir, tmp_path, drafts, drafts.reusable(), lambda: let_go.append(True)
     )
     assert let_go == [] and drafts.last is first  # up to date: nothing let go or made
 
@@ -348,16 +361,7 @@ def test_a_whole_build_under_serve_holds_nothing_of_the_last_but_what_it_reuses(
         finally:
             gc.enable()
 
-    build(
-        content_dir,
-        out,
-        ROOT / "templates",
-        cache_dir=cache,
-        keep=drafts.keep,
-        reuse=reuse,
-        release=release,
-        jobs=1,
-    )
+    _build_under_serve(content_dir, tmp_path, drafts, reuse, release)
     assert freed == [[None] * len(gone)]
     assert reuse is not None and reuse.briefs == briefs
     assert drafts.last is not None and drafts.last.patchable
@@ -377,27 +381,20 @@ def test_after_a_whole_build_fails_serve_still_has_the_briefs_to_build_from(
     from policybriefs.errors import ConfigError
 
     _content(content_dir)
-    out, cache = tmp_path / "site", tmp_path / "cache"
     drafts = Drafts()
-    build(content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep, jobs=1)
+    _build_under_serve(content_dir, tmp_path, drafts)
     assert drafts.last is not None
     briefs = drafts.last.kit.held_briefs()
     config = content_dir / "site.toml"
     config.write_text("title = \n", encoding="utf-8")
     with pytest.raises(ConfigError):
-        build(
-            content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep,
-            reuse=drafts.reusable(), release=drafts.let_go, jobs=1,
-        )  # fmt: skip
+        _build_under_serve(content_dir, tmp_path, drafts, drafts.reusable(), drafts.let_go)
     assert drafts.last is None and drafts.kit is None
     reuse = drafts.reusable()
     assert reuse is not None and all(reuse.briefs[k] is b for k, b in briefs.items())
 
     config.unlink()  # as it was: nothing changed since the last build that finished
-    build(
-        content_dir, out, ROOT / "templates", cache_dir=cache, keep=drafts.keep,
-        reuse=reuse, release=None, jobs=1,
-    )  # fmt: skip
+    _build_under_serve(content_dir, tmp_path, drafts, reuse, release=None)
     assert drafts.last is not None and drafts.last.patchable
     held = drafts.last.kit.held_briefs()
     assert all(held[k] is b for k, b in briefs.items())
