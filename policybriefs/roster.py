@@ -141,6 +141,43 @@ def _qualified(title: _Title, inherited: Place | None) -> str:
     return inherited.name + title.title
 
 
+_OPEN = "（("
+_CLOSE = "）)"
+# What may stand before a name that its bracketed title follows: a list's punctuation,
+# the start of the text, or the 有 of 出席会议的有.
+_BEFORE_BRACKETED_NAME = frozenset("、，,：:；;（(\n 有")
+
+
+def _bracketed_name(
+    text: str, chain_start: int, chain_end: int, title_starts: frozenset[int]
+) -> tuple[str, int, int] | None:
+    """(name, start, end) of a roster entry whose title chain, ``text[chain_start:
+    chain_end]``, is bracketed: after the name (华志远（上海市副市长）), the brackets
+    included in the span, or before it (成都市市长（吴宏岩）)."""
+    after = text[chain_end : chain_end + 1]
+    if after and after in _OPEN:
+        name = parse_name(text, chain_end + 1, title_starts)
+        close = chain_end + 1 + len(name or "")
+        if name and text[close : close + 1] and text[close] in _CLOSE:
+            return name, chain_start, close + 1
+    opened = chain_start - 1
+    if opened < 1 or text[opened] not in _OPEN or not text[chain_end : chain_end + 1]:
+        return None
+    if text[chain_end] not in _CLOSE:
+        return None
+    single, compound = surnames()
+    for length in (3, 2, 4):
+        start = opened - length
+        candidate = text[start:opened]
+        if start < 0 or not _is_cjk(candidate):
+            continue
+        known = candidate[:2] in compound if length == 4 else candidate[0] in single
+        before = text[start - 1] if start > 0 else "\n"
+        if known and before in _BEFORE_BRACKETED_NAME and not TITLE.search(candidate):
+            return candidate, start, chain_end + 1
+    return None
+
+
 @dataclass(frozen=True)
 class Mention:
     """One official named in the text, with the titles written around the name."""
@@ -167,9 +204,15 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
         if following is not None and text[title.end : following.start] in _SEPARATORS:
             continue
         name = parse_name(text, title.end, starts)
+        start, end = chain[0].start, title.end + len(name or "")
         if name is None:
-            chain = []
-            continue
+            # A roster may put the title in brackets, after the name (张三（某市市长）)
+            # or before it (某市市长（张三）).
+            bracketed = _bracketed_name(text, chain[0].start, title.end, starts)
+            if bracketed is None:
+                chain = []
+                continue
+            name, start, end = bracketed
         # A chain that opens without a place continues the official just listed.
         adjacent = previous is not None and text[previous.end : chain[0].start] in _LIST_SEPARATORS
         current: Place | None = previous.place if adjacent and previous else None
@@ -193,8 +236,8 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
             city=_city_of(city_place),
             place=city_place,
             titles=tuple(written),
-            start=chain[0].start,
-            end=title.end + len(name),
+            start=start,
+            end=end,
         )
         mentions.append(mention)
         previous = mention
@@ -206,16 +249,20 @@ def _hant_name(article: NormalizedArticle, name: str, variant: str) -> str:
     """The name as the Traditional source wrote it, else built character by character.
 
     The surname is always the table's: a farm's converter writes the surnames 余,
-    于 and 范 as 餘, 於 and 範, which no person is called; a given name is taken
-    from the source, where a person's own form (昇 for 升) may be."""
+    于 and 范 as 餘, 於 and 範, which no person is called; a given name's character
+    is taken from the source where the source wrote it otherwise than the
+    Simplified text (a person's own form, 昇 for 升), and is built where the source
+    is Simplified itself."""
     built = traditional_name(name, variant)
+    _, compound = surnames()
+    surname = surname_length(name) or (2 if name[:2] in compound else 1)
     for simplified, source in zip(article.paragraphs, article.source_paragraphs, strict=False):
         at = simplified.find(name)
         if at >= 0 and len(simplified) == len(source):
             candidate = source[at : at + len(name)]
             if candidate != name:
-                surname = surname_length(name)
-                return built[:surname] + candidate[surname:]
+                given = zip(candidate[surname:], name[surname:], built[surname:], strict=True)
+                return built[:surname] + "".join(s if s != n else b for s, n, b in given)
     return built
 
 

@@ -52,6 +52,29 @@ ROSTERS = [
         "湖北省委常委、武汉市委书记龚建明出席",
         [("龚建明", "武汉", ("湖北省委常委", "武汉市委书记"))],
     ),
+    # A roster with each title in brackets after the name, or before it.
+    (
+        "出席会议的有：华志远（上海市副市长）、顾明辉（嘉兴市委副书记、市长）。",
+        [
+            ("华志远", "上海", ("上海市副市长",)),
+            ("顾明辉", "嘉兴", ("嘉兴市委副书记", "嘉兴市长")),
+        ],
+    ),
+    (
+        "成都市委书记柯正明，吴宏岩（成都市市长），欧阳志远(广州市委书记)出席",
+        [
+            ("柯正明", "成都", ("成都市委书记",)),
+            ("吴宏岩", "成都", ("成都市市长",)),
+            ("欧阳志远", "广州", ("广州市委书记",)),
+        ],
+    ),
+    (
+        "银川市市长（马建军）、石嘴山市委书记（杨丽）到会",
+        [("马建军", "银川", ("银川市市长",)), ("杨丽", "石嘴山", ("石嘴山市委书记",))],
+    ),
+    # Brackets around a title with no name beside them name nobody.
+    ("会议由（厦门市委书记）主持", []),
+    ("由工作专班（泉州市副市长）统筹", []),
     # Reporters and leaders only mentioned are not officials.
     ("（厦门日报记者 蔡镇金 泉州晚报记者 陈林森）", []),
     ("深入学习贯彻习近平总书记关于区域协调发展的重要论述", []),
@@ -93,6 +116,10 @@ HANT_NAMES = [
     ("湖州市委書記沈月華出席會議。", "沈月华", "沈月華"),
     # A Simplified source: built character by character, the surname from the table.
     ("西宁市委书记余海洋出席会议。", "余海洋", "余海洋"),
+    # A Simplified source keeps a name's 昇 (the 2013 table's name form), and the
+    # rest of the name is still built: 韓, not the source's 韩.
+    ("辽宁省副省长韩东昇出席会议。", "韩东昇", "韓東昇"),
+    ("大连市长刘思源出席会议。", "刘思源", "劉思源"),
 ]
 
 
