@@ -134,7 +134,7 @@ def build_brief(
     corrections = raw.meta.corrections
     officials = extract_roster(article, variant, gazetteer)
     officials = _corrected_officials(officials, corrections, raw.source, variant, gazetteer)
-    runs = attribute(article.paragraphs, officials)
+    runs = attribute(article.paragraphs, officials, gazetteer)
     runs = _corrected_runs(runs, len(article.paragraphs), corrections, raw.source, gazetteer)
     sections = build_sections(runs)
     commitments = extract_commitments(article.paragraphs, runs, gazetteer)

@@ -6,14 +6,18 @@ current speaker; a paragraph without a speaker continues the previous
 statement when it opens like one (``坚持…``, ``一是…``) and otherwise belongs
 to the meeting. A speaker talking about another city is still attributed to
 the speaker's own city. A paragraph where two speakers talk is split at the
-sentence where the speaker changes.
+sentence where the speaker changes. A city may speak without a name
+(``内江市代表介绍``, ``南京方面表示``): what follows is that city's, with no
+speaker named.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from .gazetteer import Gazetteer, load_gazetteer
 from .models import Attribution, Official, Section
 
 SPEECH = (
@@ -52,6 +56,37 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A city speaking through an unnamed voice: its delegate, its side, its government.
+_CITY_VOICE = re.compile(
+    rf"(?:代表团?|方面|政府|党委|有关负责人|主要负责人|负责同志|负责人)?{_GAP}{SPEECH}"
+)
+# Lead-ins before the subject of a sentence (会上，南京市代表介绍).
+_LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中)[，,]?")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who a sentence speaks for: a city (None: the meeting), and the official
+    speaking, if one is named."""
+
+    city: str | None
+    speaker: str | None
+
+
+def find_city_voice(sentence: str, gazetteer: Gazetteer) -> str | None:
+    """The city (or county) opening ``sentence`` as its speaking subject, with no
+    official named (内江市代表介绍, 南京方面表示, 修水县在发言中表示), if one is."""
+    lead_in = _LEAD_IN.match(sentence)
+    start = lead_in.end() if lead_in else 0
+    found = gazetteer.match_at(sentence, start)
+    if found is None:
+        return None
+    place, end = found
+    if place.level == "province" or not _CITY_VOICE.match(sentence, end):
+        return None
+    return place.short
+
+
 def find_speaker(sentence: str, officials: Sequence[Official]) -> Official | None:
     """The official who is the speaking subject of ``sentence``, if one is."""
     best: tuple[int, Official] | None = None
@@ -70,19 +105,28 @@ def find_speaker(sentence: str, officials: Sequence[Official]) -> Official | Non
     return best[1] if best else None
 
 
-def attribute(paragraphs: Sequence[str], officials: Sequence[Official]) -> list[Attribution]:
+def attribute(
+    paragraphs: Sequence[str],
+    officials: Sequence[Official],
+    gazetteer: Gazetteer | None = None,
+) -> list[Attribution]:
     """One Attribution per run of sentences that speak for the same city."""
+    gazetteer = gazetteer or load_gazetteer()
     by_length = sorted(officials, key=lambda o: -len(o.name))
     runs: list[Attribution] = []
-    current: Official | None = None  # the speaker whose statement is open
+    current: Voice | None = None  # the statement that is open
     for index, text in enumerate(paragraphs):
         spans = split_sentences(text)
         first = text[spans[0][0] : spans[0][1]] if spans else ""
         continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
-        sentence_owner: list[Official | None] = []
+        sentence_owner: list[Voice | None] = []
         for number, (start, end) in enumerate(spans):
             sentence = text[start:end]
-            speaker = find_speaker(sentence, by_length)
+            official = find_speaker(sentence, by_length)
+            speaker = Voice(official.city, official.name) if official else None
+            if speaker is None:
+                city = find_city_voice(sentence, gazetteer)
+                speaker = Voice(city, None) if city else None
             if speaker is None and current is not None and _PRONOUN.match(sentence):
                 speaker = current
             if speaker is not None:
@@ -100,12 +144,12 @@ def _merge_runs(
     runs: list[Attribution],
     paragraph: int,
     spans: Sequence[tuple[int, int]],
-    owners: Sequence[Official | None],
+    owners: Sequence[Voice | None],
 ) -> None:
     for (start, end), owner in zip(spans, owners, strict=True):
         city = owner.city if owner else None
         # A provincial official (no city) speaks for the meeting, still as its speaker.
-        speaker = owner.name if owner else None
+        speaker = owner.speaker if owner else None
         last = runs[-1] if runs else None
         # A second official of the same city taking over mid-paragraph
         # (副市长于小川补充说) opens a run of their own: what they promise is theirs.

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
+from policybriefs.gazetteer import load_gazetteer
 from policybriefs.models import Official
-from policybriefs.segment import attribute, build_sections, find_speaker, split_sentences
+from policybriefs.segment import (
+    attribute,
+    build_sections,
+    find_city_voice,
+    find_speaker,
+    split_sentences,
+)
 
 OFFICIALS = (
     Official("胡昌升", "厦门", ("厦门市委书记",)),
@@ -111,3 +120,30 @@ def test_a_paragraph_corrected_to_its_own_city_keeps_its_speakers_apart() -> Non
     corrections = Corrections(paragraph_cities=((0, "漳州"),))
     fixed = _corrected_runs(runs, 1, corrections, "a.txt", load_gazetteer())
     assert [(r.city, r.speaker) for r in fixed] == [("漳州", "邵玉龙"), ("漳州", "刘远")]
+
+
+# (sentence, the city speaking in it without an official named)
+CITY_VOICES = [
+    ("内江市代表介绍，内江将主动承接产业转移。", "内江"),
+    ("南京方面表示，南京将加快南京都市圈建设。", "南京"),
+    ("沈阳市代表介绍了沈阳下一步的工作打算：一是将加快建设都市圈。", "沈阳"),
+    ("会上，修水县在发言中表示，修水将牵头建立常设办公室。", "修水"),
+    ("石家庄市代表介绍，石家庄将深度对接京津。", "石家庄"),
+    # A province speaks for no city; a city that only acts is no voice.
+    ("河北省代表介绍，河北将加快建设。", None),
+    ("内江市将主动承接产业转移。", None),
+    ("会议商定，下一次联席会议将于2025年在内江市举行。", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "city"), CITY_VOICES)
+def test_a_city_may_speak_without_an_official_named(sentence: str, city: str | None) -> None:
+    assert find_city_voice(sentence, load_gazetteer()) == city
+
+
+def test_what_a_city_voice_says_is_that_citys_until_another_speaks() -> None:
+    paragraphs = [
+        "内江市代表介绍，内江将主动承接产业转移。要推动配套工程年内开工。",
+        "邵玉龙表示，漳州将念好新时代“山海经”。",
+    ]
+    assert _cities(paragraphs) == [(0, "内江", None), (1, "漳州", "邵玉龙")]
