@@ -167,3 +167,18 @@ def test_officials_named_shen_are_found_in_damaged_traditional_text() -> None:
         ("沈静强", "湖州"),
         ("沈思", "嘉兴"),
     ]
+
+
+# (a paragraph as written, as the normalizer leaves it)
+NAME_FORMS = [
+    # Written in Simplified: 昇 is the person's own form (通用规范汉字表), kept.
+    ("辽宁省副省长韩东昇出席会议并致辞", "辽宁省副省长韩东昇出席会议并致辞"),
+    # In Traditional text a farm may have made 昇 from 升 (东升 → 東昇): simplified.
+    ("遼寧省副省長韓東昇出席會議並致辭", "辽宁省副省长韩东升出席会议并致辞"),
+    ("思想昇華", "思想升华"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAME_FORMS)
+def test_a_simplified_paragraph_keeps_the_name_forms_it_writes(text: str, expected: str) -> None:
+    assert to_simplified(text, paragraph=0)[0] == expected

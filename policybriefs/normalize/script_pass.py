@@ -52,6 +52,11 @@ def _changed_runs(before: str, after: str, paragraph: int | None) -> list[Edit]:
 
 
 _MAX_ROUNDS = 4
+# Characters OpenCC simplifies that mainland Simplified still writes in personal
+# names (通用规范汉字表, 2013): a paragraph written in Simplified keeps them (韩东昇);
+# in Traditional text a farm may have made them from the common character (东升 →
+# 東昇), so there they are simplified with the rest.
+_NAME_FORMS_SIMPLIFIED = str.maketrans("昇", "升")
 
 
 def to_simplified(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
@@ -69,6 +74,6 @@ def to_simplified(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]
         if again == converted:
             break
         converted = again
-    if converted == text:
+    if converted == text or converted == text.translate(_NAME_FORMS_SIMPLIFIED):
         return text, []
     return converted, _changed_runs(text, converted, paragraph)
