@@ -35,6 +35,14 @@ WIDTH = [
     # A mark whose Chinese side is a mark widened beside it.
     ("? !中文", "？ ！中文"),
     ("中文! ,", "中文！，"),  # the space goes with the mark, as after Chinese
+    # An ASCII full stop ends a Chinese sentence; decimals, hosts and No.1 keep theirs.
+    ("共建區域公用品牌.", "共建區域公用品牌。"),
+    ("共建品牌.要推動發展.", "共建品牌。要推動發展。"),
+    ("簽署《協議》.", "簽署《協議》。"),
+    ("突破1.6萬億元", "突破1.6萬億元"),
+    ("見www.example.cn等", "見www.example.cn等"),
+    ("中歐班列No.1號", "中歐班列No.1號"),
+    ("約3.5.", "約3.5."),
 ]
 
 

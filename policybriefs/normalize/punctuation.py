@@ -75,10 +75,22 @@ def _chinese_sides(text: str, start: int, end: int) -> int | None:
     return None
 
 
+# An ASCII full stop ending a Chinese sentence: Chinese (or a closing mark) before
+# it, and Chinese or the paragraph's end after it. 1.6万亿元, www.example.cn and
+# No.1 keep theirs.
+_ASCII_FULL_STOP = re.compile(rf"(?<=[{_CJK}）”’》])\.(?=[{_CJK}“‘《（]|\s*$)")
+
+
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    stops: list[Edit] = []
+    if "." in text and _ASCII_FULL_STOP.search(text):
+        text, stops = rewrite(
+            text, _ASCII_FULL_STOP, lambda _: "。", kind="punctuation", paragraph=paragraph
+        )
     if not _ANY_ASCII_MARK.search(text):
-        return text, []
+        return text, stops
     text, edits = _widen_all_marks(text, paragraph)
+    edits = stops + edits
 
     def widen_parens(match: re.Match[str]) -> str:
         inner = match.group(1)
