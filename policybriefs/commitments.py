@@ -24,7 +24,18 @@ _ITEM_SPLIT = re.compile(
     # (渭南将新建厂房，并建议五市联合申报…).
     r"|(?<=，)(?=并?(?:建议|希望|提议|倡议))"
 )
-_LEAD = re.compile(rf"^[^，。；“”]{{0,16}}?{SPEECH}(?:道|说)?[，：:]\s*")
+# Who speaks, up to what they say: 某某表示， and 某市代表介绍了某市的工作打算：
+_LEAD = re.compile(rf"^[^，。；“”]{{0,16}}?{SPEECH}(?:道|说|了[^，。；“”：:]{{0,24}})?[，：:]\s*")
+# A second pledge or task after a comma opens an item of its own (苏州要主动对接上海，
+# 将加快建设苏州南站; 三县要…，九江市将给予支持): see _modal_clauses.
+_MODAL_CLAUSE = re.compile(
+    r"(?<=，)(?=(?:[\u4e00-\u9fff]{1,4}[市县区])?(?:还|并|同时|也)?(?:将(?![来近])|要(?![求素点])))"
+)
+# Where and when the next meeting is held is no one's commitment.
+_NEXT_MEETING = re.compile(
+    r"^[^，。]{0,10}(?:会议|年会|联席会|峰会|论坛)(?:将于|将在|由|在)[^，。]{0,24}"
+    r"(?:举行|召开|举办|承办)。?$"
+)
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
 # The first of these markers in an item decides its kind...
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -70,6 +81,8 @@ def classify(item: str, proposed: bool) -> str | None:
     """The kind of commitment ``item`` states, or None when it states none."""
     if _BACKWARD.search(item) and "将" not in item:
         return None
+    if _NEXT_MEETING.match(item):
+        return None
     # Past aspect with nothing forward-looking: a report of what was done.
     if "了" in item and not _FORWARD.search(item):
         return None
@@ -101,6 +114,23 @@ def split_items(sentence: str) -> list[tuple[int, str]]:
     return [(o, t) for o, t in items if t.strip()]
 
 
+def _modal_clauses(item: str, proposed: bool) -> list[str]:
+    """``item`` cut before each comma-joined 将/要 clause that opens a commitment of
+    its own, where the part before it states one too, by a marker of its own (not
+    an adverbial such as 在推进…过程中), and both are long enough to stand alone
+    (a 力争 clause stays: it is the deadline of what comes before)."""
+    parts: list[str] = []
+    start = 0
+    for match in _MODAL_CLAUSE.finditer(item):
+        head, tail = _clean(item[start : match.start()]), _clean(item[match.start() :])
+        marked = any(pattern.search(head) for _, pattern in _MARKERS)
+        if min(len(head), len(tail)) >= _MIN_CHARS and marked and classify(head, proposed):
+            parts.append(head)
+            start = match.start()
+    parts.append(item[start:])
+    return parts
+
+
 def _clean(text: str) -> str:
     return text.strip().rstrip("；;，,：:")
 
@@ -112,6 +142,9 @@ def extract_commitments(
 ) -> tuple[Commitment, ...]:
     gazetteer = gazetteer or load_gazetteer()
     found: list[Commitment] = []
+    # A county is a partner by its short name (平江将与通城、修水共同推进) when it
+    # speaks at the meeting too; elsewhere a short county name is too often a word.
+    speaking = {run.city for run in runs if run.city}
     for run in runs:
         text = paragraphs[run.paragraph]
         proposed = False
@@ -127,7 +160,12 @@ def extract_commitments(
             lead = _LEAD.match(text[s_start:s_end])
             suggests = bool(lead and _SUGGEST.search(lead.group(0)))
             proposed = suggests or (proposed and bool(_ENUMERATED.match(sentence)))
-            for _, item in split_items(sentence):
+            items = [
+                clause
+                for _, item in split_items(sentence)
+                for clause in _modal_clauses(_clean(item), proposed)
+            ]
+            for item in items:
                 item = _clean(item)
                 if len(item) < _MIN_CHARS:
                     continue
@@ -137,8 +175,12 @@ def extract_commitments(
                 partners = tuple(
                     dict.fromkeys(
                         place.short
-                        for _, _, place in gazetteer.find_all(item)
-                        if place.level in ("prefecture", "unit") and place.short != run.city
+                        for _, _, place in gazetteer.find_all(item, counties_by_short=True)
+                        if place.short != run.city
+                        and (
+                            place.level in ("prefecture", "unit")
+                            or (place.level == "county" and place.short in speaking)
+                        )
                     )
                 )
                 found.append(

@@ -73,6 +73,10 @@ NOT_PROJECTS = [
     ("发挥国家中心城市的辐射带动作用", "国家中心"),
     ("推出10条精品文旅线路", "条精品文旅线路"),
     ("希望四市联合申报国家物流枢纽", "希望四市联合申报国家物流枢纽"),
+    ("推动五地市合作迈向更加紧密的新阶段", "新阶段"),
+    ("保定将全力服务雄安新区建设", "全力服务雄安新区"),
+    ("年内完成平修公路平江段路面改造", "年内完成平修公路平江段"),
+    ("年内新增海铁联运班列线路3条", "年内新增海铁联运班列线路"),
 ]
 
 
@@ -111,3 +115,68 @@ def test_meeting_commits_only_through_resolutions() -> None:
     text = "去年，各市要素流动加快。会议要求，各市要加快推进项目建设。"
     found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
     assert [(c.city, c.text) for c in found] == [(None, "各市要加快推进项目建设。")]
+
+
+# (a city's statement, the commitments read from it)
+CLAUSES = [
+    # A second pledge or task after a comma is a commitment of its own...
+    (
+        "苏州要主动对接上海，推动沪苏同城化，将加快建设苏州南站综合交通枢纽。",
+        ["苏州要主动对接上海，推动沪苏同城化", "将加快建设苏州南站综合交通枢纽。"],
+    ),
+    (
+        "长春将围绕汽车产业链深化合作，要推动一汽配套企业在四市布局。",
+        ["长春将围绕汽车产业链深化合作", "要推动一汽配套企业在四市布局。"],
+    ),
+    (
+        "三县要以更大力度推进边界地区协同发展，九江市将在政策、资金、项目上给予支持。",
+        ["三县要以更大力度推进边界地区协同发展", "九江市将在政策、资金、项目上给予支持。"],
+    ),
+    # ...but a 力争 clause is the deadline of what comes before it,
+    (
+        "重庆将加快推进成渝中线高铁建设，力争2027年建成通车。",
+        ["重庆将加快推进成渝中线高铁建设，力争2027年建成通车。"],
+    ),
+    # an adverbial opens no commitment, and a short clause does not stand alone.
+    (
+        "在推进区域协同发展过程中，要坚持问题导向，注重统筹推动。",
+        ["在推进区域协同发展过程中，要坚持问题导向，注重统筹推动。"],
+    ),
+    ("嘉兴将全面接轨上海，要快。", ["嘉兴将全面接轨上海，要快。"]),
+    # Who speaks, and what they go on to list, is said before the list.
+    (
+        "沈阳市代表介绍了沈阳下一步的工作打算：一是将加快建设沈阳现代化都市圈；"
+        "二是与长春共建东北装备制造业协同创新联盟。",
+        ["一是将加快建设沈阳现代化都市圈", "二是与长春共建东北装备制造业协同创新联盟。"],
+    ),
+    # Where the next meeting is held is no one's commitment.
+    ("会议商定，下一次联席会议将于2025年在内江市举行。", []),
+    ("会议决定，第六次联席会议由通城县承办。", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLAUSES)
+def test_commitments_are_cut_at_clauses_that_promise_again(text: str, expected: list[str]) -> None:
+    city = None if text.startswith("会议") else "某"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), city, None)])
+    assert [c.text for c in found] == expected
+
+
+def test_a_county_speaking_at_the_meeting_is_a_partner_by_its_short_name() -> None:
+    text = "平江将与通城、修水共同推进幕阜山旅游环线建设。"
+    runs = [
+        Attribution(0, 0, len(text), "平江", "易国华"),
+        Attribution(1, 0, 4, "通城", "吴春燕"),
+        Attribution(2, 0, 4, "修水", "冷志勇"),
+    ]
+    found = extract_commitments([text, "通城表示", "修水表示"], runs)
+    assert found[0].partners == ("通城", "修水")
+    # Without those counties speaking, their short names are not read as places.
+    alone = extract_commitments([text], runs[:1])
+    assert alone[0].partners == ()
+
+
+def test_the_north_east_is_not_the_city_of_beihai() -> None:
+    text = "大连要发挥东北海陆大通道枢纽作用，加快与沈阳内陆港联动发展。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), "大连", None)])
+    assert found[0].partners == ("沈阳",)
