@@ -127,10 +127,10 @@ def run_build(
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     if report.unchanged:
+        # The build has said it is up to date; this says what was checked.
         progress(
-            f"up to date: nothing changed since the last build of {args.out} "
-            f"({report.briefs} brief(s), {report.pages} page(s) x 2 scripts; "
-            f"checked in {report.seconds:.2f} s; --no-cache rebuilds everything)"
+            f"checked {report.briefs} brief(s), {report.pages} page(s) x 2 scripts "
+            f"in {report.seconds:.2f} s (--no-cache rebuilds everything)"
         )
     else:
         progress(

@@ -30,6 +30,7 @@ _ALLOWED_TAGS = {
     "hr",
     "i",
     "li",
+    "mark",
     "ol",
     "p",
     "pre",

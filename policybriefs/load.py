@@ -415,4 +415,16 @@ def load_page(path: Path, content_dir: Path) -> StaticPage:
         raise ContentError(
             source, f"page slug {slug!r} must be lower-case ASCII", line=key_line(block, "slug", 2)
         )
-    return StaticPage(slug=slug, title=title, body_markdown=body, source=source)
+    return StaticPage(
+        slug=slug, title=title, body_markdown=_without_title_heading(body, title), source=source
+    )
+
+
+def _without_title_heading(body: str, title: str) -> str:
+    """The body without a first ``# heading`` that repeats the title: page.html
+    draws the title as the page's one h1."""
+    lines = body.splitlines(keepends=True)
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is not None and lines[first].startswith("# ") and lines[first][2:].strip() == title:
+        return "".join(lines[first + 1 :]).lstrip("\n")
+    return body

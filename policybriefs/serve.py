@@ -45,6 +45,7 @@ from .watching import UNKNOWN, SourceWatcher
 from .write import MARKER, mostly_stale, spare_path
 
 RELOAD_PATH = "/__reload"
+HTML = "text/html; charset=utf-8"
 _RELOAD_SCRIPT = (
     "<script>/* added by build.py serve */(()=>{{const seen={version};"
     'const tick=()=>fetch("{path}",{{cache:"no-store"}}).then(r=>r.text()).then('
@@ -137,7 +138,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def _html(self, path: Path, status: HTTPStatus = HTTPStatus.OK) -> None:
         body = inject(path.read_bytes(), reload_script(self.number.value))
-        self._send(status, body, "text/html; charset=utf-8")
+        self._send(status, body, HTML)
 
     def _serve(self) -> bool:
         """Handle the reload endpoint and HTML; False leaves the rest to the base class."""
@@ -150,7 +151,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         drafted += "index.html" if not drafted or drafted.endswith("/") else ""
         if (draft := self.drafts.pages.get(drafted)) is not None:
             added = draft_notice(drafted) + reload_script(self.number.value)
-            self._send(HTTPStatus.OK, inject(draft, added), "text/html; charset=utf-8")
+            self._send(HTTPStatus.OK, inject(draft, added), HTML)
             self.drafts.served.set()
             return True
         target = Path(self.translate_path(self.path))
@@ -159,11 +160,23 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if target.suffix == ".html" and target.is_file():
             self._html(target)
             return True
-        not_found = Path(self.directory) / "404.html"
-        if not target.exists() and not_found.is_file():
-            self._html(not_found, HTTPStatus.NOT_FOUND)
-            return True
+        if not target.exists():
+            return self._not_found(route)
         return False
+
+    def _not_found(self, route: str) -> bool:
+        """The 404 page of the script the path is in. Its links are relative to the
+        script's root: a site built without a base URL has no ``<base>`` to say where
+        that is, so one is put in here, where the root is known."""
+        prefix = "/zh-Hant/" if route.startswith("/zh-Hant/") else "/"
+        page = Path(self.directory) / prefix.lstrip("/") / "404.html"
+        if not page.is_file():
+            return False
+        body = page.read_bytes()
+        if b"<base " not in body:
+            body = body.replace(b"<head>", b'<head>\n<base href="' + prefix.encode() + b'">', 1)
+        self._send(HTTPStatus.NOT_FOUND, inject(body, reload_script(self.number.value)), HTML)
+        return True
 
     def do_GET(self) -> None:
         if not self._serve():

@@ -215,8 +215,8 @@ def test_search_page_from_disk_says_how_to_serve(browser: Any, site: Path) -> No
     page.goto((site / "zh-Hant" / "search" / "index.html").as_uri())
     notice = page.locator("#search-file")
     notice.wait_for(state="visible")
-    assert "python build.py serve" in notice.inner_text()
-    assert "python -m http.server -d site" in notice.inner_text()
+    assert ".venv/bin/python build.py serve" in notice.inner_text()
+    assert "python3 -m http.server -d site" in notice.inner_text()
     assert page.locator("#search-q").is_disabled()
     assert not errors
     page.close()

@@ -66,7 +66,7 @@ def test_search_page_in_both_scripts(indexed: tuple[Path, str]) -> None:
     assert 'data-bundle="../../pagefind/pagefind.js"' in hant
     assert 'data-opencc="../../static/vendor/opencc-t2cn.js"' in hant
     assert 'data-root="../"' in hant  # results link into the reader's own script
-    assert "python build.py serve" in hans and "python -m http.server -d site" in hant
+    assert ".venv/bin/python build.py serve" in hans and "python3 -m http.server -d site" in hant
     assert (out / "static" / "vendor" / "opencc-t2cn.js").is_file()
 
 

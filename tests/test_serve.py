@@ -62,6 +62,10 @@ def test_serves_pages_with_the_reload_script(preview: Running) -> None:
     assert _get(server.url + RELOAD_PATH) == (200, "0")
     status, missing = _get(server.url + "no/such/page.html")
     assert status == 404 and "找不到页面" in missing
+    # Its relative links and styles resolve from the site's root, however deep the path.
+    assert '<base href="/">' in missing and 'href="static/style.css"' in missing
+    status, missing = _get(server.url + "zh-Hant/briefs/no-such-brief.html")
+    assert status == 404 and '<base href="/zh-Hant/">' in missing and 'lang="zh-Hant"' in missing
 
 
 def test_a_change_rebuilds_and_bumps_the_version(preview: Running) -> None:
