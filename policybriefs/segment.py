@@ -57,15 +57,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 # A city speaking through an unnamed voice: its delegate, its side, its government.
+# The verb follows closely: 成都将积极响应并提出方案, said in another city's
+# statement, is that statement's, not 成都 speaking.
 _CITY_VOICE = re.compile(
-    rf"(?:代表团?|方面|政府|党委|有关负责人|主要负责人|负责同志|负责人)?{_GAP}{SPEECH}"
+    r"(?:代表团?|方面|政府|党委|有关负责人|主要负责人|负责同志|负责人)?"
+    rf"(?:在(?:会上|会议上|发言中))?(?:也|还|则|随后|首先|分别)?{SPEECH}"
 )
 # Lead-ins before the subject of a sentence (会上，南京市代表介绍).
 _LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中)[，,]?")
 
 
 @dataclass(frozen=True)
-class Voice:
+class _Voice:
     """Who a sentence speaks for: a city (None: the meeting), and the official
     speaking, if one is named."""
 
@@ -114,19 +117,19 @@ def attribute(
     gazetteer = gazetteer or load_gazetteer()
     by_length = sorted(officials, key=lambda o: -len(o.name))
     runs: list[Attribution] = []
-    current: Voice | None = None  # the statement that is open
+    current: _Voice | None = None  # the statement that is open
     for index, text in enumerate(paragraphs):
         spans = split_sentences(text)
         first = text[spans[0][0] : spans[0][1]] if spans else ""
         continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
-        sentence_owner: list[Voice | None] = []
+        sentence_owner: list[_Voice | None] = []
         for number, (start, end) in enumerate(spans):
             sentence = text[start:end]
             official = find_speaker(sentence, by_length)
-            speaker = Voice(official.city, official.name) if official else None
+            speaker = _Voice(official.city, official.name) if official else None
             if speaker is None:
                 city = find_city_voice(sentence, gazetteer)
-                speaker = Voice(city, None) if city else None
+                speaker = _Voice(city, None) if city else None
             if speaker is None and current is not None and _PRONOUN.match(sentence):
                 speaker = current
             if speaker is not None:
@@ -144,7 +147,7 @@ def _merge_runs(
     runs: list[Attribution],
     paragraph: int,
     spans: Sequence[tuple[int, int]],
-    owners: Sequence[Voice | None],
+    owners: Sequence[_Voice | None],
 ) -> None:
     for (start, end), owner in zip(spans, owners, strict=True):
         city = owner.city if owner else None

@@ -147,3 +147,8 @@ def test_what_a_city_voice_says_is_that_citys_until_another_speaks() -> None:
         "邵玉龙表示，漳州将念好新时代“山海经”。",
     ]
     assert _cities(paragraphs) == [(0, "内江", None), (1, "漳州", "邵玉龙")]
+
+
+def test_another_city_named_in_a_statement_does_not_take_it_over() -> None:
+    paragraphs = ["邵玉龙表示，漳州将加快发展。厦门将积极响应并提出具体方案，共同推进合作。"]
+    assert _cities(paragraphs) == [(0, "漳州", "邵玉龙")]
