@@ -21,17 +21,20 @@ from .models import NormalizedArticle, Official
 from .script import surname_length, traditional_name
 
 _ORG = (
-    r"(?:(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
+    r"(?:特别行政区政府|特区政府|(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
     r"(?:协同|合作|发展|改革)办(?:公室)?)"
 )
+# 代市长 is an acting mayor; 政务司司长 a secretary of a special administrative
+# region's government (香港特别行政区政府政务司司长).
 _ROLE = (
-    r"(?:常务)?副?(?:书记|常委|省长|市长|区长|县长|州长|旗长|主任|主席|秘书长|部长|局长|厅长|组长)"
+    r"(?:常务)?(?:副|代)?(?:书记|常委|省长|市长|区长|县长|州长|旗长|主任|主席|秘书长|部长|局长|"
+    r"厅长|组长|[\u4e00-\u9fff]{2,4}司司长|行政长官)"
 )
 TITLE = re.compile(rf"{_ORG}?{_ROLE}")
 # Roles whose place comes from the official before them when none is written.
-_CITY_LEVEL = re.compile(r"^(?:市|区|县|州|旗|常务副市|副市|副区|副县)")
+_CITY_LEVEL = re.compile(r"^(?:市|区|县|州|旗|常务副市|副市|副区|副县|代市|代区|代县|代州)")
 _NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
-_SEPARATORS = ("、",)
+_SEPARATORS = ("、", "兼")  # 党工委书记兼管委会主任
 _LIST_SEPARATORS = ("、", "，", ",")
 
 # What may follow a name: punctuation, or the start of a verb or function word.
@@ -39,11 +42,17 @@ _AFTER_NAME = re.compile(
     r"^(?:[\s，。、；：！？（）“”,.;:!?()]|$|主持|出席|表示|强调|指出|说|讲|谈|提出|建议|认为|要求|"
     r"汇报|介绍|补充|发言|致辞|讲话|率|带|陪同|会见|等|在|和|与|及|同|对|就|为|也|还|则|首先|随后|"
     r"分别|代表|一行|同志|以|通过|作|做|宣读|签|回顾|总结|希望|表态|先后|参加|参会|共同|围绕|"
-    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合)"
+    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报)"
 )
 
 
 _CLOSES_NAME = re.compile(r"^(?:[，。、；（）]|$)")
+# After a four-character name (巴图孟和主持会议), where its fourth character read as
+# a word (和) would leave a three-character one.
+_STRONG_AFTER_NAME = re.compile(
+    r"^(?:[，。、；（）]|$|主持|出席|表示|指出|强调|致辞|讲话|发言|介绍|提出|说|参加)"
+)
+_LINK_AFTER_NAME = re.compile(r"^和")  # 孟和, 朝鲁孟和: not 等, 也 (王小明也表示)
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,6 +86,16 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
     head = text[start : start + 2]
     known = head in compound or head[:1] in single
     lengths: tuple[int, ...] = (4, 3) if head in compound else (3, 2)
+    four = text[start : start + 4]
+    if head not in compound and len(four) == 4 and _is_cjk(four) and not TITLE.match(four[1:]):
+        # Names of four characters (many Mongolian and Tibetan ones): only where the
+        # three-character reading would end before a linking word, or, for a surname
+        # the table lacks, where punctuation closes all four.
+        after_four = text[start + 4 : start + 8]
+        linked = bool(_LINK_AFTER_NAME.match(four[3]) and _STRONG_AFTER_NAME.match(after_four))
+        closed = bool(_CLOSES_NAME.match(after_four)) and not _AFTER_NAME.match(four)
+        if (known and linked) or (not known and closed):
+            return four
     for length in lengths:
         candidate = text[start : start + length]
         if len(candidate) != length or not _is_cjk(candidate) or TITLE.match(candidate[1:]):
@@ -145,7 +164,7 @@ _OPEN = "（("
 _CLOSE = "）)"
 # What may stand before a name that its bracketed title follows: a list's punctuation,
 # the start of the text, or the 有 of 出席会议的有.
-_BEFORE_BRACKETED_NAME = frozenset("、，,：:；;（(\n 有")
+_BEFORE_BRACKETED_NAME = frozenset("、，,：:；;（(。！？\n 有")
 
 
 def _bracketed_name(
