@@ -25,7 +25,10 @@ _ITEM_SPLIT = re.compile(
     r"|(?<=，)(?=并?(?:建议|希望|提议|倡议))"
 )
 # Who speaks, up to what they say: 某某表示， and 某市代表介绍了某市的工作打算：
-_LEAD = re.compile(rf"^[^，。；“”]{{0,16}}?{SPEECH}(?:道|说|了[^，。；“”：:]{{0,24}})?[，：:]\s*")
+_LEAD = re.compile(
+    r"^(?:[^，。；“”]{1,8}方面，)?"  # 玉溪方面，赵晓东介绍，
+    rf"[^，。；“”]{{0,16}}?{SPEECH}(?:道|说|了[^，。；“”：:]{{0,24}})?[，：:]\s*"
+)
 # A second pledge or task after a comma opens an item of its own (苏州要主动对接上海，
 # 将加快建设苏州南站; 三县要…，九江市将给予支持): see _modal_clauses.
 _MODAL_CLAUSE = re.compile(
@@ -33,7 +36,7 @@ _MODAL_CLAUSE = re.compile(
 )
 # Where and when the next meeting is held is no one's commitment.
 _NEXT_MEETING = re.compile(
-    r"^[^，。]{0,10}(?:会议|年会|联席会|峰会|论坛)(?:将于|将在|由|在)[^，。]{0,24}"
+    r"^[^，。]{0,10}(?:会议?|峰会|论坛)(?:将于|将在|由|在)[^，。]{0,24}"
     r"(?:举行|召开|举办|承办)。?$"
 )
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
@@ -64,17 +67,18 @@ _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
 )
 _FORWARD = re.compile(r"将|要|坚持|建议|共建|共同|下一步|力争|着力")
-_RESOLUTION_LEAD = re.compile(
-    r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)[，：:]?"
+# How a meeting resolves: 会议强调, 与会城市代表一致认为, 与会各方表示.
+_RESOLVES = (
+    r"(?:(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)"
+    r"|与会[^，。：]{0,6}?(?:一致)?(?:认为|表示|同意)|(?:会议|各方)一致认为)"
 )
+_RESOLUTION_LEAD = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}[，：:]?")
 _MIN_CHARS = 8
 _SUGGEST = re.compile(r"建议|提议|倡议")
 # An item that asks the others for something (希望四市联合申报…) proposes it.
 _ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议)")
 # The meeting commits as a whole only through its resolutions.
-_RESOLUTION = re.compile(
-    r"^(?:[^，。]{0,6}，)?(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)"
-)
+_RESOLUTION = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}")
 
 
 def classify(item: str, proposed: bool) -> str | None:
@@ -151,13 +155,15 @@ def extract_commitments(
         for number, (s_start, s_end) in enumerate(split_sentences(text)):
             if s_end <= run.start or s_start >= run.end:
                 continue
+            # A run may hold part of a sentence only (李晓光表示，…；汪海涛提出，…).
+            said = text[max(s_start, run.start) : min(s_end, run.end)]
             # The meeting commits through its resolutions, and through a
             # provincial official speaking for it.
-            if run.city is None and not (run.speaker or _RESOLUTION.match(text[s_start:s_end])):
+            if run.city is None and not (run.speaker or _RESOLUTION.match(said)):
                 continue
-            sentence = _LEAD.sub("", text[s_start:s_end], count=1)
+            sentence = _LEAD.sub("", said, count=1)
             sentence = _RESOLUTION_LEAD.sub("", sentence, count=1)
-            lead = _LEAD.match(text[s_start:s_end])
+            lead = _LEAD.match(said)
             suggests = bool(lead and _SUGGEST.search(lead.group(0)))
             proposed = suggests or (proposed and bool(_ENUMERATED.match(sentence)))
             items = [

@@ -60,11 +60,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # The verb follows closely: 成都将积极响应并提出方案, said in another city's
 # statement, is that statement's, not 成都 speaking.
 _CITY_VOICE = re.compile(
-    r"(?:代表团?|方面|政府|党委|有关负责人|主要负责人|负责同志|负责人)?"
+    r"(?:代表团?|方面|政府|党委|有关负责人|相关负责人|主要负责人|负责同志|负责人)?"
     rf"(?:在(?:会上|会议上|发言中))?(?:也|还|则|随后|首先|分别)?{SPEECH}"
 )
 # Lead-ins before the subject of a sentence (会上，南京市代表介绍).
-_LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中)[，,]?")
+_LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中|下一步)[，,]?")
 
 
 @dataclass(frozen=True)
@@ -116,31 +116,71 @@ def attribute(
     """One Attribution per run of sentences that speak for the same city."""
     gazetteer = gazetteer or load_gazetteer()
     by_length = sorted(officials, key=lambda o: -len(o.name))
+    speaking = frozenset(o.city for o in officials if o.city)
     runs: list[Attribution] = []
     current: _Voice | None = None  # the statement that is open
     for index, text in enumerate(paragraphs):
-        spans = split_sentences(text)
+        spans = split_clauses(text)
         first = text[spans[0][0] : spans[0][1]] if spans else ""
         continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
-        sentence_owner: list[_Voice | None] = []
+        clause_owner: list[_Voice | None] = []
         for number, (start, end) in enumerate(spans):
-            sentence = text[start:end]
-            official = find_speaker(sentence, by_length)
+            clause = text[start:end]
+            official = find_speaker(clause, by_length)
             speaker = _Voice(official.city, official.name) if official else None
             if speaker is None:
-                city = find_city_voice(sentence, gazetteer)
+                city = find_city_voice(clause, gazetteer)
                 speaker = _Voice(city, None) if city else None
-            if speaker is None and current is not None and _PRONOUN.match(sentence):
+            if speaker is None and current is not None and _PRONOUN.match(clause):
                 speaker = current
+            if speaker is None and (current is None or current.speaker is None):
+                # Outside an official's statement, a city that is the subject of
+                # a promise speaks for itself (各方明确了分工：宁德将…；南平将…).
+                city = find_city_subject(clause, gazetteer, speaking)
+                speaker = _Voice(city, None) if city else None
             if speaker is not None:
                 current = speaker
             elif number == 0 and not continues:
                 # No speaker opens the paragraph and it does not read as the
                 # statement going on: it is the meeting's own.
                 current = None
-            sentence_owner.append(current)
-        _merge_runs(runs, index, spans, sentence_owner)
+            clause_owner.append(current)
+        _merge_runs(runs, index, spans, clause_owner)
     return runs
+
+
+_CLAUSE_END = re.compile(r"[；;：:]")
+
+
+def split_clauses(text: str) -> list[tuple[int, int]]:
+    """Sentence spans cut again after each ；and ：, where a statement may pass to
+    another speaker (李晓光表示，…；汪海涛提出，…) or to a list of cities' tasks."""
+    clauses: list[tuple[int, int]] = []
+    for start, end in split_sentences(text):
+        for match in _CLAUSE_END.finditer(text, start, end):
+            if match.end() < end and text[start : match.end()].strip():
+                clauses.append((start, match.end()))
+                start = match.end()
+        clauses.append((start, end))
+    return clauses
+
+
+# A city as the subject of what it will do: 宁德将…, 平潭还将…, 莆田要着力….
+_SUBJECT_VERB = re.compile(r"(?:市|县|区|州)?(?:还|也|则|亦)?(?:将|要|计划|拟|力争|愿意|愿)")
+
+
+def find_city_subject(clause: str, gazetteer: Gazetteer, speaking: frozenset[str]) -> str | None:
+    """The city (or a county that has officials at the meeting) opening ``clause``
+    as the subject of a promise, if one does."""
+    lead_in = _LEAD_IN.match(clause)
+    start = lead_in.end() if lead_in else 0
+    found = gazetteer.match_at(clause, start, counties_by_short=True)
+    if found is None:
+        return None
+    place, end = found
+    if place.level == "province" or (place.level == "county" and place.short not in speaking):
+        return None
+    return place.short if _SUBJECT_VERB.match(clause, end) else None
 
 
 def _merge_runs(

@@ -180,3 +180,41 @@ def test_the_north_east_is_not_the_city_of_beihai() -> None:
     text = "大连要发挥东北海陆大通道枢纽作用，加快与沈阳内陆港联动发展。"
     found = extract_commitments([text], [Attribution(0, 0, len(text), "大连", None)])
     assert found[0].partners == ("沈阳",)
+
+
+def test_a_run_that_holds_part_of_a_sentence_gives_only_its_part() -> None:
+    text = "李晓光表示，驻马店将打造农产品加工基地；汪海涛提出，六安要着力保护大别山水源涵养区。"
+    cut = text.index("汪海涛")
+    runs = [
+        Attribution(0, 0, cut, "驻马店", "李晓光"),
+        Attribution(0, cut, len(text), "六安", "汪海涛"),
+    ]
+    found = extract_commitments([text], runs)
+    assert [(c.city, c.text) for c in found] == [
+        ("驻马店", "驻马店将打造农产品加工基地"),
+        ("六安", "六安要着力保护大别山水源涵养区。"),
+    ]
+
+
+# (a meeting's sentence, what it resolves)
+RESOLUTIONS = [
+    ("与会城市代表一致认为，要以交通互联带动科创协同。", ["要以交通互联带动科创协同。"]),
+    ("与会各方表示，四市要坚持“一盘棋”思想。", ["四市要坚持“一盘棋”思想。"]),
+    ("会议强调，各市要加快推进项目建设。", ["各市要加快推进项目建设。"]),
+    ("会议商定，下一次推进会在澳门举行。", []),
+    ("大家认为，各市要加快推进项目建设。", []),  # no resolution of the meeting
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RESOLUTIONS)
+def test_the_meeting_resolves_through_its_own_and_its_delegates_words(
+    text: str, expected: list[str]
+) -> None:
+    found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
+    assert [c.text for c in found] == expected
+
+
+def test_a_sides_lead_in_is_not_part_of_the_promise() -> None:
+    text = "玉溪方面，赵晓东介绍，玉溪将依托抚仙湖保护治理经验，与昆明共同推进流域联防联治。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), "玉溪", "赵晓东")])
+    assert found[0].text.startswith("玉溪将依托")

@@ -152,3 +152,54 @@ def test_what_a_city_voice_says_is_that_citys_until_another_speaks() -> None:
 def test_another_city_named_in_a_statement_does_not_take_it_over() -> None:
     paragraphs = ["邵玉龙表示，漳州将加快发展。厦门将积极响应并提出具体方案，共同推进合作。"]
     assert _cities(paragraphs) == [(0, "漳州", "邵玉龙")]
+
+
+# (a paragraph, the runs read from it: (city, speaker, the run's opening words))
+CLAUSE_RUNS = [
+    # Speakers taking turns inside one sentence, between semicolons.
+    (
+        "驻马店市长李晓光表示，驻马店将打造加工基地；六安市副市长汪海涛提出，六安要保护水源；"
+        "淮南市副市长高文斌表示，淮南将推进综合治理。",
+        [
+            ("驻马店", "李晓光", "驻马店市长"),
+            ("六安", "汪海涛", "六安市副"),
+            ("淮南", "高文斌", "淮南市副"),
+        ],
+    ),
+    # Outside an official's statement, cities that are the subjects of their tasks.
+    (
+        "关于下一步工作，各方明确了分工：宁德将打造锂电产业集群；南平将建设国家公园示范区。",
+        [(None, None, "关于下一步"), ("宁德", None, "宁德将打造"), ("南平", None, "南平将建设")],
+    ),
+    ("宁德将打造世界级锂电新能源产业集群。", [("宁德", None, "宁德将打造")]),
+    # Inside an official's statement another city as a subject stays the speaker's.
+    (
+        "驻马店市长李晓光表示，驻马店将打造加工基地；六安将配合。",
+        [("驻马店", "李晓光", "驻马店市长")],
+    ),
+    # A county is such a subject only if it has officials at the meeting.
+    ("平江将建设旅游环线。", [(None, None, "平江将建设")]),
+]
+
+CLAUSE_OFFICIALS = (
+    Official("李晓光", "驻马店", ("驻马店市长",)),
+    Official("汪海涛", "六安", ("六安市副市长",)),
+    Official("高文斌", "淮南", ("淮南市副市长",)),
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), CLAUSE_RUNS)
+def test_clauses_speak_for_their_speaker_or_subject_city(
+    text: str, expected: list[tuple[str | None, str | None, str]]
+) -> None:
+    runs = attribute([text], CLAUSE_OFFICIALS)
+    assert [
+        (r.city, r.speaker, text[r.start : r.start + len(w)])
+        for r, (_, _, w) in zip(runs, expected, strict=True)
+    ] == expected
+
+
+def test_a_county_with_officials_at_the_meeting_is_a_subject() -> None:
+    officials = (Official("易国华", "平江", ("平江县委书记",)),)
+    runs = attribute(["会议明确分工：平江将建设旅游环线。"], officials)
+    assert [(r.city, r.speaker) for r in runs] == [(None, None), ("平江", None)]
