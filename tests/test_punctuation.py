@@ -43,6 +43,9 @@ WIDTH = [
     ("見www.example.cn等", "見www.example.cn等"),
     ("中歐班列No.1號", "中歐班列No.1號"),
     ("約3.5.", "約3.5."),
+    # The space after an ASCII mark goes with it before Chinese.
+    ("曹振華表示, 株洲將", "曹振華表示，株洲將"),
+    ("Hello, world", "Hello, world"),
 ]
 
 
@@ -82,7 +85,10 @@ def test_ascii_quotes_around_chinese_are_curled() -> None:
 # (a look-behind tried at every character made it the normalizer's slowest scan).
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _SIDE = _CJK + "，。、；：！？（）“”‘’《》〈〉【】…—□"
-_MARK_RULE = re.compile(rf"(?<=[{_SIDE}])\s?[,;:!?]+|[,;:!?]+(?=\s?[{_SIDE}])")
+# A space after the marks goes with them when Chinese follows it.
+_MARK_RULE = re.compile(
+    rf"(?<=[{_SIDE}])\s?[,;:!?]+(?: (?=[{_CJK}]))?|[,;:!?]+(?: (?=[{_CJK}])|(?=\s?[{_SIDE}]))"
+)
 
 
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}

@@ -143,6 +143,10 @@ def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
             and text[end : end + 1].isdigit()
         ):
             continue
+        # A full-width mark holds its own space: the one an ASCII mark had after it
+        # goes too, before Chinese (表示, 株洲 → 表示，株洲).
+        if text[end : end + 1] == " " and _has_cjk(text[end + 1 : end + 2]):
+            end += 1
         before = text[start:end]
         after = "".join(_FULL_WIDTH[c] for c in mark)
         pieces.append(text[last:start])
