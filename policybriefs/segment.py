@@ -124,6 +124,7 @@ def attribute(
         first = text[spans[0][0] : spans[0][1]] if spans else ""
         continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
         clause_owner: list[_Voice | None] = []
+        named: list[bool] = []  # whether the clause names who speaks
         for number, (start, end) in enumerate(spans):
             clause = text[start:end]
             official = find_speaker(clause, by_length)
@@ -131,6 +132,7 @@ def attribute(
             if speaker is None:
                 city = find_city_voice(clause, gazetteer)
                 speaker = _Voice(city, None) if city else None
+            named.append(speaker is not None)
             if speaker is None and current is not None and _PRONOUN.match(clause):
                 speaker = current
             if speaker is None and (current is None or current.speaker is None):
@@ -145,8 +147,15 @@ def attribute(
                 # statement going on: it is the meeting's own.
                 current = None
             clause_owner.append(current)
+        # A quotation opening the paragraph is the words of the speaker named
+        # right after it (“株洲愿意当好链主。”曹振华在发言中表示，…).
+        if len(spans) > 1 and named[1] and _QUOTATION.match(first):
+            clause_owner[0] = clause_owner[1]
         _merge_runs(runs, index, spans, clause_owner)
     return runs
+
+
+_QUOTATION = re.compile(r"^\s*“[^“”]+”\s*$")
 
 
 _CLAUSE_END = re.compile(r"[；;：:]")

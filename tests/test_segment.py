@@ -203,3 +203,10 @@ def test_a_county_with_officials_at_the_meeting_is_a_subject() -> None:
     officials = (Official("易国华", "平江", ("平江县委书记",)),)
     runs = attribute(["会议明确分工：平江将建设旅游环线。"], officials)
     assert [(r.city, r.speaker) for r in runs] == [(None, None), ("平江", None)]
+
+
+def test_a_quotation_opening_a_paragraph_is_its_speakers() -> None:
+    paragraphs = ["“漳州愿意当好山海协作的排头兵。”邵玉龙在发言中表示，漳州将加快发展。"]
+    assert _cities(paragraphs) == [(0, "漳州", "邵玉龙")]
+    # Not when no speaker is named right after it.
+    assert _cities(["“山海协作大有可为。”会议强调，要加快发展。"]) == [(0, None, None)]
