@@ -20,6 +20,8 @@ from .segment import SPEECH, split_sentences
 
 _ITEM_SPLIT = re.compile(
     r"(?<=[；;：:])|(?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是]))"
+    # 一要…，二要…: tasks listed after commas, each its own item.
+    r"|(?<=，)(?=[一二三四五六七八九十]要(?!求))"
     # A suggestion to others after the speaker's own pledge is an item of its own
     # (渭南将新建厂房，并建议五市联合申报…).
     r"|(?<=，)(?=并?(?:建议|希望|提议|倡议))"

@@ -21,28 +21,31 @@ from .models import NormalizedArticle, Official
 from .script import surname_length, traditional_name
 
 _ORG = (
-    r"(?:特别行政区政府|特区政府|(?:省|市|区|县|州|旗|盟)委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
+    r"(?:特别行政区政府|特区政府|(?:省|市|区|县|州|旗|盟|地)?党委|(?:省|市|区|县|州|旗|盟|地)委|行署|"
+    r"发改委|发展改革委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
     r"(?:协同|合作|发展|改革)办(?:公室)?)"
 )
 # 代市长 is an acting mayor; 政务司司长 a secretary of a special administrative
 # region's government (香港特别行政区政府政务司司长).
 _ROLE = (
     r"(?:常务)?(?:副|代)?(?:书记|常委|省长|市长|区长|县长|州长|旗长|主任|主席|秘书长|部长|局长|"
-    r"厅长|组长|[\u4e00-\u9fff]{2,4}司司长|行政长官)"
+    r"厅长|组长|专员|[\u4e00-\u9fff]{2,4}司司长|行政长官)"
 )
 TITLE = re.compile(rf"{_ORG}?{_ROLE}")
 # Roles whose place comes from the official before them when none is written.
-_CITY_LEVEL = re.compile(r"^(?:市|区|县|州|旗|常务副市|副市|副区|副县|代市|代区|代县|代州)")
+_CITY_LEVEL = re.compile(
+    r"^(?:市|区|县|州|旗|常务副市|副市|副区|副县|代市|代区|代县|代州|行署|地委)"
+)
 _NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
 _SEPARATORS = ("、", "兼")  # 党工委书记兼管委会主任
-_LIST_SEPARATORS = ("、", "，", ",")
+_LIST_SEPARATORS = ("、", "，", ",", "；")
 
 # What may follow a name: punctuation, or the start of a verb or function word.
 _AFTER_NAME = re.compile(
     r"^(?:[\s，。、；：！？（）“”,.;:!?()]|$|主持|出席|表示|强调|指出|说|讲|谈|提出|建议|认为|要求|"
     r"汇报|介绍|补充|发言|致辞|讲话|率|带|陪同|会见|等|在|和|与|及|同|对|就|为|也|还|则|首先|随后|"
     r"分别|代表|一行|同志|以|通过|作|做|宣读|签|回顾|总结|希望|表态|先后|参加|参会|共同|围绕|"
-    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报)"
+    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报|致)"
 )
 
 
@@ -52,6 +55,29 @@ _CLOSES_NAME = re.compile(r"^(?:[，。、；（）]|$)")
 _STRONG_AFTER_NAME = re.compile(
     r"^(?:[，。、；（）]|$|主持|出席|表示|指出|强调|致辞|讲话|发言|介绍|提出|说|参加)"
 )
+# Uyghur, Kazakh and other names written with a middle dot (买买提江·阿不都热依木):
+# the parts before the last dot; where the last part ends is read from what follows.
+_DOTTED_HEAD = re.compile(r"[\u4e00-\u9fff]{2,8}·(?:[\u4e00-\u9fff]{2,8}·)?")
+
+
+def _dotted_name(text: str, start: int, title_starts: frozenset[int]) -> str | None:
+    """The dotted name at ``text[start:]``: its last part as short as lets a verb or
+    punctuation follow (热依汗古丽·吐尔逊出席), a strong one first."""
+    head = _DOTTED_HEAD.match(text, start)
+    if head is None:
+        return None
+    ends = [
+        end
+        for end in range(head.end() + 2, head.end() + 9)
+        if end <= len(text) and _is_cjk(text[head.end() : end])
+    ]
+    for after in (_STRONG_AFTER_NAME, _AFTER_NAME):
+        for end in ends:
+            if after.match(text[end : end + 4]) or end in title_starts:
+                return text[start:end]
+    return None
+
+
 _LINK_AFTER_NAME = re.compile(r"^和")  # 孟和, 朝鲁孟和: not 等, 也 (王小明也表示)
 
 
@@ -82,6 +108,9 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
     ``title_starts`` are positions where another title begins: a name may end
     there even without punctuation (``市长张孝成蚌埠市委书记…``).
     """
+    dotted = _dotted_name(text, start, title_starts)
+    if dotted:
+        return dotted
     single, compound = surnames()
     head = text[start : start + 2]
     known = head in compound or head[:1] in single
@@ -155,7 +184,7 @@ def _qualified(title: _Title, inherited: Place | None) -> str:
     """The title with the inherited place written in front (市长 → 漳州市长)."""
     if title.place is not None or title.zone is not None or inherited is None:
         return title.title
-    if title.title[0] in "市区县州旗":
+    if title.title[0] in "市区县州旗" or title.title.startswith("行署"):
         return inherited.short + title.title
     return inherited.name + title.title
 
@@ -222,8 +251,10 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
         following = titles[index + 1] if index + 1 < len(titles) else None
         if following is not None and text[title.end : following.start] in _SEPARATORS:
             continue
-        name = parse_name(text, title.end, starts)
-        start, end = chain[0].start, title.end + len(name or "")
+        # A roster laid out as a table may put a space before the name.
+        gap = 1 if text[title.end : title.end + 1] in (" ", "\u3000") else 0
+        name = parse_name(text, title.end + gap, starts)
+        start, end = chain[0].start, title.end + gap + len(name or "")
         if name is None:
             # A roster may put the title in brackets, after the name (张三（某市市长）)
             # or before it (某市市长（张三）).

@@ -21,7 +21,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .models import Attribution, Official, Section
 
 SPEECH = (
-    r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|希望|表态|坦言|介绍|称|"
+    r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|"
     r"透露|呼吁|倡议|提议|承诺|发言|讲话时说|致辞时说)"
 )
 # Between the subject and the verb: adverbs and short adverbials, never another clause.
@@ -60,8 +60,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # The verb follows closely: 成都将积极响应并提出方案, said in another city's
 # statement, is that statement's, not 成都 speaking.
 _CITY_VOICE = re.compile(
-    r"(?:代表团?|方面|政府|党委|有关负责人|相关负责人|主要负责人|负责同志|负责人)?"
-    rf"(?:在(?:会上|会议上|发言中))?(?:也|还|则|随后|首先|分别)?{SPEECH}"
+    r"的?(?:(?:市|县|区|州)?(?:委|政府|党委))?"
+    r"(?:代表团?|方面|政府|党委|有关负责人|相关负责人|主要负责人|主要负责同志|负责同志|负责人)?"
+    rf"(?:在[^，。；]{{0,4}}?(?:会上|会议上|发言中|讲话中|致辞中))?(?:也|还|则|随后|首先|分别)?{SPEECH}"
 )
 # Lead-ins before the subject of a sentence (会上，南京市代表介绍).
 _LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中|下一步)[，,]?")

@@ -46,6 +46,9 @@ JUNK = [
     "点击关注“川渝快报”，获取更多权威资讯",
     "点击关注我们，第一时间获取东北振兴新闻",
     "欢迎关注“某某发布”公众号",
+    "【列印本页】 【关闭视窗】",
+    "【编辑：马小燕】",
+    "本站推荐：特产批发 诚招代理 联系QQ 12345678",
 ]
 TEXT = [
     "昨日，闽西南协同发展区联席会议第三次会议在泉州举行。",
@@ -196,3 +199,13 @@ def test_every_chrome_branch_starts_with_a_gate_character(branch: str) -> None:
     assert not branch.startswith("(")
     first = branch.removeprefix("\\")[0]
     assert first.upper() in _CHROME_FIRST
+
+
+def test_headlines_under_a_related_reading_heading_are_removed() -> None:
+    text = "会议召开\n银川将推进合作。\n相关阅读：\n"
+    text += "银川：今年将建成5G基站3000个\n中卫将打造算力网络枢纽节点\n会后，四市签署了合作协议。\n"
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
+    article = normalize_article(raw)
+    assert article.paragraphs == ("银川将推进合作。", "会后，四市签署了合作协议。")
+    removed = [e.before for e in article.edits if e.kind == "junk-line"]
+    assert removed == ["相关阅读：", "银川：今年将建成5G基站3000个", "中卫将打造算力网络枢纽节点"]

@@ -46,6 +46,9 @@ WIDTH = [
     # The space after an ASCII mark goes with it before Chinese.
     ("曹振華表示, 株洲將", "曹振華表示，株洲將"),
     ("Hello, world", "Hello, world"),
+    # The dot inside a transcribed name takes one form.
+    ("熱依汗古麗•吐爾遜補充說", "熱依汗古麗·吐爾遜補充說"),
+    ("買買提江・阿不都熱依木", "買買提江·阿不都熱依木"),
 ]
 
 

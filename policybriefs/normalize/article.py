@@ -22,7 +22,9 @@ from ..script import simplifier
 from .junk import (
     chrome_or_spam_reason,
     is_junk_line,
+    is_link_list_item,
     link_reason,
+    opens_link_list,
     strip_host_names,
     strip_invisible,
 )
@@ -158,12 +160,19 @@ def normalize_article(raw: RawArticle) -> NormalizedArticle:
 
     paragraphs: list[str] = []
     sources: list[str] = []
+    in_link_list = False  # under a 相关阅读 heading, until a line that is no headline
     for number, line in body:
         index = len(paragraphs)
         text, repaired, made = normalize_paragraph(line, paragraph=index, context=context)
         if not text:
             continue
         why = chrome_or_spam_reason(text)  # links were judged on the raw line
+        if opens_link_list(text):
+            in_link_list, why = True, "page chrome"
+        elif in_link_list and is_link_list_item(text):
+            why = "a headline under 相关阅读"
+        else:
+            in_link_list = False
         if why:
             edits.append(_junk_line_edit(line, number, why))
             continue

@@ -21,14 +21,14 @@ SHORT_LINE = 80  # chrome lines are short; a body paragraph that quotes "上一�
 # ignored as Python's re ignores it, so the look-ahead's I also takes İ and ı.
 _CHROME_ANYWHERE = (
     r"您(?:现在)?的?位置|当前位置|首页\s*[>›»＞]",
-    r"打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|加入收藏|收藏本页|设为首页",
+    r"打印本页|关闭窗口|列印本页|关闭视窗|【\s*打印\s*】|【\s*关闭\s*】|加入收藏|收藏本页|设为首页",
     r"字号\s*[:：]|字体\s*[:：]",
     r"ICP\s*备|ICP\s*证|公网安备|版权所有|Copyright|©|\(c\)\s*\d{4}",
     r"如有侵权.{0,12}删除|侵权请?联系.{0,12}删除|转载(?:自|于)网络",
     r"扫一扫|扫描二维码|二维码|分享到|微信扫|手机(?:打开|浏览|阅读)",
     r"发表评论|网友评论|我要评论|条评论|评论\s*[(（]\d+[)）]",
 )
-_CHROME_FIRST = "您当首打关【加收设字IC公版©(如侵转扫二分微手发网我条评"
+_CHROME_FIRST = "您当首打关列【加收设字IC公版©(如侵转扫二分微手发网我条评"
 _CHROME = re.compile(
     f"(?=[{re.escape(_CHROME_FIRST)}])(?:{'|'.join(_CHROME_ANYWHERE)})", re.IGNORECASE
 )
@@ -39,7 +39,8 @@ _CHROME_AT_START_ALTERNATIVES = (
     r"相关链接|相关新闻|相关阅读|更多(?:新闻|阅读)?\s*[>»＞]+|推荐阅读|热点推荐|热门推荐",
     r"上一篇|下一篇|上一条|下一条",
     r"评论\s*$",
-    r"(?:责任编辑|编辑|审核|校对|作者|来源|发布时间|发布日期|浏览次数|点击数|阅读数|时间|日期)\s*[:：]",
+    r"[【\[]?\s*(?:责任编辑|编辑|审核|校对|作者|来源|发布时间|发布日期|浏览次数|点击数|阅读数|时间|日期)"
+    r"\s*[:：]",
     r"点击关注|欢迎关注|关注我们|长按(?:识别|关注|二维码)",
     r"</?[a-zA-Z][^>]*>\s*$",
     r"[\w-]+\.(?:jpg|jpeg|png|gif|webp|bmp)\s*$",
@@ -51,7 +52,7 @@ _CHROME_AT_START_ALTERNATIVES = (
 _CHROME_AT_START = re.compile("|".join(_CHROME_AT_START_ALTERNATIVES), re.IGNORECASE)
 _SPAM_WORDS = re.compile(
     r"代理|代写|发票|彩票|博彩|贷款|网址|官网|注册|下载|免费|优惠|加微信|微信号|QQ|点击|娱乐|开户|"
-    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时"
+    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时|诚招|批发|加盟"
 )
 _HOST = re.compile(
     r"\s*(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,40})*"
@@ -68,6 +69,25 @@ def _latin_bound(line: str) -> int:
     character beyond ASCII takes two to four bytes in UTF-8."""
     beyond_ascii = -(-(len(line.encode("utf-8")) - len(line)) // 3)
     return len(line) - beyond_ascii + len(_NON_ASCII_SPACE.findall(line))
+
+
+# A heading over a list of links to other articles; the headlines below it are
+# short and end without a full stop, and they promise things too (贵阳力争三年建成…).
+_LINK_LIST_HEADING = re.compile(
+    r"^[【\[]?\s*(?:相关阅读|相关新闻|相关链接|相关报道|推荐阅读|延伸阅读|热点推荐|热门推荐|更多阅读|往期回顾)"
+    r"\s*[】\]]?\s*[:：]?\s*$"
+)
+LINK_LIST_ITEM_MAX = 40
+
+
+def opens_link_list(simplified_line: str) -> bool:
+    return bool(_LINK_LIST_HEADING.match(simplified_line.strip()))
+
+
+def is_link_list_item(simplified_line: str) -> bool:
+    """A headline in a list of links: short, and not a sentence that ends."""
+    line = simplified_line.strip()
+    return len(line) <= LINK_LIST_ITEM_MAX and not line.endswith(("。", "！", "？", "”"))
 
 
 def is_junk_line(simplified_line: str) -> str | None:

@@ -81,12 +81,22 @@ def _chinese_sides(text: str, start: int, end: int) -> int | None:
 _ASCII_FULL_STOP = re.compile(rf"(?<=[{_CJK}）”’》])\.(?=[{_CJK}“‘《（]|\s*$)")
 
 
+# The dot inside a transcribed name, written many ways (热依汗古丽•吐尔逊): one form,
+# so the name is the same wherever it is written.
+_NAME_DOT = re.compile(rf"(?<=[{_CJK}])[•・‧∙⋅．](?=[{_CJK}])")
+
+
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     stops: list[Edit] = []
-    if "." in text and _ASCII_FULL_STOP.search(text):
+    if any(dot in text for dot in "•・‧∙⋅．") and _NAME_DOT.search(text):
         text, stops = rewrite(
+            text, _NAME_DOT, lambda _: "·", kind="punctuation", paragraph=paragraph
+        )
+    if "." in text and _ASCII_FULL_STOP.search(text):
+        text, ends = rewrite(
             text, _ASCII_FULL_STOP, lambda _: "。", kind="punctuation", paragraph=paragraph
         )
+        stops += ends
     if not _ANY_ASCII_MARK.search(text):
         return text, stops
     text, edits = _widen_all_marks(text, paragraph)
