@@ -65,6 +65,11 @@ _WEAK_PLEDGE = re.compile(
     r"^[^，。]{0,4}?(?:推动|推进|加快|确保|计划|(?<!已)争取(?!到)|实施|打造|建设)"
 )
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
+# A deadline set for something to be done is a pledge (年底前实现“跨市通办”).
+_DATED_PLEDGE = re.compile(
+    r"(?:年底前|年内|月底前|(?:19|20)\d\d年(?:底前?|内|前)|明年|后年)[^，。；]{0,6}?"
+    r"(?:实现|完成|建成|开通|投用|投产|开工|落地|上线)"
+)
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
 )
@@ -105,7 +110,7 @@ def classify(item: str, proposed: bool) -> str | None:
             first = (match.start(), kind)
     if first is not None:
         return first[1]
-    return "pledge" if _WEAK_PLEDGE.search(item) else None
+    return "pledge" if _WEAK_PLEDGE.search(item) or _DATED_PLEDGE.search(item) else None
 
 
 def split_items(sentence: str) -> list[tuple[int, str]]:

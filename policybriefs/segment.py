@@ -149,14 +149,15 @@ def attribute(
                 current = None
             clause_owner.append(current)
         # A quotation opening the paragraph is the words of the speaker named
-        # right after it (“株洲愿意当好链主。”曹振华在发言中表示，…).
-        if len(spans) > 1 and named[1] and _QUOTATION.match(first):
+        # right after it (“株洲愿意当好链主。”曹振华在发言中表示，…), and a label
+        # is the heading of what follows it (贵阳：袁建华说，…).
+        if len(spans) > 1 and named[1] and _QUOTATION_OR_LABEL.match(text, 0, spans[0][1]):
             clause_owner[0] = clause_owner[1]
         _merge_runs(runs, index, spans, clause_owner)
     return runs
 
 
-_QUOTATION = re.compile(r"^\s*“[^“”]+”\s*$")
+_QUOTATION_OR_LABEL = re.compile(r"\s*(?:“[^“”]+”|[\u4e00-\u9fff]{2,8}[：:])\s*$")
 
 
 _CLAUSE_END = re.compile(r"[；;：:]")

@@ -28,6 +28,8 @@ KINDS = [
     ("全年共争取到中央资金3亿元", None),  # funds won, not promised
     ("两市已争取中央资金3亿元", None),
     ("为今后合作奠定坚实基础", None),  # for the future, not from now on
+    ("济南已梳理出共享事项128项，年底前实现“跨市通办”", "pledge"),  # a deadline set
+    ("2022年底前完成了全部改造", None),  # a deadline met
 ]
 
 

@@ -213,3 +213,7 @@ def test_a_quotation_opening_a_paragraph_is_its_speakers() -> None:
     assert _cities(paragraphs) == [(0, "漳州", "邵玉龙")]
     # Not when no speaker is named right after it.
     assert _cities(["“山海协作大有可为。”会议强调，要加快发展。"]) == [(0, None, None)]
+
+
+def test_a_label_opening_a_paragraph_is_the_speakers_who_follows() -> None:
+    assert _cities(["漳州：邵玉龙说，漳州将加快发展。"]) == [(0, "漳州", "邵玉龙")]
