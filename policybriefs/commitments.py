@@ -1,7 +1,9 @@
 """What each city committed to: clause-level records with a kind and entities.
 
-A statement is cut into sentences, and a sentence into the items of an
-enumeration (``一是…；二是…``) or of a ；-separated list. An item is a
+A statement is cut into sentences (or the part of one a speaker holds), a
+sentence into the items of an enumeration (``一是…；二是…``, ``一要…，二要…``)
+or of a ；-separated list, and an item again before a comma-joined 将/要 clause
+that promises something else (``苏州要主动对接上海，将加快建设苏州南站``). An item is a
 commitment when it looks forward: ``将…``/``争取…``/``今后…`` (pledge),
 ``要…``/``着力…`` (directive), ``坚持…`` (principle), ``建议``/``希望``/``一是…``
 (proposal), ``共建…``/``共同…`` (joint). Retrospective sentences (``过去一年…取得``)
@@ -64,7 +66,6 @@ _WITH_PARTNER = re.compile(
 _WEAK_PLEDGE = re.compile(
     r"^[^，。]{0,4}?(?:推动|推进|加快|确保|计划|(?<!已)争取(?!到)|实施|打造|建设)"
 )
-_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")
 # A deadline set for something to be done is a pledge (年底前实现“跨市通办”).
 _DATED_PLEDGE = re.compile(
     r"(?:年底前|年内|月底前|(?:19|20)\d\d年(?:底前?|内|前)|明年|后年)[^，。；]{0,6}?"

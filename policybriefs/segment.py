@@ -1,14 +1,16 @@
-"""Which city each sentence speaks for.
+"""Which city each clause speaks for.
 
-A sentence whose subject is an official followed by a verb of speech
-(``康涛表示``) opens that official's statement; ``他``/``她`` continue the
-current speaker; a paragraph without a speaker continues the previous
-statement when it opens like one (``坚持…``, ``一是…``) and otherwise belongs
-to the meeting. A speaker talking about another city is still attributed to
-the speaker's own city. A paragraph where two speakers talk is split at the
-sentence where the speaker changes. A city may speak without a name
-(``内江市代表介绍``, ``南京方面表示``): what follows is that city's, with no
-speaker named.
+Sentences are cut again after ；and ：, where speakers take turns
+(``李晓光表示，…；汪海涛提出，…``). A clause whose subject is an official
+followed by a verb of speech (``康涛表示``) opens that official's statement;
+``他``/``她`` continue the current speaker; a paragraph without a speaker
+continues the previous statement when it opens like one (``坚持…``, ``一是…``)
+and otherwise belongs to the meeting. A speaker talking about another city is
+still attributed to the speaker's own city. A city may speak without a name
+(``内江市代表介绍``, ``南京方面表示``), and outside an official's statement a city
+that is the subject of a promise speaks for itself (``各方明确了分工：宁德将…；
+南平将…``). A quotation or a label opening a paragraph (``贵阳：袁建华说``) is
+the words of the speaker named right after it.
 """
 
 from __future__ import annotations
