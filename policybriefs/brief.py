@@ -12,7 +12,7 @@ from dataclasses import replace
 from .commitments import extract_commitments
 from .errors import ContentError
 from .gazetteer import Gazetteer, load_gazetteer
-from .meeting import detect_date, detect_meeting
+from .meeting import PAGE_DATE_LINES, date_from_page, detect_date, detect_meeting, page_date
 from .models import Attribution, Brief, Commitment, Corrections, NormalizedArticle, Official
 from .roster import extract_roster
 from .script import traditional_name
@@ -126,6 +126,15 @@ def _reviewed_commitments(
     return tuple(c for c in result if c.kind != "dropped")
 
 
+def _top_chrome(article: NormalizedArticle) -> list[str]:
+    """The chrome lines removed from the top of the page, where its date stands."""
+    return [
+        e.before
+        for e in article.edits
+        if e.kind == "junk-line" and e.paragraph is None and e.offset <= PAGE_DATE_LINES
+    ]
+
+
 def build_brief(
     article: NormalizedArticle, variant: str = "s2tw", gazetteer: Gazetteer | None = None
 ) -> Brief:
@@ -143,6 +152,13 @@ def build_brief(
     )
     lead = [article.title, *article.paragraphs[:2]]
     meeting, series, ordinal = detect_meeting(lead)
+    text_date, by_page = None, False
+    if not raw.meta.date:
+        text_date = detect_date(lead)
+        published = page_date(_top_chrome(article))
+        if text_date is None and published is not None and article.paragraphs:
+            text_date = date_from_page(article.paragraphs[0], published)
+            by_page = text_date is not None
     warnings = list(article.warnings)
     if not any(s.city for s in sections):
         warnings.append("no city statements found: built as a meeting-only brief")
@@ -158,5 +174,6 @@ def build_brief(
         meeting=raw.meta.meeting or meeting,
         series=raw.meta.series or series,
         ordinal=ordinal,
-        text_date=None if raw.meta.date else detect_date(lead),
+        text_date=text_date,
+        dated_by_page=by_page,
     )

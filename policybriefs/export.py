@@ -27,7 +27,8 @@ def brief_record(brief: Brief) -> dict[str, Any]:
         "slug": brief.slug,
         "title": article.title,
         "date": brief.date.isoformat() if brief.date else None,
-        "date_source": brief.date_source,  # "metadata", "text" (the lead's), or None
+        # "metadata", "text" (the lead's), "page" (the lead's day, the page's year), or None
+        "date_source": brief.date_source,
         "source": article.raw.source,
         "source_url": brief.meta.source_url,
         "encoding": article.raw.encoding,

@@ -90,3 +90,45 @@ def detect_date(texts: list[str]) -> dt.date | None:
             except ValueError:
                 continue
     return None
+
+
+# A page's publication date, in a line of chrome the normalizer removed (2024年3月22日
+# 08:15 来源：…, 时间：2024-09-12, 发布时间：2010-11-13 08:32).
+_PAGE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
+_RELATIVE_DAY = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
+_RELATIVE = re.compile("|".join(_RELATIVE_DAY))
+PAGE_DATE_LINES = 8  # a page's date stands above the article, among its first lines
+
+
+def page_date(lines: list[str]) -> dt.date | None:
+    """The first full date in ``lines`` (chrome removed from the page's top)."""
+    for line in lines:
+        for match in _PAGE_DATE.finditer(line):
+            try:
+                return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                continue
+    return None
+
+
+def date_from_page(lead: str, published: dt.date) -> dt.date | None:
+    """The meeting's date from a lead that gives it without its year (6月3日, 昨天)
+    and the page's publication date: the year of the publication, or the year
+    before for a day after it (a December meeting reported in January)."""
+    relative = _RELATIVE.search(lead[:40])
+    month_day = _MONTH_DAY.search(lead[:60])
+    if month_day and (not relative or month_day.start() < relative.start()):
+        month, day = int(month_day.group(1)), int(month_day.group(2))
+        year = (
+            published.year
+            if (month, day) <= (published.month, published.day)
+            else published.year - 1
+        )
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    if relative:
+        return published + dt.timedelta(days=_RELATIVE_DAY[relative.group(0)])
+    return None

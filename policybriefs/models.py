@@ -312,6 +312,8 @@ class Brief(_Slotted):
     # the lead, redraws the brief's own page, not every page that lists it.
     listing: ListingKeys | None = None
     text_date: dt.date | None = None  # the lead's own full date (2023年11月16日)
+    # Or the lead's day (6月3日, 昨天) in the year of the page's publication date.
+    dated_by_page: bool = False
 
     @property
     def meta(self) -> ArticleMeta:
@@ -326,7 +328,9 @@ class Brief(_Slotted):
     def date_source(self) -> str | None:
         if self.article.raw.meta.date:
             return "metadata"
-        return "text" if self.text_date else None
+        if self.text_date is None:
+            return None
+        return "page" if self.dated_by_page else "text"
 
     @property
     def cities(self) -> tuple[str, ...]:

@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 
-from policybriefs.meeting import chinese_number, detect_date, detect_meeting
+from policybriefs.brief import build_brief
+from policybriefs.meeting import chinese_number, date_from_page, detect_date, detect_meeting
+from policybriefs.models import ArticleMeta, RawArticle
+from policybriefs.normalize.article import normalize_article
 
 CASES = [
     (
@@ -87,3 +90,34 @@ DATES = [
 @pytest.mark.parametrize(("texts", "expected"), DATES)
 def test_detect_date(texts: list[str], expected: dt.date | None) -> None:
     assert detect_date(texts) == expected
+
+
+# (the lead, the page's publication date, the meeting's date)
+DATES_FROM_PAGE = [
+    ("3月21日，京津冀协同发展城市联席会议在廊坊召开。", dt.date(2024, 3, 22), dt.date(2024, 3, 21)),
+    ("昨天，呼包鄂乌市长联席会议在鄂尔多斯举行。", dt.date(2023, 11, 4), dt.date(2023, 11, 3)),
+    ("今日，会议在宁德召开。", dt.date(2023, 11, 4), dt.date(2023, 11, 4)),
+    # A December meeting reported in January is last year's.
+    ("12月28日，联席会议在合肥召开。", dt.date(2024, 1, 3), dt.date(2023, 12, 28)),
+    ("联席会议在合肥召开。", dt.date(2024, 1, 3), None),
+    ("2月30日，会议召开。", dt.date(2024, 3, 1), None),  # no such day
+]
+
+
+@pytest.mark.parametrize(("lead", "published", "expected"), DATES_FROM_PAGE)
+def test_date_from_page(lead: str, published: dt.date, expected: dt.date | None) -> None:
+    assert date_from_page(lead, published) == expected
+
+
+def test_a_brief_takes_its_year_from_the_pages_dateline() -> None:
+    text = (
+        "联席会议在廊坊召开\n2024年3月22日 08:15  来源：某某报\n3月21日，联席会议在廊坊市召开。\n"
+    )
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
+    brief = build_brief(normalize_article(raw))
+    assert (brief.date, brief.date_source) == (dt.date(2024, 3, 21), "page")
+    # Without the dateline the year is not guessed.
+    raw = RawArticle(
+        "a.txt", "a", "txt", "utf-8", text.replace("2024年3月22日 08:15  ", ""), ArticleMeta()
+    )
+    assert build_brief(normalize_article(raw)).date is None
