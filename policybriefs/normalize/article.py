@@ -170,7 +170,7 @@ def normalize_article(raw: RawArticle) -> NormalizedArticle:
         if opens_link_list(text):
             in_link_list, why = True, "page chrome"
         elif in_link_list and is_link_list_item(text):
-            why = "a headline under 相关阅读"
+            why = "相关阅读下的标题"
         else:
             in_link_list = False
         if why:
