@@ -156,8 +156,10 @@ def build_brief(
     if not raw.meta.date:
         text_date = detect_date(lead)
         published = page_date(_top_chrome(article))
-        if text_date is None and published is not None and article.paragraphs:
-            text_date = date_from_page(article.paragraphs[0], published)
+        if text_date is None and published is not None:
+            # The lead, or the paragraph after a heading (一、会议概况).
+            days = (date_from_page(p, published) for p in article.paragraphs[:2])
+            text_date = next((day for day in days if day is not None), None)
             by_page = text_date is not None
     warnings = list(article.warnings)
     if not any(s.city for s in sections):

@@ -78,13 +78,20 @@ def _chronological_key(brief: Brief) -> tuple[dt.date, int, str]:
     return (brief.date or dt.date.max, brief.ordinal or 0, brief.slug)
 
 
+# Surnames read otherwise than their character's common reading (曾 is zeng, not ceng).
+SURNAME_READINGS = {
+    "曾": "zeng", "朴": "piao", "单": "shan", "仇": "qiu", "解": "xie", "区": "ou", "查": "zha",
+    "乐": "yue", "覃": "qin", "盖": "ge", "缪": "miao", "翟": "zhai", "种": "chong", "员": "yun",
+    "秘": "bi", "万俟": "moqi", "尉迟": "yuchi",
+}  # fmt: skip
+
+
 def person_slug(name: str) -> str:
     """hu-changsheng, ouyang-zhiyuan: surname, then given name, as names are romanised."""
     _, compound = surnames()
     split = 2 if name[:2] in compound else 1
-    return (
-        f"{slugify(name[:split])}-{slugify(name[split:])}" if len(name) > split else slugify(name)
-    )
+    surname = SURNAME_READINGS.get(name[:split]) or slugify(name[:split])
+    return f"{surname}-{slugify(name[split:])}" if len(name) > split else slugify(name)
 
 
 def _unique_slugs(

@@ -98,7 +98,7 @@ _PAGE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _RELATIVE_DAY = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
 _RELATIVE = re.compile("|".join(_RELATIVE_DAY))
-PAGE_DATE_LINES = 8  # a page's date stands above the article, among its first lines
+PAGE_DATE_LINES = 15  # a page's date stands above the article, among its first lines
 
 
 def page_date(lines: list[str]) -> dt.date | None:

@@ -22,6 +22,7 @@ _LINE_REASONS = {
 _FIXED = {
     "host name": "网址",
     "invisible characters": "不可见字符",
+    "emoji": "表情符号",
     "GBK decoded one byte late, realigned": "GBK 解码错后一个字节，已重新对齐",
     "sentence end: trail byte a3 before a realigned ！/；": (
         "句末：重新对齐的！/；之前残留尾字节 a3，应为句号"

@@ -78,7 +78,9 @@ def _dotted_name(text: str, start: int, title_starts: frozenset[int]) -> str | N
     return None
 
 
-_LINK_AFTER_NAME = re.compile(r"^和")  # 孟和, 朝鲁孟和: not 等, 也 (王小明也表示)
+_LINK_AFTER_NAME = re.compile(r"^和")
+# Verbs of speech that end no name: 黄静说 is 黄静 speaking.
+_SPEECH_CHARACTERS = frozenset("说讲谈称")  # 孟和, 朝鲁孟和: not 等, 也 (王小明也表示)
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,25 +118,40 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
     known = head in compound or head[:1] in single
     lengths: tuple[int, ...] = (4, 3) if head in compound else (3, 2)
     four = text[start : start + 4]
-    if head not in compound and len(four) == 4 and _is_cjk(four) and not TITLE.match(four[1:]):
-        # Names of four characters (many Mongolian and Tibetan ones): only where the
-        # three-character reading would end before a linking word, or, for a surname
-        # the table lacks, where punctuation closes all four.
-        after_four = text[start + 4 : start + 8]
-        linked = bool(_LINK_AFTER_NAME.match(four[3]) and _STRONG_AFTER_NAME.match(after_four))
-        closed = bool(_CLOSES_NAME.match(after_four)) and not _AFTER_NAME.match(four)
-        if (known and linked) or (not known and closed):
+    after_four = text[start + 4 : start + 8]
+    # Names of four characters (many Mongolian and Tibetan ones) hold no word a name
+    # is followed by (旺堆表示 is no name).
+    four_ok = (
+        head not in compound
+        and len(four) == 4
+        and _is_cjk(four)
+        and not TITLE.match(four[1:])
+        and not any(_AFTER_NAME.match(four[k:]) for k in range(0 if not known else 1, 4))
+    )
+    if four_ok or (head not in compound and four[3:] == "和"):
+        # Where the three-character reading would end before a linking word (巴图孟和),
+        # or, for a surname the table lacks, where punctuation closes all four.
+        linked = bool(_LINK_AFTER_NAME.match(four[3:]) and _STRONG_AFTER_NAME.match(after_four))
+        if (known and linked) or (not known and four_ok and _CLOSES_NAME.match(after_four)):
             return four
     for length in lengths:
         candidate = text[start : start + length]
         if len(candidate) != length or not _is_cjk(candidate) or TITLE.match(candidate[1:]):
             continue
         rest = text[start + length : start + length + 4]
+        if length == 3 and candidate[2] in _SPEECH_CHARACTERS:
+            continue  # 黄静说，: the name is 黄静
         if known and (_AFTER_NAME.match(rest) or start + length in title_starts):
             return candidate
-        # A rarer surname: only where punctuation closes the name and it is no verb.
-        if not known and _CLOSES_NAME.match(rest) and not _AFTER_NAME.match(candidate):
+        # A rarer surname (or none: 旺堆, 扎西次仁): only where punctuation or a verb
+        # of speaking closes the name, and it holds no word a name is followed by.
+        plain = not any(_AFTER_NAME.match(candidate[k:]) for k in range(length))
+        if not known and plain and (_CLOSES_NAME.match(rest) or _STRONG_AFTER_NAME.match(rest)):
             return candidate
+    # Four characters followed by a verb a name takes (副市长德吉卓玛参加会议), where
+    # no shorter reading is a name.
+    if four_ok and _STRONG_AFTER_NAME.match(after_four):
+        return four
     return None
 
 
@@ -170,6 +187,11 @@ def find_titles(text: str, gazetteer: Gazetteer) -> list[_Title]:
         if any(before.endswith(word) for word in _NOT_AFTER):
             continue
         start, place, zone = _place_before(text, match.start(), gazetteer)
+        if place is not None and place.level == "province" and match.group(0)[0] == "市":
+            # 吉林市委书记: the city that shares its province's name.
+            city = gazetteer.lookup(place.short + "市")
+            if city is not None and city.level == "prefecture":
+                place = city
         titles.append(_Title(start, match.end(), text[start : match.end()], place, zone))
     return titles
 

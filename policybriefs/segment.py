@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .models import Attribution, Official, Section
+from .roster import surnames
 
 SPEECH = (
     r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|"
@@ -93,14 +94,38 @@ def find_city_voice(sentence: str, gazetteer: Gazetteer) -> str | None:
     return place.short
 
 
-def find_speaker(sentence: str, officials: Sequence[Official]) -> Official | None:
-    """The official who is the speaking subject of ``sentence``, if one is."""
-    best: tuple[int, Official] | None = None
+# The posts a later mention names an official by, after the surname (孙书记, 朴州长).
+_POST = re.compile(r"(副?(?:书记|市长|州长|县长|区长|省长|主席|主任|专员))$")
+
+
+def short_names(officials: Sequence[Official]) -> list[tuple[str, Official]]:
+    """(name, official) for each full name, and for each surname-and-post a later
+    mention may use instead (孙书记, 李市长), where it fits only one official."""
+    _, compound = surnames()
+    found: dict[str, list[Official]] = {}
     for official in officials:
-        at = sentence.find(official.name)
+        surname = official.name[: 2 if official.name[:2] in compound else 1]
+        for title in official.titles:
+            post = _POST.search(title)
+            if post and len(official.name) > len(surname):
+                found.setdefault(surname + post.group(1), []).append(official)
+    named = [(o.name, o) for o in officials]
+    named += [(alias, os[0]) for alias, os in sorted(found.items()) if len(set(os)) == 1]
+    return sorted(named, key=lambda pair: -len(pair[0]))
+
+
+def find_speaker(
+    sentence: str, officials: Sequence[Official] | Sequence[tuple[str, Official]]
+) -> Official | None:
+    """The official who is the speaking subject of ``sentence``, if one is.
+    ``officials`` may give each with the name to look for (``short_names``)."""
+    best: tuple[int, Official] | None = None
+    for entry in officials:
+        name, official = entry if isinstance(entry, tuple) else (entry.name, entry)
+        at = sentence.find(name)
         if at < 0 or at > 30:
             continue
-        rest = sentence[at + len(official.name) :]
+        rest = sentence[at + len(name) :]
         if _JOINT.match(rest):
             continue
         # The subject opening a sentence may be followed by a long adverbial
@@ -118,7 +143,7 @@ def attribute(
 ) -> list[Attribution]:
     """One Attribution per run of sentences that speak for the same city."""
     gazetteer = gazetteer or load_gazetteer()
-    by_length = sorted(officials, key=lambda o: -len(o.name))
+    by_length = short_names(officials)
     speaking = frozenset(o.city for o in officials if o.city)
     runs: list[Attribution] = []
     current: _Voice | None = None  # the statement that is open
@@ -128,6 +153,7 @@ def attribute(
         continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
         clause_owner: list[_Voice | None] = []
         named: list[bool] = []  # whether the clause names who speaks
+        mentioned: Official | None = None  # the last official named in the paragraph
         for number, (start, end) in enumerate(spans):
             clause = text[start:end]
             official = find_speaker(clause, by_length)
@@ -135,9 +161,20 @@ def attribute(
             if speaker is None:
                 city = find_city_voice(clause, gazetteer)
                 speaker = _Voice(city, None) if city else None
+            if speaker is None and clause.rstrip().endswith(("：", ":")):
+                # An official opening a clause that a colon ends is speaking
+                # (孙书记在会上开门见山：…).
+                opener = _first_named(clause[:6], by_length)
+                speaker = _Voice(opener.city, opener.name) if opener else None
             named.append(speaker is not None)
-            if speaker is None and current is not None and _PRONOUN.match(clause):
-                speaker = current
+            if speaker is None and _PRONOUN.match(clause):
+                # 他/她 is the official the paragraph has just named (陈立新出席会议并
+                # 讲话。他指出，…), else the speaker whose statement is open.
+                if mentioned is not None and (current is None or current.speaker is None):
+                    speaker = _Voice(mentioned.city, mentioned.name)
+                elif current is not None:
+                    speaker = current
+            mentioned = _first_named(clause, by_length) or mentioned
             if speaker is None and (current is None or current.speaker is None):
                 # Outside an official's statement, a city that is the subject of
                 # a promise speaks for itself (各方明确了分工：宁德将…；南平将…).
@@ -160,6 +197,11 @@ def attribute(
 
 
 _QUOTATION_OR_LABEL = re.compile(r"\s*(?:“[^“”]+”|[\u4e00-\u9fff]{2,8}[：:])\s*$")
+
+
+def _first_named(clause: str, named: Sequence[tuple[str, Official]]) -> Official | None:
+    found = [(at, o) for name, o in named if (at := clause.find(name)) >= 0]
+    return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
 _CLAUSE_END = re.compile(r"[；;：:]")
@@ -209,9 +251,9 @@ def _merge_runs(
         last = runs[-1] if runs else None
         # A second official of the same city taking over mid-paragraph
         # (副市长于小川补充说) opens a run of their own: what they promise is theirs.
-        same_voice = last is not None and (
-            last.speaker is None or speaker is None or last.speaker == speaker
-        )
+        # An official named after the city's unnamed voice (上饶方面表示，…。代市长黄静
+        # 说，…) opens a run of their own too.
+        same_voice = last is not None and (speaker is None or last.speaker == speaker)
         if last and last.paragraph == paragraph and last.city == city and same_voice:
             runs[-1] = Attribution(paragraph, last.start, end, city, last.speaker or speaker)
         else:

@@ -151,3 +151,19 @@ def test_workers_give_every_name_the_catalog_slugs() -> None:
     named = {e.name for e in (*catalog.cities, *catalog.officials, *catalog.series)}
     named |= {e.name for e in catalog.projects}
     assert {key.split(":", 1)[1] for key in given} == named
+
+
+# (name, slug): a surname is read as a surname (曾 zeng, 朴 piao, 单 shan).
+PERSON_SLUGS = [
+    ("胡昌升", "hu-changsheng"),
+    ("欧阳志远", "ouyang-zhiyuan"),
+    ("曾晓敏", "zeng-xiaomin"),
+    ("朴英哲", "piao-yingzhe"),
+    ("单国强", "shan-guoqiang"),
+    ("尉迟敬", "yuchi-jing"),
+]
+
+
+@pytest.mark.parametrize(("name", "slug"), PERSON_SLUGS)
+def test_person_slug_reads_surnames_as_surnames(name: str, slug: str) -> None:
+    assert person_slug(name) == slug

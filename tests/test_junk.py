@@ -49,6 +49,11 @@ JUNK = [
     "【列印本页】 【关闭视窗】",
     "【编辑：马小燕】",
     "本站推荐：特产批发 诚招代理 联系QQ 12345678",
+    "点击上方蓝字关注我们",
+    "———— END ————",
+    "兰州发布 2024-05-20 08:30 发表于甘肃",
+    "阅读 10万+ 在看 2315",
+    "转发本文到朋友圈，截图发给小编，抽10位送牛肉面券！！",
 ]
 TEXT = [
     "昨日，闽西南协同发展区联席会议第三次会议在泉州举行。",
@@ -209,3 +214,16 @@ def test_headlines_under_a_related_reading_heading_are_removed() -> None:
     assert article.paragraphs == ("银川将推进合作。", "会后，四市签署了合作协议。")
     removed = [e.before for e in article.edits if e.kind == "junk-line"]
     assert removed == ["相关阅读：", "银川：今年将建成5G基站3000个", "中卫将打造算力网络枢纽节点"]
+
+
+def test_emoji_are_removed_and_recorded() -> None:
+    article = normalize_article(
+        RawArticle(
+            "a.txt", "a", "txt", "utf-8", "会议召开\n📢兰州将加快建设✅试验区。\n", ArticleMeta()
+        )
+    )
+    assert article.paragraphs == ("兰州将加快建设试验区。",)
+    assert [(e.kind, e.before) for e in article.edits if e.note == "emoji"] == [
+        ("junk-text", "📢"),
+        ("junk-text", "✅"),
+    ]

@@ -125,6 +125,19 @@ ROSTERS = [
     ),
     ("济南市发改委主任王立新补充介绍", [("王立新", "济南", ("济南市发改委主任",))]),
     ("中卫市委书记马文斌致欢迎辞。", [("马文斌", "中卫", ("中卫市委书记",))]),
+    # Four characters before a verb, where no shorter reading is a name; a name with
+    # no surname the table knows, before a verb of speaking; 黄静说 is 黄静 speaking.
+    (
+        "林芝市长旺堆、副市长德吉卓玛参加会议。",
+        [("旺堆", "林芝", ("林芝市长",)), ("德吉卓玛", "林芝", ("林芝市副市长",))],
+    ),
+    ("林芝市长旺堆表示，林芝将加快发展", [("旺堆", "林芝", ("林芝市长",))]),
+    ("上饶市代市长黄静说，上饶还将开放场景", [("黄静", "上饶", ("上饶市代市长",))]),
+    # The city that shares its province's name (吉林市, not 吉林省).
+    (
+        "吉林市委书记何振东、市长周丽娜出席",
+        [("何振东", "吉林", ("吉林市委书记",)), ("周丽娜", "吉林", ("吉林市长",))],
+    ),
     # Brackets around a title with no name beside them name nobody.
     ("会议由（厦门市委书记）主持", []),
     ("由工作专班（泉州市副市长）统筹", []),

@@ -217,3 +217,37 @@ def test_a_quotation_opening_a_paragraph_is_its_speakers() -> None:
 
 def test_a_label_opening_a_paragraph_is_the_speakers_who_follows() -> None:
     assert _cities(["漳州：邵玉龙说，漳州将加快发展。"]) == [(0, "漳州", "邵玉龙")]
+
+
+def test_later_mentions_by_surname_and_post_are_the_official() -> None:
+    officials = (
+        Official("孙宏亮", "长春", ("长春市委书记",)),
+        Official("李国栋", "长春", ("长春市长",)),
+        Official("金永哲", "延边", ("延边州委书记",)),
+        Official("朴成浩", "延边", ("延边州长",)),
+    )
+    paragraphs = [
+        "孙书记在会上开门见山：长春要做枢纽。他表示，长春将开行班列500列。",
+        "金书记坦言，任务很重。他说，延边要推进口岸扩能改造。朴州长则表示，延边将争取设立分区。",
+        "李市长在会后接受采访时说，长春将尽快拿出方案。",
+    ]
+    runs = attribute(paragraphs, officials)
+    assert [(r.paragraph, r.city, r.speaker) for r in runs] == [
+        (0, "长春", "孙宏亮"),
+        (1, "延边", "金永哲"),
+        (1, "延边", "朴成浩"),
+        (2, "长春", "李国栋"),
+    ]
+
+
+def test_he_is_the_official_the_paragraph_has_just_named() -> None:
+    officials = (Official("陈立新", None, ("江西省副省长",)), *OFFICIALS)
+    runs = attribute(["江西省副省长陈立新出席会议并讲话。他指出，四市要打破行政壁垒。"], officials)
+    assert [(r.city, r.speaker, r.start) for r in runs][-1][:2] == (None, "陈立新")
+
+
+def test_an_official_after_the_citys_unnamed_voice_opens_a_run_of_their_own() -> None:
+    officials = (Official("黄静", "上饶", ("上饶市代市长",)),)
+    text = "上饶方面表示，将加快建设数字经济产业园。代市长黄静说，上饶还将开放应用场景。"
+    runs = attribute([text], officials)
+    assert [(r.city, r.speaker) for r in runs] == [("上饶", None), ("上饶", "黄静")]

@@ -25,6 +25,7 @@ from .junk import (
     is_link_list_item,
     link_reason,
     opens_link_list,
+    strip_emoji,
     strip_host_names,
     strip_invisible,
 )
@@ -79,6 +80,8 @@ def repair_paragraph(
 
     # Called in turn rather than from a list of closures: this runs for every paragraph.
     text, made = strip_invisible(text, paragraph=paragraph)
+    take(made)
+    text, made = strip_emoji(text, paragraph=paragraph)
     take(made)
     text, made = strip_host_names(text, paragraph=paragraph)
     take(made)

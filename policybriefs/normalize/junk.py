@@ -41,10 +41,15 @@ _CHROME_AT_START_ALTERNATIVES = (
     r"评论\s*$",
     r"[【\[]?\s*(?:责任编辑|编辑|审核|校对|作者|来源|发布时间|发布日期|浏览次数|点击数|阅读数|时间|日期)"
     r"\s*[:：]",
-    r"点击关注|欢迎关注|关注我们|长按(?:识别|关注|二维码)",
+    r"点击关注|点击上方|欢迎关注|关注我们|长按(?:识别|关注|二维码)",
+    # A post's footer: ———— END ————, 阅读 10万+ 在看 2315.
+    r"[—\-=_~\s]*END[—\-=_~\s]*$",
+    r"阅读\s*[\d.]+万?\+?\s*(?:在看|点赞)",
     r"</?[a-zA-Z][^>]*>\s*$",
     r"[\w-]+\.(?:jpg|jpeg|png|gif|webp|bmp)\s*$",
     r"\[\s*详细\s*[>》＞]*\s*\]\s*$",
+    # A post's byline: its account, date and place (兰州发布 2024-05-20 08:30 发表于甘肃).
+    r"[^\s，。]{1,20}\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*(?:发表于\S{0,10})?$",
     # A dateline, alone or with the page's source (2024年3月22日 08:15  来源：某报).
     r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
     r"\s*(?:(?:来源|作者|编辑|发布者?)\s*[:：].*)?$",
@@ -52,7 +57,8 @@ _CHROME_AT_START_ALTERNATIVES = (
 _CHROME_AT_START = re.compile("|".join(_CHROME_AT_START_ALTERNATIVES), re.IGNORECASE)
 _SPAM_WORDS = re.compile(
     r"代理|代写|发票|彩票|博彩|贷款|网址|官网|注册|下载|免费|优惠|加微信|微信号|QQ|点击|娱乐|开户|"
-    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时|诚招|批发|加盟"
+    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时|诚招|批发|加盟|"
+    r"咨询|急售|首付|转发|朋友圈|抽奖|红包|小编|截图"
 )
 _HOST = re.compile(
     r"\s*(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,40})*"
@@ -142,3 +148,15 @@ def strip_invisible(text: str, *, paragraph: int | None) -> tuple[str, list[Edit
     return delete(
         text, _INVISIBLE, kind="junk-text", paragraph=paragraph, note="invisible characters"
     )
+
+
+# Emoji a post sprinkles through its text (📢, 🎁, ⬆️): no article's words.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\ufe0f\u20e3]+"
+)
+
+
+def strip_emoji(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+    if not _EMOJI.search(text):
+        return text, []
+    return delete(text, _EMOJI, kind="junk-text", paragraph=paragraph, note="emoji")
