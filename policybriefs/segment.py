@@ -24,7 +24,7 @@ from .models import Attribution, Official, Section
 from .roster import surnames
 
 SPEECH = (
-    r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|"
+    r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|感慨|"
     r"透露|呼吁|倡议|提议|承诺|发言|讲话时说|致辞时说)"
 )
 # Between the subject and the verb: adverbs and short adverbials, never another clause.
