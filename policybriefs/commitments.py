@@ -36,7 +36,7 @@ _LEAD = re.compile(
 # A second pledge or task after a comma opens an item of its own (苏州要主动对接上海，
 # 将加快建设苏州南站; 三县要…，九江市将给予支持): see _modal_clauses.
 _MODAL_CLAUSE = re.compile(
-    r"(?<=，)(?=(?:[\u4e00-\u9fff]{1,4}[市县区])?(?:还|并|同时|也)?(?:将(?![来近])|要(?![求素点])))"
+    r"(?<=，)(?=(?:[\u4e00-\u9fff]{1,4}[市县区])?(?:还|并|同时|也)?(?:将(?![来近于])|要(?![求素点])))"
 )
 # Where and when the next meeting is held is no one's commitment.
 _NEXT_MEETING = re.compile(
@@ -71,6 +71,7 @@ _DATED_PLEDGE = re.compile(
     r"(?:年底前|年内|月底前|(?:19|20)\d\d年(?:底前?|内|前)|明年|后年)[^，。；]{0,6}?"
     r"(?:实现|完成|建成|开通|投用|投产|开工|落地|上线)"
 )
+_DONE = re.compile(r"已|去|此前")  # just before the deadline: 已于2023年底前建成, 去年底前
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
 )
@@ -113,7 +114,9 @@ def classify(item: str, proposed: bool) -> str | None:
             first = (match.start(), kind)
     if first is not None:
         return first[1]
-    return "pledge" if _WEAK_PLEDGE.search(item) or _DATED_PLEDGE.search(item) else None
+    deadline = _DATED_PLEDGE.search(item)
+    dated = deadline and not _DONE.search(item, max(0, deadline.start() - 4), deadline.start())
+    return "pledge" if _WEAK_PLEDGE.search(item) or dated else None
 
 
 def split_items(sentence: str) -> list[tuple[int, str]]:
@@ -157,8 +160,9 @@ def extract_commitments(
     gazetteer = gazetteer or load_gazetteer()
     found: list[Commitment] = []
     # A county is a partner by its short name (平江将与通城、修水共同推进) when it
-    # speaks at the meeting too; elsewhere a short county name is too often a word.
-    speaking = {run.city for run in runs if run.city}
+    # speaks at the meeting too; elsewhere a short county name is too often a word
+    # (和平 in 福州和平潭), so it is looked for apart from the places read in the text.
+    speaking = sorted({run.city for run in runs if run.city})
     for run in runs:
         text = paragraphs[run.paragraph]
         proposed = False
@@ -188,17 +192,13 @@ def extract_commitments(
                 kind = classify(item, proposed)
                 if kind is None:
                     continue
-                partners = tuple(
-                    dict.fromkeys(
-                        place.short
-                        for _, _, place in gazetteer.find_all(item, counties_by_short=True)
-                        if place.short != run.city
-                        and (
-                            place.level in ("prefecture", "unit")
-                            or (place.level == "county" and place.short in speaking)
-                        )
-                    )
-                )
+                found_at = [
+                    (at, place.short)
+                    for at, _, place in gazetteer.find_all(item)
+                    if place.level in ("prefecture", "unit")
+                ]
+                found_at += [(item.find(c), c) for c in speaking if c in item]
+                partners = tuple(dict.fromkeys(c for _, c in sorted(found_at) if c != run.city))
                 found.append(
                     Commitment(
                         city=run.city,

@@ -98,6 +98,7 @@ _PAGE_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日")
 _RELATIVE_DAY = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
 _RELATIVE = re.compile("|".join(_RELATIVE_DAY))
+_COMING = re.compile(r"将于|将在|拟于|定于")
 PAGE_DATE_LINES = 15  # a page's date stands above the article, among its first lines
 
 
@@ -120,11 +121,15 @@ def date_from_page(lead: str, published: dt.date) -> dt.date | None:
     month_day = _MONTH_DAY.search(lead[:60])
     if month_day and (not relative or month_day.start() < relative.start()):
         month, day = int(month_day.group(1)), int(month_day.group(2))
-        year = (
-            published.year
-            if (month, day) <= (published.month, published.day)
-            else published.year - 1
-        )
+        ahead = (month, day) > (published.month, published.day)
+        # A day after the publication is last year's, unless the meeting is still to
+        # come (将于3月15日召开), when one before it is next year's.
+        before = lead[max(0, month_day.start() - 4) : month_day.start()]
+        if _COMING.search(before):
+            passed = (month, day) < (published.month, published.day)
+            year = published.year + (1 if passed else 0)
+        else:
+            year = published.year - (1 if ahead else 0)
         try:
             return dt.date(year, month, day)
         except ValueError:

@@ -311,8 +311,9 @@ class Brief(_Slotted):
     # Set on the light brief: a sentence that changes no promise, nor the start of
     # the lead, redraws the brief's own page, not every page that lists it.
     listing: ListingKeys | None = None
-    text_date: dt.date | None = None  # the lead's own full date (2023年11月16日)
-    # Or the lead's day (6月3日, 昨天) in the year of the page's publication date.
+    # The lead's own full date (2023年11月16日), or, ``dated_by_page``, the lead's day
+    # (6月3日, 昨天) in the year of the page's publication date.
+    text_date: dt.date | None = None
     dated_by_page: bool = False
 
     @property

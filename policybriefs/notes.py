@@ -18,6 +18,7 @@ _LINE_REASONS = {
     "page chrome": "页面杂项",
     "spam": "垃圾广告",
     "link": "链接",
+    "a headline under a related-reading heading": "“相关阅读”下的标题",
 }
 _FIXED = {
     "host name": "网址",

@@ -29,7 +29,7 @@ _ORG = (
 # region's government (香港特别行政区政府政务司司长).
 _ROLE = (
     r"(?:常务)?(?:副|代)?(?:书记|常委|省长|市长|区长|县长|州长|旗长|主任|主席|秘书长|部长|局长|"
-    r"厅长|组长|专员|[\u4e00-\u9fff]{2,4}司司长|行政长官)"
+    r"厅长|组长|专员|(?:政务|财政|律政|行政法务|经济财政|保安|社会文化|运输工务)司司长|行政长官)"
 )
 TITLE = re.compile(rf"{_ORG}?{_ROLE}")
 # Roles whose place comes from the official before them when none is written.
@@ -50,35 +50,38 @@ _AFTER_NAME = re.compile(
 
 
 _CLOSES_NAME = re.compile(r"^(?:[，。、；（）]|$)")
-# After a four-character name (巴图孟和主持会议), where its fourth character read as
-# a word (和) would leave a three-character one.
-_STRONG_AFTER_NAME = re.compile(
-    r"^(?:[，。、；（）]|$|主持|出席|表示|指出|强调|致辞|讲话|发言|介绍|提出|说|参加)"
-)
+_LIST_AFTER_NAME = re.compile(r"^[，、；,]")
+_ATTENDS = re.compile(r"^(?:出席|参加)")
 # Uyghur, Kazakh and other names written with a middle dot (买买提江·阿不都热依木):
 # the parts before the last dot; where the last part ends is read from what follows.
 _DOTTED_HEAD = re.compile(r"[\u4e00-\u9fff]{2,8}·(?:[\u4e00-\u9fff]{2,8}·)?")
 
 
 def _dotted_name(text: str, start: int, title_starts: frozenset[int]) -> str | None:
-    """The dotted name at ``text[start:]``: its last part as short as lets a verb or
-    punctuation follow (热依汗古丽·吐尔逊出席), a strong one first."""
+    """The dotted name at ``text[start:]``: no part holds a word a name is followed by
+    (张三出席中国·东盟博览会 is no name), and the last part is the longest such
+    that what follows it may follow a name (热依汗古丽·吐尔逊出席, 努尔兰·买买提出席)."""
     head = _DOTTED_HEAD.match(text, start)
-    if head is None:
+    if head is None or _holds_follower(text[start : head.end()].replace("·", "")):
         return None
-    ends = [
-        end
-        for end in range(head.end() + 2, head.end() + 9)
-        if end <= len(text) and _is_cjk(text[head.end() : end])
-    ]
-    for after in (_STRONG_AFTER_NAME, _AFTER_NAME):
-        for end in ends:
-            if after.match(text[end : end + 4]) or end in title_starts:
-                return text[start:end]
+    for end in range(min(len(text), head.end() + 8), head.end() + 1, -1):
+        last = text[head.end() : end]
+        if not _is_cjk(last) or _holds_follower(last):
+            continue
+        if _AFTER_NAME.match(text[end : end + 4]) or end in title_starts:
+            return text[start:end]
     return None
 
 
+def _holds_follower(part: str) -> bool:
+    """Whether a word that follows names starts inside ``part`` (past its first character)."""
+    return any(_AFTER_NAME.match(part[k:]) for k in range(1, len(part)))
+
+
 _LINK_AFTER_NAME = re.compile(r"^和")
+# What follows a name that ends in 和 (巴图孟和主持会议); not 出席 or 参加 (王小明和参加
+# 会议的企业代表座谈: 王小明 and the others).
+_AFTER_LINKED_NAME = re.compile(r"^(?:主持|表示|指出|强调|致辞|讲话|说|发言|介绍|提出)")
 # Verbs of speech that end no name: 黄静说 is 黄静 speaking.
 _SPEECH_CHARACTERS = frozenset("说讲谈称")  # 孟和, 朝鲁孟和: not 等, 也 (王小明也表示)
 
@@ -131,8 +134,11 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
     if four_ok or (head not in compound and four[3:] == "和"):
         # Where the three-character reading would end before a linking word (巴图孟和),
         # or, for a surname the table lacks, where punctuation closes all four.
-        linked = bool(_LINK_AFTER_NAME.match(four[3:]) and _STRONG_AFTER_NAME.match(after_four))
-        if (known and linked) or (not known and four_ok and _CLOSES_NAME.match(after_four)):
+        linked = bool(_LINK_AFTER_NAME.match(four[3:]) and _AFTER_LINKED_NAME.match(after_four))
+        # A list goes on after a name of a surname the table lacks (萨仁图雅，); a full
+        # stop ends a clause whose last words are no name (各地市长高度评价。).
+        listed = bool(_LIST_AFTER_NAME.match(after_four))
+        if (known and linked) or (not known and four_ok and listed):
             return four
     for length in lengths:
         candidate = text[start : start + length]
@@ -143,14 +149,14 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
             continue  # 黄静说，: the name is 黄静
         if known and (_AFTER_NAME.match(rest) or start + length in title_starts):
             return candidate
-        # A rarer surname (or none: 旺堆, 扎西次仁): only where punctuation or a verb
-        # of speaking closes the name, and it holds no word a name is followed by.
+        # A rarer surname (or none: 旺堆, 扎西次仁): only where punctuation closes the
+        # name and it holds no word a name is followed by (县长现场介绍, 市长随即表示).
         plain = not any(_AFTER_NAME.match(candidate[k:]) for k in range(length))
-        if not known and plain and (_CLOSES_NAME.match(rest) or _STRONG_AFTER_NAME.match(rest)):
+        if not known and plain and _CLOSES_NAME.match(rest):
             return candidate
-    # Four characters followed by a verb a name takes (副市长德吉卓玛参加会议), where
-    # no shorter reading is a name.
-    if four_ok and _STRONG_AFTER_NAME.match(after_four):
+    # Four characters before 出席 or 参加, where no shorter reading is a name
+    # (副市长德吉卓玛参加会议).
+    if four_ok and _ATTENDS.match(after_four):
         return four
     return None
 
@@ -211,6 +217,8 @@ def _qualified(title: _Title, inherited: Place | None) -> str:
     return inherited.name + title.title
 
 
+# Notes bracketed after a post: 挂职, 时任, 列席, 正处级, 女, 回族.
+_POST_NOTE = re.compile(r"^(?:挂职|时任|列席|代理|兼任|女|[正副][处厅局部省军科]级|.{1,3}族)$")
 _OPEN = "（("
 _CLOSE = "）)"
 # What may stand before a name that its bracketed title follows: a list's punctuation,
@@ -228,8 +236,15 @@ def _bracketed_name(
     if after and after in _OPEN:
         name = parse_name(text, chain_end + 1, title_starts)
         close = chain_end + 1 + len(name or "")
-        if name and text[close : close + 1] and text[close] in _CLOSE:
+        single, _ = surnames()
+        # 副市长（挂职）李明: a note on the post, not the name.
+        named = name and (name[0] in single or "·" in name) and not _POST_NOTE.match(name)
+        if name and named and text[close : close + 1] and text[close] in _CLOSE:
             return name, chain_start, close + 1
+        if name and _POST_NOTE.match(name) and text[close : close + 1] in tuple(_CLOSE):
+            after_note = parse_name(text, close + 1, title_starts)
+            if after_note:
+                return after_note, chain_start, close + 1 + len(after_note)
     opened = chain_start - 1
     if opened < 1 or text[opened] not in _OPEN or not text[chain_end : chain_end + 1]:
         return None

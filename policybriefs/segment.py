@@ -66,6 +66,8 @@ _CITY_VOICE = re.compile(
     r"的?(?:(?:市|县|区|州)?(?:委|政府|党委))?"
     r"(?:代表团?|方面|政府|党委|有关负责人|相关负责人|主要负责人|主要负责同志|负责同志|负责人)?"
     rf"(?:在[^，。；]{{0,4}}?(?:会上|会议上|发言中|讲话中|致辞中))?(?:也|还|则|随后|首先|分别)?{SPEECH}"
+    # 宁德提出的“链主”模式, 成都称得上: the verb modifies, no one speaks.
+    r"(?![的得])"
 )
 # Lead-ins before the subject of a sentence (会上，南京市代表介绍).
 _LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中|下一步)[，,]?")
@@ -153,7 +155,7 @@ def attribute(
         continues = bool(_CONTINUES.match(first)) and not _MEETING.match(first)
         clause_owner: list[_Voice | None] = []
         named: list[bool] = []  # whether the clause names who speaks
-        mentioned: Official | None = None  # the last official named in the paragraph
+        mentioned: Official | None = None  # named first in the latest clause naming one
         for number, (start, end) in enumerate(spans):
             clause = text[start:end]
             official = find_speaker(clause, by_length)
@@ -161,9 +163,10 @@ def attribute(
             if speaker is None:
                 city = find_city_voice(clause, gazetteer)
                 speaker = _Voice(city, None) if city else None
-            if speaker is None and clause.rstrip().endswith(("：", ":")):
-                # An official opening a clause that a colon ends is speaking
-                # (孙书记在会上开门见山：…).
+            if speaker is None and _COLON_OPENED.match(clause):
+                # An official opening a short clause that a colon ends is speaking
+                # (孙书记在会上开门见山：…), not one reading out a list (张三宣读了
+                # 协议，主要内容如下：…).
                 opener = _first_named(clause[:6], by_length)
                 speaker = _Voice(opener.city, opener.name) if opener else None
             named.append(speaker is not None)
@@ -199,12 +202,16 @@ def attribute(
 _QUOTATION_OR_LABEL = re.compile(r"\s*(?:“[^“”]+”|[\u4e00-\u9fff]{2,8}[：:])\s*$")
 
 
+_COLON_OPENED = re.compile(r"^(?:会上，)?[^，。；]{2,20}[：:]\s*$")
+
+
 def _first_named(clause: str, named: Sequence[tuple[str, Official]]) -> Official | None:
+    """The official ``clause`` names first, by full name or surname and post."""
     found = [(at, o) for name, o in named if (at := clause.find(name)) >= 0]
     return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
-_CLAUSE_END = re.compile(r"[；;：:]")
+_CLAUSE_END = re.compile(r"[；;：]|(?<!\d):(?!\d)")  # not 9:30
 
 
 def split_clauses(text: str) -> list[tuple[int, int]]:
@@ -221,7 +228,9 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
 
 
 # A city as the subject of what it will do: 宁德将…, 平潭还将…, 莆田要着力….
-_SUBJECT_VERB = re.compile(r"(?:市|县|区|州)?(?:还|也|则|亦)?(?:将|要|计划|拟|力争|愿意|愿)")
+_SUBJECT_VERB = re.compile(
+    r"(?:市|县|区|州)?(?:还|也|则|亦)?(?:将(?![来近军])|要(?![素求点])|计划|拟|力争|愿意|愿)"
+)
 
 
 def find_city_subject(clause: str, gazetteer: Gazetteer, speaking: frozenset[str]) -> str | None:

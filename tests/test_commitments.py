@@ -68,6 +68,8 @@ ENTITIES = [
         {("project", "西安地铁14号线"), ("project", "咸阳国际机场")},
     ),
     ("推进宝鸡至西安城际铁路前期工作", {("project", "宝鸡至西安城际铁路")}),
+    # 服务 inside a project's name (only 全力服务 cuts it).
+    ("建设武夷山科技服务中心", {("project", "武夷山科技服务中心")}),
 ]
 
 
@@ -227,3 +229,27 @@ def test_a_sides_lead_in_is_not_part_of_the_promise() -> None:
     text = "玉溪方面，赵晓东介绍，玉溪将依托抚仙湖保护治理经验，与昆明共同推进流域联防联治。"
     found = extract_commitments([text], [Attribution(0, 0, len(text), "玉溪", "赵晓东")])
     assert found[0].text.startswith("玉溪将依托")
+
+
+def test_a_speaking_county_is_looked_for_apart_from_the_places_read() -> None:
+    text = "宁德将与福州和平潭共同推进海上风电合作。"
+    runs = [Attribution(0, 0, len(text), "宁德", None), Attribution(1, 0, 4, "平潭", None)]
+    assert extract_commitments([text, "平潭表示"], runs)[0].partners == ("福州", "平潭")
+
+
+def test_a_deadline_stays_with_its_project() -> None:
+    text = "宁德将与南平共同推进闽东北生态产品交易平台建设，将于2025年底前建成投用。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), "宁德", None)])
+    assert [c.text for c in found] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("龙龙铁路龙岩至武平段已于2023年底前建成通车", None),
+        ("两市去年底前完成可研批复", None),
+        ("提前至2025年底前建成投用", "pledge"),
+    ],
+)
+def test_a_deadline_met_is_no_pledge(text: str, kind: str | None) -> None:
+    assert classify(text, False) == kind

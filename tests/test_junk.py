@@ -54,6 +54,7 @@ JUNK = [
     "兰州发布 2024-05-20 08:30 发表于甘肃",
     "阅读 10万+ 在看 2315",
     "转发本文到朋友圈，截图发给小编，抽10位送牛肉面券！！",
+    "兰州新区学区房急售，首付仅需15万，咨询微信 lz88886666",
 ]
 TEXT = [
     "昨日，闽西南协同发展区联席会议第三次会议在泉州举行。",
@@ -63,6 +64,11 @@ TEXT = [
     "会议强调，要依法打击侵权假冒行为，维护企业合法权益。",
     "两市将建立知识产权协作机制，如有侵权行为将联合查处。",
     "两地联合打击侵权，群众发现侵权请联系12345热线。",
+    # Words spam uses, in a paragraph of policy: no spam.
+    "两地将推广“一网通办”经验，为企业提供政策咨询，落实税费优惠政策。",
+    "共建农产品批发市场，推广订单农业，落实用地优惠政策。",
+    # A list's numbers and a subheading after the list of links.
+    "❶加快推进交通互联互通；❷深化产业协作。",
     "2024年3月21日，京津冀协同发展城市联席会议在廊坊市召开。",
     "时间紧、任务重，各方要坚持“一盘棋”。",
     "会议要求，各市要关注群众急难愁盼问题。",
@@ -208,10 +214,11 @@ def test_every_chrome_branch_starts_with_a_gate_character(branch: str) -> None:
 
 def test_headlines_under_a_related_reading_heading_are_removed() -> None:
     text = "会议召开\n银川将推进合作。\n相关阅读：\n"
-    text += "银川：今年将建成5G基站3000个\n中卫将打造算力网络枢纽节点\n会后，四市签署了合作协议。\n"
+    text += "银川：今年将建成5G基站3000个\n中卫将打造算力网络枢纽节点\n一、会议概况\n"
+    text += "会后，四市签署了合作协议。\n"
     raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
     article = normalize_article(raw)
-    assert article.paragraphs == ("银川将推进合作。", "会后，四市签署了合作协议。")
+    assert article.paragraphs == ("银川将推进合作。", "一、会议概况", "会后，四市签署了合作协议。")
     removed = [e.before for e in article.edits if e.kind == "junk-line"]
     assert removed == ["相关阅读：", "银川：今年将建成5G基站3000个", "中卫将打造算力网络枢纽节点"]
 

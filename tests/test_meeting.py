@@ -101,6 +101,9 @@ DATES_FROM_PAGE = [
     ("12月28日，联席会议在合肥召开。", dt.date(2024, 1, 3), dt.date(2023, 12, 28)),
     ("联席会议在合肥召开。", dt.date(2024, 1, 3), None),
     ("2月30日，会议召开。", dt.date(2024, 3, 1), None),  # no such day
+    # A meeting still to come is this year's, or next year's for a day gone by.
+    ("联席会议将于3月15日召开。", dt.date(2024, 1, 5), dt.date(2024, 3, 15)),
+    ("联席会议将于1月3日召开。", dt.date(2024, 12, 20), dt.date(2025, 1, 3)),
 ]
 
 

@@ -46,6 +46,9 @@ WIDTH = [
     # The space after an ASCII mark goes with it before Chinese.
     ("曹振華表示, 株洲將", "曹振華表示，株洲將"),
     ("Hello, world", "Hello, world"),
+    # An item's number keeps its stop; a full-width stop ends a sentence.
+    ("一.加快推進交通互聯互通", "一.加快推進交通互聯互通"),
+    ("會議在寧德召開．四市代表出席會議．", "會議在寧德召開。四市代表出席會議。"),
     # The dot inside a transcribed name takes one form.
     ("熱依汗古麗•吐爾遜補充說", "熱依汗古麗·吐爾遜補充說"),
     ("買買提江・阿不都熱依木", "買買提江·阿不都熱依木"),

@@ -131,7 +131,23 @@ ROSTERS = [
         "林芝市长旺堆、副市长德吉卓玛参加会议。",
         [("旺堆", "林芝", ("林芝市长",)), ("德吉卓玛", "林芝", ("林芝市副市长",))],
     ),
-    ("林芝市长旺堆表示，林芝将加快发展", [("旺堆", "林芝", ("林芝市长",))]),
+    # Words after a post are no names, though a name of an unknown surname may
+    # stand there: only a list's punctuation, or 出席/参加 after four, says so.
+    ("宁德市市长随即表示，各县县长依次发言，各地市长高度评价。", []),
+    ("各市常务副市长列席会议。", []),
+    # 和 ends a name only before presiding or speaking (巴图孟和主持), not 参加.
+    ("副市长王小明和参加会议的企业代表座谈。", [("王小明", None, ("副市长",))]),
+    # A dotted name holds no words a name is followed by; its last part is the longest
+    # that leaves such a word after it.
+    ("南宁市市长张三在中国·东盟博览会上致辞。", [("张三", "南宁", ("南宁市市长",))]),
+    ("副市长努尔兰·买买提出席会议。", [("努尔兰·买买提", None, ("副市长",))]),
+    # A note bracketed after the post is no name; the name follows it.
+    ("宁德市副市长（挂职）李明出席会议。", [("李明", "宁德", ("宁德市副市长",))]),
+    # A SAR's secretaries by their bureau, not any characters before 司司长.
+    (
+        "行政长官李家超与政务司司长陈国基出席。",
+        [("李家超", None, ("行政长官",)), ("陈国基", None, ("政务司司长",))],
+    ),
     ("上饶市代市长黄静说，上饶还将开放场景", [("黄静", "上饶", ("上饶市代市长",))]),
     # The city that shares its province's name (吉林市, not 吉林省).
     (

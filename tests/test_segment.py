@@ -11,6 +11,7 @@ from policybriefs.segment import (
     build_sections,
     find_city_voice,
     find_speaker,
+    split_clauses,
     split_sentences,
 )
 
@@ -251,3 +252,24 @@ def test_an_official_after_the_citys_unnamed_voice_opens_a_run_of_their_own() ->
     text = "上饶方面表示，将加快建设数字经济产业园。代市长黄静说，上饶还将开放应用场景。"
     runs = attribute([text], officials)
     assert [(r.city, r.speaker) for r in runs] == [("上饶", None), ("上饶", "黄静")]
+
+
+# What the review of the clause rules found: none of these is a city or official speaking.
+NOT_SPEAKING = [
+    "会上，张三宣读了合作框架协议，主要内容如下：四市将共建物流枢纽；南平将牵头推进。",
+    "宁德提出的“链主”模式得到与会代表一致认可。",
+    "宁德要素市场化配置改革试点获批。",
+    "下一步，宁德将军民融合作为重点。",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SPEAKING)
+def test_no_one_speaks_in(text: str) -> None:
+    officials = (Official("张三", "宁德", ("宁德市长",)),)
+    runs = attribute([text], officials)
+    assert runs[0].city is None and runs[0].speaker is None, runs
+
+
+def test_a_clock_time_does_not_cut_a_clause() -> None:
+    text = "会议于上午9:30开幕，张三表示，宁德将加快发展。"
+    assert split_clauses(text) == [(0, len(text))]

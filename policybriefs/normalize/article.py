@@ -42,7 +42,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _PUNCTUATION_ROUNDS = 4
 # What the punctuation passes may still change: ASCII marks, a comma before a mark, a
 # mark written twice.
-_UNSETTLED_PUNCTUATION = re.compile(r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；])\1')
+# What another round may still change; a full stop after a mark widened or curled
+# late in a round (（第三次）. and “链主”.) included.
+_UNSETTLED_PUNCTUATION = re.compile(r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；])\1|[）”’》][.．]')
 
 
 def _tidy(line: str) -> str:
@@ -173,7 +175,7 @@ def normalize_article(raw: RawArticle) -> NormalizedArticle:
         if opens_link_list(text):
             in_link_list, why = True, "page chrome"
         elif in_link_list and is_link_list_item(text):
-            why = "相关阅读下的标题"
+            why = "a headline under a related-reading heading"
         else:
             in_link_list = False
         if why:

@@ -57,8 +57,8 @@ _CHROME_AT_START_ALTERNATIVES = (
 _CHROME_AT_START = re.compile("|".join(_CHROME_AT_START_ALTERNATIVES), re.IGNORECASE)
 _SPAM_WORDS = re.compile(
     r"代理|代写|发票|彩票|博彩|贷款|网址|官网|注册|下载|免费|优惠|加微信|微信号|QQ|点击|娱乐|开户|"
-    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时|诚招|批发|加盟|"
-    r"咨询|急售|首付|转发|朋友圈|抽奖|红包|小编|截图"
+    r"推广|客服|领取|获取|养生|理财|月入|赚钱|公众号|扫码|私信|秒杀|包邮|限时|诚招|加盟|"
+    r"急售|首付|转发|朋友圈|抽奖|红包|小编|截图|咨询微信|微信[:：]?\s*[A-Za-z0-9_-]{5,}"
 )
 _HOST = re.compile(
     r"\s*(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]{1,40}(?:\.[a-z0-9-]{1,40})*"
@@ -93,7 +93,14 @@ def opens_link_list(simplified_line: str) -> bool:
 def is_link_list_item(simplified_line: str) -> bool:
     """A headline in a list of links: short, and not a sentence that ends."""
     line = simplified_line.strip()
+    if _SECTION_HEADING.match(line):
+        return False  # 一、会议概况: the article goes on
     return len(line) <= LINK_LIST_ITEM_MAX and not line.endswith(("。", "！", "？", "”"))
+
+
+_SECTION_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])"
+)
 
 
 def is_junk_line(simplified_line: str) -> str | None:
@@ -151,8 +158,10 @@ def strip_invisible(text: str, *, paragraph: int | None) -> tuple[str, list[Edit
 
 
 # Emoji a post sprinkles through its text (📢, 🎁, ⬆️): no article's words.
+# Not ★ ☆ (U+2605, 2606) or ❶–➓ (U+2776–2793), which pages use as bullets and numbers.
 _EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\ufe0f\u20e3]+"
+    "[\U0001f000-\U0001faff\u2600-\u2604\u2607-\u26ff\u2700-\u2775\u2794-\u27bf"
+    "\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\ufe0f\u20e3]+"
 )
 
 

@@ -78,29 +78,32 @@ def _chinese_sides(text: str, start: int, end: int) -> int | None:
 # An ASCII full stop ending a Chinese sentence: Chinese (or a closing mark) before
 # it, and Chinese or the paragraph's end after it. 1.6万亿元, www.example.cn and
 # No.1 keep theirs.
-_ASCII_FULL_STOP = re.compile(rf"(?<=[{_CJK}）”’》])\.(?=[{_CJK}“‘《（]|\s*$)")
+# 一.加快推进 numbers an item and keeps its stop.
+_ASCII_FULL_STOP = re.compile(
+    rf"(?<=[{_CJK}）”’》])(?<![一二三四五六七八九十])[.．](?=[{_CJK}“‘《（]|\s*$)"
+)
 
 
 # The dot inside a transcribed name, written many ways (热依汗古丽•吐尔逊): one form,
 # so the name is the same wherever it is written.
-_NAME_DOT = re.compile(rf"(?<=[{_CJK}])[•・‧∙⋅．](?=[{_CJK}])")
+_NAME_DOT = re.compile(rf"(?<=[{_CJK}])[•・‧∙⋅](?=[{_CJK}])")
 
 
 def full_width_punctuation(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    stops: list[Edit] = []
-    if any(dot in text for dot in "•・‧∙⋅．") and _NAME_DOT.search(text):
-        text, stops = rewrite(
+    early: list[Edit] = []  # name dots and full stops, made before the other marks
+    if any(dot in text for dot in "•・‧∙⋅") and _NAME_DOT.search(text):
+        text, early = rewrite(
             text, _NAME_DOT, lambda _: "·", kind="punctuation", paragraph=paragraph
         )
-    if "." in text and _ASCII_FULL_STOP.search(text):
+    if ("." in text or "．" in text) and _ASCII_FULL_STOP.search(text):
         text, ends = rewrite(
             text, _ASCII_FULL_STOP, lambda _: "。", kind="punctuation", paragraph=paragraph
         )
-        stops += ends
+        early += ends
     if not _ANY_ASCII_MARK.search(text):
-        return text, stops
+        return text, early
     text, edits = _widen_all_marks(text, paragraph)
-    edits = stops + edits
+    edits = early + edits
 
     def widen_parens(match: re.Match[str]) -> str:
         inner = match.group(1)
