@@ -83,8 +83,14 @@ _FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
 
 def detect_date(texts: list[str]) -> dt.date | None:
     """The first full date in ``texts`` (the title and the lead), if it is a real day."""
+    return _first_real_day(texts, _FULL_DATE)
+
+
+def _first_real_day(texts: list[str], pattern: re.Pattern[str]) -> dt.date | None:
+    """The first match of ``pattern`` (year, month, day groups) in ``texts`` that is a
+    real day."""
     for text in texts:
-        for match in _FULL_DATE.finditer(text):
+        for match in pattern.finditer(text):
             try:
                 return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
             except ValueError:
@@ -104,19 +110,14 @@ PAGE_DATE_LINES = 15  # a page's date stands above the article, among its first 
 
 def page_date(lines: list[str]) -> dt.date | None:
     """The first full date in ``lines`` (chrome removed from the page's top)."""
-    for line in lines:
-        for match in _PAGE_DATE.finditer(line):
-            try:
-                return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                continue
-    return None
+    return _first_real_day(lines, _PAGE_DATE)
 
 
 def date_from_page(lead: str, published: dt.date) -> dt.date | None:
     """The meeting's date from a lead that gives it without its year (6月3日, 昨天)
     and the page's publication date: the year of the publication, or the year
-    before for a day after it (a December meeting reported in January)."""
+    before for a day after it (a December meeting reported in January), or the
+    year after for a day before it that is still to come (将于1月3日召开)."""
     relative = _RELATIVE.search(lead[:40])
     month_day = _MONTH_DAY.search(lead[:60])
     if month_day and (not relative or month_day.start() < relative.start()):

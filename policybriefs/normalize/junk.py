@@ -149,12 +149,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]+")
 
 
 def strip_invisible(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    # Checked first: most paragraphs have none, and delete() builds a list and a copy.
-    if not _INVISIBLE.search(text):
-        return text, []
-    return delete(
-        text, _INVISIBLE, kind="junk-text", paragraph=paragraph, note="invisible characters"
-    )
+    return _strip(text, _INVISIBLE, paragraph=paragraph, note="invisible characters")
 
 
 # Emoji a post sprinkles through its text (📢, 🎁, ⬆️): no article's words.
@@ -166,6 +161,14 @@ _EMOJI = re.compile(
 
 
 def strip_emoji(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    if not _EMOJI.search(text):
+    return _strip(text, _EMOJI, paragraph=paragraph, note="emoji")
+
+
+def _strip(
+    text: str, pattern: re.Pattern[str], *, paragraph: int | None, note: str
+) -> tuple[str, list[Edit]]:
+    """``text`` without ``pattern``'s matches, recorded as junk text. Searched first:
+    most paragraphs have none, and delete() builds a list and a copy."""
+    if not pattern.search(text):
         return text, []
-    return delete(text, _EMOJI, kind="junk-text", paragraph=paragraph, note="emoji")
+    return delete(text, pattern, kind="junk-text", paragraph=paragraph, note=note)
