@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
 from .models import Brief, Commitment
-from .roster import surnames
+from .roster import surname_of
 from .urls import names_a_list_page
 
 
@@ -88,10 +88,10 @@ SURNAME_READINGS = {
 
 def person_slug(name: str) -> str:
     """hu-changsheng, ouyang-zhiyuan: surname, then given name, as names are romanised."""
-    _, compound = surnames()
-    split = 2 if name[:2] in compound else 1
-    surname = SURNAME_READINGS.get(name[:split]) or slugify(name[:split])
-    return f"{surname}-{slugify(name[split:])}" if len(name) > split else slugify(name)
+    surname = surname_of(name)
+    given = name[len(surname) :]
+    reading = SURNAME_READINGS.get(surname) or slugify(surname)
+    return f"{reading}-{slugify(given)}" if given else slugify(name)
 
 
 def _unique_slugs(

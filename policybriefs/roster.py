@@ -73,17 +73,17 @@ def _dotted_name(text: str, start: int, title_starts: frozenset[int]) -> str | N
     return None
 
 
-def _holds_follower(part: str) -> bool:
-    """Whether a word that follows names starts inside ``part`` (past its first character)."""
-    return any(_AFTER_NAME.match(part[k:]) for k in range(1, len(part)))
+def _holds_follower(part: str, first: int = 1) -> bool:
+    """Whether a word that follows names starts inside ``part``, at ``first`` or later
+    (past its surname by default)."""
+    return any(_AFTER_NAME.match(part[k:]) for k in range(first, len(part)))
 
 
-_LINK_AFTER_NAME = re.compile(r"^和")
-# What follows a name that ends in 和 (巴图孟和主持会议); not 出席 or 参加 (王小明和参加
-# 会议的企业代表座谈: 王小明 and the others).
+# What follows a name that ends in 和 (巴图孟和主持会议, 朝鲁孟和); not 出席 or 参加
+# (王小明和参加会议的企业代表座谈: 王小明 and the others).
 _AFTER_LINKED_NAME = re.compile(r"^(?:主持|表示|指出|强调|致辞|讲话|说|发言|介绍|提出)")
 # Verbs of speech that end no name: 黄静说 is 黄静 speaking.
-_SPEECH_CHARACTERS = frozenset("说讲谈称")  # 孟和, 朝鲁孟和: not 等, 也 (王小明也表示)
+_SPEECH_CHARACTERS = frozenset("说讲谈称")
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,6 +101,13 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
         else:
             single.update(line)
     return frozenset(single), frozenset(compound)
+
+
+def surname_of(name: str) -> str:
+    """The surname a name starts with: a compound one (欧阳) from the table, else its
+    first character."""
+    _, compound = surnames()
+    return name[: 2 if name[:2] in compound else 1]
 
 
 def _is_cjk(text: str) -> bool:
@@ -129,12 +136,12 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
         and len(four) == 4
         and _is_cjk(four)
         and not TITLE.match(four[1:])
-        and not any(_AFTER_NAME.match(four[k:]) for k in range(0 if not known else 1, 4))
+        and not _holds_follower(four, first=1 if known else 0)
     )
     if four_ok or (head not in compound and four[3:] == "和"):
         # Where the three-character reading would end before a linking word (巴图孟和),
         # or, for a surname the table lacks, where punctuation closes all four.
-        linked = bool(_LINK_AFTER_NAME.match(four[3:]) and _AFTER_LINKED_NAME.match(after_four))
+        linked = four[3:] == "和" and bool(_AFTER_LINKED_NAME.match(after_four))
         # A list goes on after a name of a surname the table lacks (萨仁图雅，); a full
         # stop ends a clause whose last words are no name (各地市长高度评价。).
         listed = bool(_LIST_AFTER_NAME.match(after_four))
@@ -151,8 +158,7 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
             return candidate
         # A rarer surname (or none: 旺堆, 扎西次仁): only where punctuation closes the
         # name and it holds no word a name is followed by (县长现场介绍, 市长随即表示).
-        plain = not any(_AFTER_NAME.match(candidate[k:]) for k in range(length))
-        if not known and plain and _CLOSES_NAME.match(rest):
+        if not known and not _holds_follower(candidate, first=0) and _CLOSES_NAME.match(rest):
             return candidate
     # Four characters before 出席 or 参加, where no shorter reading is a name
     # (副市长德吉卓玛参加会议).
@@ -236,15 +242,15 @@ def _bracketed_name(
     if after and after in _OPEN:
         name = parse_name(text, chain_end + 1, title_starts)
         close = chain_end + 1 + len(name or "")
+        closed = text[close : close + 1] in tuple(_CLOSE)
         single, _ = surnames()
-        # 副市长（挂职）李明: a note on the post, not the name.
-        named = name and (name[0] in single or "·" in name) and not _POST_NOTE.match(name)
-        if name and named and text[close : close + 1] and text[close] in _CLOSE:
-            return name, chain_start, close + 1
-        if name and _POST_NOTE.match(name) and text[close : close + 1] in tuple(_CLOSE):
+        if name and closed and _POST_NOTE.match(name):
+            # 副市长（挂职）李明: a note on the post, and the name after it.
             after_note = parse_name(text, close + 1, title_starts)
             if after_note:
                 return after_note, chain_start, close + 1 + len(after_note)
+        elif name and closed and (name[0] in single or "·" in name):
+            return name, chain_start, close + 1
     opened = chain_start - 1
     if opened < 1 or text[opened] not in _OPEN or not text[chain_end : chain_end + 1]:
         return None
@@ -341,8 +347,7 @@ def _hant_name(article: NormalizedArticle, name: str, variant: str) -> str:
     Simplified text (a person's own form, 昇 for 升), and is built where the source
     is Simplified itself."""
     built = traditional_name(name, variant)
-    _, compound = surnames()
-    surname = surname_length(name) or (2 if name[:2] in compound else 1)
+    surname = surname_length(name) or len(surname_of(name))
     for simplified, source in zip(article.paragraphs, article.source_paragraphs, strict=False):
         at = simplified.find(name)
         if at >= 0 and len(simplified) == len(source):

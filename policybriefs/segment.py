@@ -19,9 +19,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, Place, load_gazetteer
 from .models import Attribution, Official, Section
-from .roster import surnames
+from .roster import surname_of
 
 SPEECH = (
     r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|感慨|"
@@ -82,18 +82,29 @@ class _Voice:
     speaker: str | None
 
 
+def _voice_of(official: Official | None) -> _Voice | None:
+    return _Voice(official.city, official.name) if official else None
+
+
 def find_city_voice(sentence: str, gazetteer: Gazetteer) -> str | None:
     """The city (or county) opening ``sentence`` as its speaking subject, with no
     official named (内江市代表介绍, 南京方面表示, 修水县在发言中表示), if one is."""
-    lead_in = _LEAD_IN.match(sentence)
-    start = lead_in.end() if lead_in else 0
-    found = gazetteer.match_at(sentence, start)
+    found = _place_opening(sentence, gazetteer)
     if found is None:
         return None
     place, end = found
     if place.level == "province" or not _CITY_VOICE.match(sentence, end):
         return None
     return place.short
+
+
+def _place_opening(
+    clause: str, gazetteer: Gazetteer, *, counties_by_short: bool = False
+) -> tuple[Place, int] | None:
+    """The place ``clause`` opens with, after a lead-in (会上，), and where it ends."""
+    lead_in = _LEAD_IN.match(clause)
+    start = lead_in.end() if lead_in else 0
+    return gazetteer.match_at(clause, start, counties_by_short=counties_by_short)
 
 
 # The posts a later mention names an official by, after the surname (孙书记, 朴州长).
@@ -103,10 +114,9 @@ _POST = re.compile(r"(副?(?:书记|市长|州长|县长|区长|省长|主席|�
 def short_names(officials: Sequence[Official]) -> list[tuple[str, Official]]:
     """(name, official) for each full name, and for each surname-and-post a later
     mention may use instead (孙书记, 李市长), where it fits only one official."""
-    _, compound = surnames()
     found: dict[str, list[Official]] = {}
     for official in officials:
-        surname = official.name[: 2 if official.name[:2] in compound else 1]
+        surname = surname_of(official.name)
         for title in official.titles:
             post = _POST.search(title)
             if post and len(official.name) > len(surname):
@@ -158,8 +168,7 @@ def attribute(
         mentioned: Official | None = None  # named first in the latest clause naming one
         for number, (start, end) in enumerate(spans):
             clause = text[start:end]
-            official = find_speaker(clause, by_length)
-            speaker = _Voice(official.city, official.name) if official else None
+            speaker = _voice_of(find_speaker(clause, by_length))
             if speaker is None:
                 city = find_city_voice(clause, gazetteer)
                 speaker = _Voice(city, None) if city else None
@@ -167,14 +176,13 @@ def attribute(
                 # An official opening a short clause that a colon ends is speaking
                 # (孙书记在会上开门见山：…), not one reading out a list (张三宣读了
                 # 协议，主要内容如下：…).
-                opener = _first_named(clause[:6], by_length)
-                speaker = _Voice(opener.city, opener.name) if opener else None
+                speaker = _voice_of(_first_named(clause[:6], by_length))
             named.append(speaker is not None)
             if speaker is None and _PRONOUN.match(clause):
                 # 他/她 is the official the paragraph has just named (陈立新出席会议并
                 # 讲话。他指出，…), else the speaker whose statement is open.
                 if mentioned is not None and (current is None or current.speaker is None):
-                    speaker = _Voice(mentioned.city, mentioned.name)
+                    speaker = _voice_of(mentioned)
                 elif current is not None:
                     speaker = current
             mentioned = _first_named(clause, by_length) or mentioned
@@ -236,9 +244,7 @@ _SUBJECT_VERB = re.compile(
 def find_city_subject(clause: str, gazetteer: Gazetteer, speaking: frozenset[str]) -> str | None:
     """The city (or a county that has officials at the meeting) opening ``clause``
     as the subject of a promise, if one does."""
-    lead_in = _LEAD_IN.match(clause)
-    start = lead_in.end() if lead_in else 0
-    found = gazetteer.match_at(clause, start, counties_by_short=True)
+    found = _place_opening(clause, gazetteer, counties_by_short=True)
     if found is None:
         return None
     place, end = found
