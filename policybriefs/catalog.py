@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
 from .models import Brief, Commitment
+from .readings import city_slug, series_slug
 from .roster import surname_of
 from .urls import names_a_list_page
 
@@ -191,9 +192,9 @@ def slug_memo_entries(brief: Brief) -> dict[str, str]:
     build needs no readings of its own: pypinyin holds 60 MiB once loaded."""
     entries: dict[str, str] = {}
     for make, names in (
-        (slugify, city_names(brief)),
+        (city_slug, city_names(brief)),
         (person_slug, [o.name for o in brief.officials]),
-        (slugify, [brief.series] if brief.series else []),
+        (series_slug, [brief.series] if brief.series else []),
         (slugify, [e.text for c in brief.commitments for e in c.entities if e.kind == "project"]),
     ):
         for name in names:
@@ -233,7 +234,7 @@ def build_catalog(
         if b.series:
             series_briefs[b.series].append(b)
 
-    city_slugs = _unique_slugs(sorted(city_briefs), memo=slug_memo)
+    city_slugs = _unique_slugs(sorted(city_briefs), city_slug, slug_memo)
     cities = []
     for name in sorted(city_briefs):
         place = gazetteer.lookup(name)
@@ -254,7 +255,7 @@ def build_catalog(
         for name in sorted(appearances)
     ]
 
-    series_slugs = _unique_slugs(sorted(series_briefs), memo=slug_memo)
+    series_slugs = _unique_slugs(sorted(series_briefs), series_slug, slug_memo)
     series = tuple(
         SeriesEntry(
             name,

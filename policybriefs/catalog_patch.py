@@ -44,6 +44,7 @@ from .catalog import (
 from .gazetteer import Gazetteer
 from .load import slugify
 from .models import Brief, Commitment
+from .readings import city_slug, series_slug
 
 
 @dataclass(frozen=True)
@@ -360,11 +361,11 @@ def patch_catalog(
             name, slug, _chronological([s for s in slugs if s in by_slug], by_slug)
         )
 
-    patched_cities = _patch_entries(old.cities, city_names_touched, city, slugify, slug_memo)
+    patched_cities = _patch_entries(old.cities, city_names_touched, city, city_slug, slug_memo)
     patched_officials = _patch_entries(
         old.officials, official_names, official, person_slug, slug_memo
     )
-    patched_series = _patch_entries(old.series, series_names, series, slugify, slug_memo)
+    patched_series = _patch_entries(old.series, series_names, series, series_slug, slug_memo)
     patched_projects = _patch_entries(old.projects, project_names, project, slugify, slug_memo)
     if (
         patched_cities is None
