@@ -166,7 +166,9 @@ def attribute(
         clause_owner: list[_Voice | None] = []
         named: list[bool] = []  # whether the clause names who speaks
         mentioned: Official | None = None  # named first in the latest clause naming one
-        for number, (start, end) in enumerate(spans):
+        number = 0
+        while number < len(spans):
+            start, end = spans[number]
             clause = text[start:end]
             speaker = _voice_of(find_speaker(clause, by_length))
             if speaker is None:
@@ -188,7 +190,12 @@ def attribute(
             mentioned = _first_named(clause, by_length) or mentioned
             if speaker is None and (current is None or current.speaker is None):
                 # Outside an official's statement, a city that is the subject of
-                # a promise speaks for itself (各方明确了分工：宁德将…；南平将…).
+                # a promise speaks for itself (各方明确了分工：宁德将…；南平将…),
+                # also after a comma (根据会议议定，衢州市负责…，丽水市负责…).
+                if len(tasks := _task_cuts(text, start, end, gazetteer, speaking)) > 1:
+                    spans[number : number + 1] = tasks
+                    start, end = tasks[0]
+                    clause = text[start:end]
                 city = find_city_subject(clause, gazetteer, speaking)
                 speaker = _Voice(city, None) if city else None
             if speaker is not None:
@@ -198,6 +205,7 @@ def attribute(
                 # statement going on: it is the meeting's own.
                 current = None
             clause_owner.append(current)
+            number += 1
         # A quotation opening the paragraph is the words of the speaker named
         # right after it (“株洲愿意当好链主。”曹振华在发言中表示，…), and a label
         # is the heading of what follows it (贵阳：袁建华说，…).
@@ -237,8 +245,27 @@ def split_clauses(text: str) -> list[tuple[int, int]]:
 
 # A city as the subject of what it will do: 宁德将…, 平潭还将…, 莆田要着力….
 _SUBJECT_VERB = re.compile(
-    r"(?:市|县|区|州)?(?:还|也|则|亦)?(?:将(?![来近军])|要(?![素求点])|计划|拟|力争|愿意|愿)"
+    r"(?:市|县|区|州)?(?:还|也|则|亦)?"
+    r"(?:将(?![来近军])|要(?![素求点])|计划|拟|力争|愿意|愿|负责(?!人|同志)|牵头(?![单城])|承担)"
 )
+
+
+def _task_cuts(
+    text: str, start: int, end: int, gazetteer: Gazetteer, speaking: frozenset[str]
+) -> list[tuple[int, int]]:
+    """The clause ``text[start:end]`` cut before each comma-led city that is the
+    subject of its task (…，衢州市负责牵头编制…，丽水市负责…)."""
+    cuts = [start]
+    if _LOOKING_BACK.match(text, start):  # 近年来，宁德将旅游作为…: 将 is 把, not "will"
+        return [(start, end)]
+    for comma in _COMMA.finditer(text, start, end):
+        if comma.end() < end and find_city_subject(text[comma.end() : end], gazetteer, speaking):
+            cuts.append(comma.end())
+    return list(zip(cuts, [*cuts[1:], end], strict=True))
+
+
+_COMMA = re.compile("[，,]")
+_LOOKING_BACK = re.compile(r"近年来|近年|过去|去年|此前|以往|截至|今年以来|多年来|长期以来")
 
 
 def find_city_subject(clause: str, gazetteer: Gazetteer, speaking: frozenset[str]) -> str | None:

@@ -30,6 +30,10 @@ KINDS = [
     ("为今后合作奠定坚实基础", None),  # for the future, not from now on
     ("济南已梳理出共享事项128项，年底前实现“跨市通办”", "pledge"),  # a deadline set
     ("2022年底前完成了全部改造", None),  # a deadline met
+    ("衢州市负责牵头编制四市旅游一体化规划", "pledge"),  # a task given out
+    ("由上饶市牵头建立四市人才交流平台", "pledge"),
+    ("丽水市负责人介绍了山区共富经验", None),  # 负责人: who, not a task
+    ("各地要对群众负责", "directive"),
 ]
 
 

@@ -183,6 +183,20 @@ CLAUSE_RUNS = [
     ),
     # A county is such a subject only if it has officials at the meeting.
     ("平江将建设旅游环线。", [(None, None, "平江将建设")]),
+    # Tasks given out city by city after commas, outside anyone's statement.
+    (
+        "根据会议议定，宁德市负责牵头编制旅游规划，南平市负责建设应急物资储备中心。",
+        [(None, None, "根据会议"), ("宁德", None, "宁德市负责"), ("南平", None, "南平市负责")],
+    ),
+    (
+        "会议明确，南平牵头建立人才交流平台。",
+        [(None, None, "会议明确"), ("南平", None, "南平牵头")],
+    ),
+    # After a comma inside an official's statement, another city is still the speaker's.
+    (
+        "驻马店市长李晓光表示，驻马店将打造加工基地，六安负责配套冷链物流。",
+        [("驻马店", "李晓光", "驻马店市长")],
+    ),
 ]
 
 CLAUSE_OFFICIALS = (
@@ -260,6 +274,8 @@ NOT_SPEAKING = [
     "宁德提出的“链主”模式得到与会代表一致认可。",
     "宁德要素市场化配置改革试点获批。",
     "下一步，宁德将军民融合作为重点。",
+    "会议由宁德市负责同志主持，南平市牵头单位作了交流发言。",
+    "近年来，宁德将旅游作为支柱产业，南平将生态作为底色。",
 ]
 
 
