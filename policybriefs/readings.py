@@ -40,7 +40,7 @@ def _readings(text: str) -> list[str]:
     from pypinyin import lazy_pinyin
 
     out: list[str] = []
-    for token in lazy_pinyin(text, errors=lambda s: [f"\0{s}"]):
+    for token in lazy_pinyin(text, errors=lambda s: f"\0{s}"):
         if token.startswith("\0"):
             out.extend(f" {ch} " for ch in token[1:])
         else:
