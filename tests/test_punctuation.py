@@ -133,3 +133,18 @@ def test_marks_widened_exactly_where_the_regex_rule_says(text: str) -> None:
             break
         expected += found
     assert widened == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("打造「一區兩園」載體", "打造“一區兩園”載體"),
+        ("他說：「推動『山海協作』走深走實」。", "他說：“推動‘山海協作’走深走實”。"),
+        ('打造"一區兩園"與「雙城」', "打造“一區兩園”與“雙城”"),
+    ],
+)
+def test_corner_brackets_become_curly_quotes(text: str, quoted: str) -> None:
+    result, edits = pair_quotes(text, paragraph=0)
+    assert result == quoted
+    assert all(e.kind == "punctuation" for e in edits)
+    assert pair_quotes(result, paragraph=0) == (result, [])

@@ -176,14 +176,29 @@ def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
 _ASCII_QUOTES = re.compile(r'"([^"\n]{1,200})"')
 
 
+# Corner brackets, as Traditional (and some mainland) pages quote: Simplified text
+# quotes with “ ” and ‘ ’ (GB/T 15834), which is what extraction reads.
+_CORNER_QUOTES = re.compile("[「」『』]")
+_CURLY = {"「": "“", "」": "”", "『": "‘", "』": "’"}
+
+
 def pair_quotes(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
-    """ASCII double quotes around Chinese become “ ”."""
+    """ASCII double quotes around Chinese, and corner brackets, become “ ”."""
+    edits: list[Edit] = []
+    if '"' in text:
 
-    if '"' not in text:
-        return text, []
+        def curl(match: re.Match[str]) -> str:
+            inner = match.group(1)
+            return f"“{inner}”" if _has_cjk(inner) else match.group(0)
 
-    def curl(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        return f"“{inner}”" if _has_cjk(inner) else match.group(0)
-
-    return rewrite(text, _ASCII_QUOTES, curl, kind="punctuation", paragraph=paragraph)
+        text, edits = rewrite(text, _ASCII_QUOTES, curl, kind="punctuation", paragraph=paragraph)
+    if _CORNER_QUOTES.search(text):
+        text, cornered = rewrite(
+            text,
+            _CORNER_QUOTES,
+            lambda m: _CURLY[m.group()],
+            kind="punctuation",
+            paragraph=paragraph,
+        )
+        edits += cornered
+    return text, edits
