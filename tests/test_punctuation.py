@@ -49,6 +49,9 @@ WIDTH = [
     # An item's number keeps its stop; a full-width stop ends a sentence.
     ("一.加快推進交通互聯互通", "一.加快推進交通互聯互通"),
     ("會議在寧德召開．四市代表出席會議．", "會議在寧德召開。四市代表出席會議。"),
+    # A percentage ends the sentence; a decimal does not.
+    ("本地化率已達到52%.長春將", "本地化率已達到52%。長春將"),
+    ("增長3.5%", "增長3.5%"),
     # The dot inside a transcribed name takes one form.
     ("熱依汗古麗•吐爾遜補充說", "熱依汗古麗·吐爾遜補充說"),
     ("買買提江・阿不都熱依木", "買買提江·阿不都熱依木"),

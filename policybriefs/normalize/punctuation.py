@@ -78,9 +78,9 @@ def _chinese_sides(text: str, start: int, end: int) -> int | None:
 # An ASCII full stop ending a Chinese sentence: Chinese (or a closing mark) before
 # it, and Chinese or the paragraph's end after it. 1.6万亿元, www.example.cn and
 # No.1 keep theirs.
-# 一.加快推进 numbers an item and keeps its stop.
+# 一.加快推进 numbers an item and keeps its stop; a percentage ends a sentence (达到52%.长春).
 _ASCII_FULL_STOP = re.compile(
-    rf"(?<=[{_CJK}）”’》])(?<![一二三四五六七八九十])[.．](?=[{_CJK}“‘《（]|\s*$)"
+    rf"(?<=[{_CJK}）”’》%％])(?<![一二三四五六七八九十])[.．](?=[{_CJK}“‘《（]|\s*$)"
 )
 
 
