@@ -22,7 +22,7 @@ from .script import surname_length, traditional_name
 
 _ORG = (
     r"(?:特别行政区政府|特区政府|自治[区州]党委|(?:省|市|区|县|州|旗|盟|地)?党委|(?:省|市|区|县|州|旗|盟|地)委|行署|"
-    r"发改委|发展改革委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|政府)|管委会|"
+    r"发改委|发展改革委|党工委|工委|党组|(?:省|市|区|县)?(?:人大常委会|人大|政协|人民政府|政府)|管委会|"
     r"(?:协同|合作|发展|改革)办(?:公室)?)"
 )
 # 代市长 is an acting mayor; 政务司司长 a secretary of a special administrative
@@ -38,19 +38,19 @@ _CITY_LEVEL = re.compile(
 )
 _NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
 _SEPARATORS = ("、", "兼")  # 党工委书记兼管委会主任
-_LIST_SEPARATORS = ("、", "，", ",", "；")
+_LIST_SEPARATORS = ("、", "，", ",", "；", "｜", "|", "／", "/")  # tables: ｜
 
 # What may follow a name: punctuation, or the start of a verb or function word.
 _AFTER_NAME = re.compile(
-    r"^(?:[\s，。、；：！？（）“”,.;:!?()]|$|主持|出席|表示|强调|指出|说|讲|谈|提出|建议|认为|要求|"
+    r"^(?:[\s，。、；：！？（）“”,.;:!?()｜|／/]|$|主持|出席|表示|强调|指出|说|讲|谈|提出|建议|认为|要求|"
     r"汇报|介绍|补充|发言|致辞|讲话|率|带|陪同|会见|等|在|和|与|及|同|对|就|为|也|还|则|首先|随后|"
     r"分别|代表|一行|同志|以|通过|作|做|宣读|签|回顾|总结|希望|表态|先后|参加|参会|共同|围绕|"
     r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报|致)"
 )
 
 
-_CLOSES_NAME = re.compile(r"^(?:[，。、；（）]|$)")
-_LIST_AFTER_NAME = re.compile(r"^[，、；,]")
+_CLOSES_NAME = re.compile(r"^(?:[，。、；（）｜|／/]|$)")
+_LIST_AFTER_NAME = re.compile(r"^[，、；,｜|／/]")
 _ATTENDS = re.compile(r"^(?:出席|参加)")
 # Uyghur, Kazakh and other names written with a middle dot (买买提江·阿不都热依木):
 # the parts before the last dot; where the last part ends is read from what follows.
@@ -367,7 +367,11 @@ def _covers(full: str, bare: str) -> bool:
 def _add_title(titles: list[str], title: str) -> None:
     """``title`` among ``titles``, unless one says it with its place already; a title
     with its place takes the place of the bare one."""
-    if title in titles or any(_covers(t, title) for t in titles):
+    # 柳州市市长 is 柳州市长 written in full.
+    same = {t.replace("市市长", "市长") for t in titles}
+    if title in titles or title.replace("市市长", "市长") in same:
+        return
+    if any(_covers(t, title) for t in titles):
         return
     bare = [i for i, t in enumerate(titles) if _covers(title, t)]
     if bare:

@@ -10,6 +10,17 @@ from policybriefs.roster import extract_roster, find_mentions, parse_name
 
 # (text, [(name, city, titles)])
 ROSTERS = [
+    # A roster laid out as a table, its cells apart by ｜.
+    (
+        "出席会议：运城市市长 杜建国｜临汾市市长 薛海涛｜河南省发展改革委副主任 马晓东",
+        [
+            ("杜建国", "运城", ("运城市市长",)),
+            ("薛海涛", "临汾", ("临汾市市长",)),
+            ("马晓东", None, ("河南省发展改革委副主任",)),
+        ],
+    ),
+    # The government written out in full keeps its province.
+    ("吉林省人民政府副省长韩立军出席会议", [("韩立军", None, ("吉林省人民政府副省长",))]),
     (
         "省委副书记、厦门市委书记胡昌升主持会议并讲话",
         [("胡昌升", "厦门", ("省委副书记", "厦门市委书记"))],
@@ -223,6 +234,11 @@ TITLE_MERGES = [
     ),
     # The bare title first: the one with its place takes its place.
     (["副市长于小川主持会议。", "宝鸡市副市长于小川表示，宝鸡将开工。"], ("宝鸡市副市长",)),
+    # 市市长 is 市长 written in full.
+    (
+        ["柳州市委副书记、市长于小川出席。", "柳州市市长于小川表示，柳州将开工。"],
+        ("柳州市委副书记", "柳州市长"),
+    ),
     # Another rank is another title.
     (
         ["宝鸡市副市长于小川出席。", "常务副市长于小川表示，宝鸡将开工。"],
