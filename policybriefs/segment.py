@@ -25,7 +25,9 @@ from .roster import surname_of
 
 SPEECH = (
     r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|感慨|"
-    r"透露|呼吁|倡议|提议|承诺|发言|讲话时说|致辞时说)"
+    r"透露|呼吁|倡议|提议|承诺|发言|讲话时说|致辞时说|告诉记者|对记者说|向记者介绍|"
+    # 代表东道主致辞: a city's welcome (not 主持会议并致辞, the chair's).
+    r"代表[^，。；]{1,8}致辞)"
 )
 # Between the subject and the verb: adverbs and short adverbials, never another clause.
 _GAP = r"[^，。；！？“”]{0,14}?"
@@ -188,7 +190,10 @@ def attribute(
                 elif current is not None:
                     speaker = current
             mentioned = _first_named(clause, by_length) or mentioned
-            if speaker is None and (current is None or current.speaker is None):
+            # The statement still open: a paragraph that does not read as going on
+            # with the last one opens outside it.
+            statement = current if number or continues else None
+            if speaker is None and (statement is None or statement.speaker is None):
                 # Outside an official's statement, a city that is the subject of
                 # a promise speaks for itself (各方明确了分工：宁德将…；南平将…),
                 # also after a comma (根据会议议定，衢州市负责…，丽水市负责…).

@@ -289,3 +289,40 @@ def test_no_one_speaks_in(text: str) -> None:
 def test_a_clock_time_does_not_cut_a_clause() -> None:
     text = "会议于上午9:30开幕，张三表示，宁德将加快发展。"
     assert split_clauses(text) == [(0, len(text))]
+
+
+def test_an_official_telling_a_reporter_speaks() -> None:
+    officials = (Official("覃立明", "梧州", ("梧州市长",)),)
+    text = "记者了解到，梧州港吞吐量有望突破100万标箱。覃立明告诉记者，梧州将加快扩能改造。"
+    runs = attribute([text], officials)
+    assert [(r.city, r.speaker) for r in runs] == [(None, None), ("梧州", "覃立明")]
+
+
+def test_a_paragraph_of_tasks_after_a_statement_is_not_the_speakers() -> None:
+    officials = (
+        Official("汪海涛", "衢州", ("衢州市长",)),
+        Official("陈一鸣", "上饶", ("上饶市长",)),
+    )
+    paragraphs = [
+        "陈一鸣表示，上饶将加快推进衢饶示范区建设。",
+        "根据会议议定，上饶市将承办下一次联席会议，衢州市负责牵头编制合作规划。",
+    ]
+    runs = attribute(paragraphs, officials)
+    assert [(r.paragraph, r.city, r.speaker) for r in runs] == [
+        (0, "上饶", "陈一鸣"),
+        (1, None, None),
+        (1, "上饶", None),
+        (1, "衢州", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("张彦斌代表东道主致辞。", "张彦斌"),  # the host city's welcome is its statement
+        ("张彦斌主持会议并致辞。", None),  # the chair's is the meeting's
+    ],
+)
+def test_a_welcome_on_a_citys_behalf_is_a_statement(text: str, speaker: str | None) -> None:
+    found = find_speaker(text, (Official("张彦斌", "三门峡", ("三门峡市长",)),))
+    assert (found.name if found else None) == speaker
