@@ -24,6 +24,8 @@ _ITEM_SPLIT = re.compile(
     r"(?<=[；;：:])|(?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是]))"
     # 一要…，二要…: tasks listed after commas, each its own item.
     r"|(?<=，)(?=[一二三四五六七八九十]要(?!求))"
+    # A numbered item after a comma, where a damaged page lost its ；(…工程，2.与海口…).
+    r"|(?<=[，,])(?=(?:\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,2}[）)]))"
     # A suggestion to others after the speaker's own pledge is an item of its own
     # (渭南将新建厂房，并建议五市联合申报…).
     r"|(?<=，)(?=并?(?:建议|希望|提议|倡议))"
@@ -48,7 +50,8 @@ _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("principle", re.compile(r"坚持")),
     ("directive", re.compile(r"(?<![重主需只想必纲首])要(?![求素点])|着力|必须|务必|应当")),
-    ("joint", re.compile(r"共建|共同|携手|联合|合力")),
+    # 共同的 describes (四市共同的金字招牌), it promises nothing.
+    ("joint", re.compile(r"共建|共同(?!的)|携手|联合|合力")),
     # 争取 is a pledge, not 争取到 or 已争取 (funds won); 今后, not 为今后 (for the future).
     (
         "pledge",
@@ -62,7 +65,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
     r"与[^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
-    r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同|共建|联合|携手)"
+    r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的)|共建|联合|携手)"
 )
 # and verbs of doing only make a pledge when nothing stronger is there.
 _WEAK_PLEDGE = re.compile(
@@ -73,6 +76,7 @@ _DATED_PLEDGE = re.compile(
     r"(?:年底前|年内|月底前|(?:19|20)\d\d年(?:底前?|内|前)|明年|后年)[^，。；]{0,6}?"
     r"(?:实现|完成|建成|开通|投用|投产|开工|落地|上线)"
 )
+_UNDER_WAY = re.compile(r"正在|已经|已")
 _DONE = re.compile(r"已|去|此前")  # just before the deadline: 已于2023年底前建成, 去年底前
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
@@ -94,6 +98,18 @@ _ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议
 _RESOLUTION = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}")
 
 
+# A lead that promises what follows it, and an item that is a task, not a report.
+_PROMISE_LEAD = re.compile(r"(?:承诺|表态|保证)[：:]\s*$")
+_UNMARKED_TASK = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)?(?!.*了)"
+    r"(?!.*(?:已经|已|正在|去年|过去))"
+)
+
+
+# A principle named as one: 应当坚持生态优先、绿色发展的原则.
+_NAMED_PRINCIPLE = re.compile(r"坚持[^，。；]{2,30}的?原则")
+
+
 def classify(item: str, proposed: bool) -> str | None:
     """The kind of commitment ``item`` states, or None when it states none."""
     if _BACKWARD.search(item) and "将" not in item:
@@ -105,7 +121,7 @@ def classify(item: str, proposed: bool) -> str | None:
         return None
     if proposed or _ENUMERATED.match(item) or _ASKS.match(item):
         return "proposal"
-    if item.startswith("坚持"):
+    if item.startswith("坚持") or _NAMED_PRINCIPLE.search(item):
         return "principle"
     if _WITH_PARTNER.search(item):
         return "joint"
@@ -118,7 +134,9 @@ def classify(item: str, proposed: bool) -> str | None:
         return first[1]
     deadline = _DATED_PLEDGE.search(item)
     dated = deadline and not _DONE.search(item, max(0, deadline.start() - 4), deadline.start())
-    return "pledge" if _WEAK_PLEDGE.search(item) or dated else None
+    # 正在加快建设…, 已达到…: what is under way is reported, not promised.
+    weak = _WEAK_PLEDGE.search(item) and not _UNDER_WAY.search(item)
+    return "pledge" if weak or dated else None
 
 
 def split_items(sentence: str) -> list[tuple[int, str]]:
@@ -187,12 +205,17 @@ def extract_commitments(
                 for _, item in split_items(sentence)
                 for clause in _modal_clauses(_clean(item), proposed)
             ]
-            for item in items:
-                item = _clean(item)
-                if len(item) < _MIN_CHARS:
-                    continue
-                kind = classify(item, proposed)
-                if kind is None:
+            # A list that a promise opens (海口承诺：（一）…；（二）…, 湛江将：…) is
+            # promised item by item, marked or not.
+            promised = bool(lead and _PROMISE_LEAD.search(lead.group(0)))
+            for raw in items:
+                item = _clean(raw)
+                kind = classify(item, proposed) if len(item) >= _MIN_CHARS else None
+                if kind is None and promised and _UNMARKED_TASK.match(item):
+                    kind = "pledge"
+                if raw.rstrip().endswith(("：", ":")):
+                    promised = kind == "pledge" or (promised and kind is None)
+                if kind is None or len(item) < _MIN_CHARS:
                     continue
                 found_at = [
                     (at, place.short)

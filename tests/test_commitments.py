@@ -13,6 +13,7 @@ KINDS = [
     ("下一步，龙岩将深入贯彻落实会议精神", "pledge"),
     ("要着力促进区域规划协同，注重规划紧密对接", "directive"),
     ("在推进区域协同发展过程中，要坚持问题导向", "directive"),
+    ("黄河金三角合作应当坚持生态优先、绿色发展的原则", "principle"),
     ("坚持规划引领，推进《厦漳泉都市圈发展规划》编制", "principle"),
     ("一是进一步完善协同招商运行机制", "proposal"),
     ("第二，共同打造区域旅游品牌", "proposal"),
@@ -165,6 +166,20 @@ CLAUSES = [
     # Where the next meeting is held is no one's commitment.
     ("会议商定，下一次联席会议将于2025年在内江市举行。", []),
     ("会议决定，第六次联席会议由通城县承办。", []),
+    # A list that a promise opens is promised item by item, marked or not.
+    (
+        "某市承诺：（一）年底前将航班增至每日120班次；（二）在综合保税区为两市企业设立专区；"
+        "（三）去年已建成的园区继续运营。",
+        ["（一）年底前将航班增至每日120班次", "（二）在综合保税区为两市企业设立专区"],
+    ),
+    # Numbered items whose ；a damaged page turned into a comma.
+    (
+        "某市将全力融入自贸港建设：1.年内建成南山作业区扩建工程，2.与海口联合开展冷链试点。",
+        ["某市将全力融入自贸港建设", "1.年内建成南山作业区扩建工程", "2.与海口联合开展冷链试点。"],
+    ),
+    # Describing, not promising: 共同的, and work under way.
+    ("“桂林山水是四市共同的金字招牌。”", []),
+    ("某市正在加快建设世界级汽车产业基地。", []),
 ]
 
 
