@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from importlib import resources
 
 from .models import Entity
 
@@ -24,8 +26,11 @@ _DEADLINE = re.compile(
 )
 _PROJECT_SUFFIX = (
     r"(?:新?机场|铁路|高铁|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?|码头|枢纽|产业园|园区|"
-    r"合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|通道|(?<![阶手片])段|线路|线|卡)"
+    r"合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|通道|(?<![阶手片])段|线路|"
+    # 港 of 港珠澳, 粤港澳, 港口, 深港 or 广深港高铁 ends no name; 上线 and 红线 are no lines.
+    r"(?<![上下红])线|卡)"
 )
+_PROJECT_SUFFIX = _PROJECT_SUFFIX.replace("港区?", "港区?(?![珠澳口深城高])")
 # A line and its section are one project: 龙龙铁路龙岩至武平段; a line may hold
 # digits (西安地铁14号线).
 _PROJECT = re.compile(
@@ -35,9 +40,41 @@ _PROJECT = re.compile(
 _PROJECT_BREAK = re.compile(
     r".*(?:推进|建设|打造|加快|推动|完善|落实|组建|发行|共建|建成|启动|实施|开工|谋划|抓好|突出|"
     r"借鉴|建立|依托|发挥|提升|做强|培育|争取|整合|列入|纳入|申报|设立|开通|推出|延伸至|延伸到|"
-    r"希望|建议|联合|一体|一批|重大|各类|专项|全力服务|主动对接|完成|新增|实现|融入|承接|年内|全力|"
-    r"等|和|与|及|的|、|好|将|要|在|把|对|为|个|项|条)"
+    r"希望|建议|联合|一体化?|一批|重大|各类|专项|全力服务|对接|衔接|完成|新增|实现|融入|承接|年内|"
+    r"全力|确保|支持|引导|布局|守住|开放|开辟|搭建|抢抓|更多|期间|"
+    # 和 of 呼和浩特 links nothing.
+    r"等|(?<!呼)和(?!浩)|与|及|的|了|、|好|将|要|在|把|对|为|向|以|并|个|项|条)"
 )
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_words() -> tuple[frozenset[str], int]:
+    """The words of data/generic_project_words.txt, and the longest one's length."""
+    text = resources.files("policybriefs").joinpath("data", "generic_project_words.txt")
+    lines = text.read_text("utf-8").splitlines()
+    words = frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+    return words, max(map(len, words))
+
+
+_SUFFIX_ONLY = re.compile(f"{_PROJECT_SUFFIX}")
+
+
+def _generic(name: str) -> bool:
+    """Whether ``name`` is only words of a kind and a project noun (快速通道)."""
+    words, longest = _generic_words()
+    at = 0
+    while at < len(name):
+        if _SUFFIX_ONLY.fullmatch(name, at):
+            return True
+        for length in range(min(longest, len(name) - at), 0, -1):
+            if name[at : at + length] in words:
+                at += length
+                break
+        else:
+            return False
+    return False
+
+
 # What is left after the cut must name something: not digits and a measure word.
 _PROJECT_NAME = re.compile(r"^[\u4e00-\u9fff]")
 
@@ -48,7 +85,12 @@ def _projects(text: str) -> list[str]:
     for chunk in re.split(r"[，。；、“”《》：（）\s]", text):
         for match in _PROJECT.finditer(chunk):
             name = _PROJECT_BREAK.sub("", match.group(0), count=1)
-            if 3 <= len(name) <= 16 and _PROJECT_NAME.match(name) and name not in found:
+            if (
+                3 <= len(name) <= 16
+                and _PROJECT_NAME.match(name)
+                and name not in found
+                and not _generic(name)
+            ):
                 found.append(name)
     return found
 
