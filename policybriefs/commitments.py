@@ -200,20 +200,21 @@ def extract_commitments(
             lead = _LEAD.match(said)
             suggests = bool(lead and _SUGGEST.search(lead.group(0)))
             proposed = suggests or (proposed and bool(_ENUMERATED.match(sentence)))
-            items = [
-                clause
-                for _, item in split_items(sentence)
-                for clause in _modal_clauses(_clean(item), proposed)
-            ]
-            # A list that a promise opens (海口承诺：（一）…；（二）…, 湛江将：…) is
-            # promised item by item, marked or not.
+            # Each clause, and whether it opens a list (ends with a colon).
+            items: list[tuple[str, bool]] = []
+            for _, item in split_items(sentence):
+                clauses = _modal_clauses(_clean(item), proposed)
+                opens = item.rstrip().endswith(("：", ":"))
+                items += [(c, opens and i == len(clauses) - 1) for i, c in enumerate(clauses)]
+            # A list that a promise opens (海口承诺：（一）…；（二）…, 湛江将…：（一）…)
+            # is promised item by item, marked or not.
             promised = bool(lead and _PROMISE_LEAD.search(lead.group(0)))
-            for raw in items:
+            for raw, opens_list in items:
                 item = _clean(raw)
                 kind = classify(item, proposed) if len(item) >= _MIN_CHARS else None
                 if kind is None and promised and _UNMARKED_TASK.match(item):
                     kind = "pledge"
-                if raw.rstrip().endswith(("：", ":")):
+                if opens_list:
                     promised = kind == "pledge" or (promised and kind is None)
                 if kind is None or len(item) < _MIN_CHARS:
                     continue
