@@ -321,3 +321,22 @@ def test_clean_cjk_text_unchanged(text: str) -> None:
 def test_questions_are_kept(clauses: list[tuple[str, str]]) -> None:
     text = "".join(f"{words}{asking}?" for words, asking in clauses)
     assert repair_gbk_misalignment(text, paragraph=0) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        ("会议指锟斤拷，近年来", "会议指□，近年来"),
+        ("锟斤拷锟斤拷会议指锟斤拷，座?会", "□□会议指□，座□会"),
+        # With a realigned run before it, each edit still points at its own text.
+        ("借鑒“廈明山??叼B(yǎng)卡”做法锟斤拷", "借鑒“廈明山海康養(yǎng)卡”做法□"),
+    ],
+)
+def test_replacement_characters_read_as_gbk_are_marked_lost(damaged: str, repaired: str) -> None:
+    text, edits = repair_gbk_misalignment(damaged, paragraph=0, context=CONTEXT)
+    assert text == repaired
+    for edit in edits:
+        assert text[edit.offset : edit.offset + len(edit.after)] == edit.after
+    assert [e.before for e in edits if e.after == LOST_MARK].count("锟斤拷") == damaged.count(
+        "锟斤拷"
+    )

@@ -41,6 +41,7 @@ chosen from the words around it, in ``lost_characters``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -441,8 +442,35 @@ def repair_gbk_misalignment(
     U+FFFD) is returned at once.
     """
     if "?" not in text and "\ufffd" not in text:
-        return text, []
+        return _mark_replaced_as_gbk(text, paragraph, [])
     tables = gbk_tables()
     text, run_edits = _repair_runs(tables, text, paragraph, context)
     text, lost_edits = _mark_lost(text, paragraph)
-    return text, run_edits + lost_edits
+    return _mark_replaced_as_gbk(text, paragraph, run_edits + lost_edits)
+
+
+# Two U+FFFD written in UTF-8 (ef bf bd ef bf bd) and read as GBK: the page lost a
+# character before it was ever decoded wrongly.
+_REPLACED_AS_GBK = "锟斤拷"
+
+
+def _mark_replaced_as_gbk(
+    text: str, paragraph: int | None, edits: list[Edit]
+) -> tuple[str, list[Edit]]:
+    """Each 锟斤拷 becomes one LOST_MARK; ``edits`` (of ``text``) move with the text after it."""
+    if _REPLACED_AS_GBK not in text:
+        return text, edits
+    pieces = text.split(_REPLACED_AS_GBK)
+    marks: list[int] = []  # where each 锟斤拷 stood in ``text``
+    for piece in pieces[:-1]:
+        marks.append((marks[-1] + len(_REPLACED_AS_GBK) if marks else 0) + len(piece))
+    shrink = len(_REPLACED_AS_GBK) - len(LOST_MARK)
+    moved = [
+        replace(e, offset=e.offset - shrink * bisect.bisect_left(marks, e.offset)) for e in edits
+    ]
+    note = "replacement characters read as GBK"
+    lost = [
+        Edit("unrecoverable", _REPLACED_AS_GBK, LOST_MARK, paragraph, at - shrink * i, note)
+        for i, at in enumerate(marks)
+    ]
+    return LOST_MARK.join(pieces), sorted(moved + lost, key=lambda e: e.offset)
