@@ -161,9 +161,20 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
         if not known and not _holds_follower(candidate, first=0) and _CLOSES_NAME.match(rest):
             return candidate
     # Four characters before 出席 or 参加, where no shorter reading is a name
-    # (副市长德吉卓玛参加会议).
-    if four_ok and _ATTENDS.match(after_four):
+    # (副市长德吉卓玛参加会议), or four or five that punctuation closes, when no
+    # shorter reading ends where a name can (市长吉日木图，, 旗长巴特尔朝鲁，).
+    if four_ok and (_ATTENDS.match(after_four) or _LIST_AFTER_NAME.match(after_four)):
         return four
+    five = text[start : start + 5]
+    if (
+        four_ok
+        and len(five) == 5
+        and _is_cjk(five)
+        and not TITLE.search(five)
+        and not _holds_follower(five, first=1 if known else 0)
+        and _LIST_AFTER_NAME.match(text[start + 5 : start + 6])
+    ):
+        return five
     return None
 
 
@@ -174,6 +185,17 @@ class _Title:
     title: str  # the title as written, place included
     place: Place | None
     zone: str | None
+    parent: Place | None = None  # the prefecture written before a county
+
+
+def _prefecture_of(county: Place, place: Place) -> bool:
+    """Whether ``place`` is ``county``'s prefecture, not a municipality (重庆市荣昌区:
+    a municipality's districts speak for themselves)."""
+    return (
+        place.level == "prefecture"
+        and place.name != place.province
+        and place.adcode[:4] == county.adcode[:4]
+    )
 
 
 def _place_before(
@@ -204,7 +226,13 @@ def find_titles(text: str, gazetteer: Gazetteer) -> list[_Title]:
             city = gazetteer.lookup(place.short + "市")
             if city is not None and city.level == "prefecture":
                 place = city
-        titles.append(_Title(start, match.end(), text[start : match.end()], place, zone))
+        parent = None
+        if place is not None and place.level == "county":
+            # 乌兰察布市察哈尔右翼前旗旗长: the county written after its own prefecture.
+            above, written, _ = _place_before(text, start, gazetteer)
+            if written is not None and _prefecture_of(place, written):
+                start, parent = above, written
+        titles.append(_Title(start, match.end(), text[start : match.end()], place, zone, parent))
     return titles
 
 
@@ -229,7 +257,7 @@ _OPEN = "（("
 _CLOSE = "）)"
 # What may stand before a name that its bracketed title follows: a list's punctuation,
 # the start of the text, or the 有 of 出席会议的有.
-_BEFORE_BRACKETED_NAME = frozenset("、，,：:；;（(。！？\n 有")
+_BEFORE_BRACKETED_NAME = frozenset("、，,：:；;（(。！？”’」\n 有")
 
 
 def _bracketed_name(
@@ -279,6 +307,7 @@ class Mention:
     titles: tuple[str, ...]
     start: int
     end: int
+    parent_city: str | None = None  # the prefecture its county was written in
 
 
 def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
@@ -311,6 +340,7 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
         current: Place | None = previous.place if adjacent and previous else None
         written: list[str] = []
         city_place: Place | None = None
+        parent = next((item.parent for item in chain if item.parent is not None), None)
         for item in chain:
             if item.place is not None:
                 current = item.place
@@ -328,6 +358,7 @@ def find_mentions(text: str, gazetteer: Gazetteer | None = None) -> list[Mention
             name=name,
             city=_city_of(city_place),
             place=city_place,
+            parent_city=_city_of(parent),
             titles=tuple(written),
             start=start,
             end=end,
@@ -389,8 +420,11 @@ def extract_roster(
     gazetteer = gazetteer or load_gazetteer()
     order: list[str] = []
     merged: dict[str, tuple[str | None, list[str]]] = {}
+    parents: dict[str, str] = {}  # a county official's prefecture, where written
     for paragraph in article.paragraphs:
         for mention in find_mentions(paragraph, gazetteer):
+            if mention.parent_city and mention.name not in parents:
+                parents[mention.name] = mention.parent_city
             if mention.name not in merged:
                 order.append(mention.name)
                 merged[mention.name] = (mention.city, list(mention.titles))
@@ -399,6 +433,12 @@ def extract_roster(
             for title in mention.titles:
                 _add_title(titles, title)
             merged[mention.name] = (city or mention.city, titles)
+    # A county official written within a prefecture that other officials speak for
+    # is one of its delegation (旗长 of 乌兰察布's 察哈尔右翼前旗 beside its mayor).
+    for name, parent in parents.items():
+        city, titles = merged[name]
+        if city != parent and any(c == parent for n, (c, _) in merged.items() if n != name):
+            merged[name] = (parent, titles)
     return tuple(
         Official(
             name=name,

@@ -10,6 +10,19 @@ from policybriefs.roster import extract_roster, find_mentions, parse_name
 
 # (text, [(name, city, titles)])
 ROSTERS = [
+    # A bracketed title after a quotation; names of four and five characters.
+    (
+        "“省会就要有省会的担当。”李文涛（南昌市委书记）表示",
+        [("李文涛", "南昌", ("南昌市委书记",))],
+    ),
+    (
+        "乌兰察布市委副书记、市长吉日木图，大同市长巴特尔朝鲁，张家口市长李强出席会议。",
+        [
+            ("吉日木图", "乌兰察布", ("乌兰察布市委副书记", "乌兰察布市长")),
+            ("巴特尔朝鲁", "大同", ("大同市长",)),
+            ("李强", "张家口", ("张家口市长",)),
+        ],
+    ),
     # A roster laid out as a table, its cells apart by ｜.
     (
         "出席会议：运城市市长 杜建国｜临汾市市长 薛海涛｜河南省发展改革委副主任 马晓东",
@@ -253,3 +266,32 @@ def test_a_title_said_twice_is_listed_once(lines: list[str], titles: tuple[str, 
     raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
     officials = extract_roster(normalize_article(raw), "s2t")
     assert [(o.name, o.titles) for o in officials if o.name == "于小川"] == [("于小川", titles)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "city"),
+    [
+        # A banner written within a prefecture whose mayor is at the meeting: its delegation.
+        (
+            [
+                "乌兰察布市长吉日木图、大同市长张强出席。",
+                "乌兰察布市察哈尔右翼前旗旗长巴图孟和介绍，该旗将投资。",
+            ],
+            "乌兰察布",
+        ),
+        # Without the prefecture at the meeting, the county speaks for itself.
+        (
+            ["大同市长张强出席。", "乌兰察布市察哈尔右翼前旗旗长巴图孟和介绍，该旗将投资。"],
+            "察哈尔右翼前",
+        ),
+        # A municipality's districts always do (成渝: 重庆 and its districts side by side).
+        (["重庆市副市长张强出席。", "重庆市荣昌区委书记巴图孟和表示，荣昌将投资。"], "荣昌"),
+    ],
+)
+def test_a_county_within_a_prefecture_at_the_meeting_is_its_delegation(
+    lines: list[str], city: str
+) -> None:
+    text = "会议召开\n" + "\n".join(lines) + "\n"
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
+    officials = extract_roster(normalize_article(raw), "s2t")
+    assert [o.city for o in officials if o.name == "巴图孟和"] == [city]
