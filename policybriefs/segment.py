@@ -32,7 +32,7 @@ SPEECH = (
 # Between the subject and the verb: adverbs and short adverbials, never another clause.
 _GAP = r"[^，。；！？“”]{0,14}?"
 _OPENING_GAP = r"[^。；！？“”]{0,40}?"
-_JOINT = re.compile(r"^(?:[与和同及]|以及)")
+_JOINT = re.compile(r"^(?:[与和及]|同(?!时)|以及)")  # 黄子航同时强调: no partner
 _SENTENCE_END = re.compile(
     r"[。！？!?](?:[”’」）)])*|[；;](?=\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]))"
 )
@@ -220,7 +220,10 @@ def attribute(
     return runs
 
 
-_QUOTATION_OR_LABEL = re.compile(r"\s*(?:“[^“”]+”|[\u4e00-\u9fff]{2,8}[：:])\s*$")
+_QUOTATION_OR_LABEL = re.compile(
+    r"\s*(?:“[^“”]+”|(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]、)?"
+    r"[\u4e00-\u9fff]{2,8}[：:])\s*$"
+)
 
 
 _COLON_OPENED = re.compile(r"^(?:会上，)?[^，。；]{2,20}[：:]\s*$")

@@ -230,8 +230,13 @@ def test_a_quotation_opening_a_paragraph_is_its_speakers() -> None:
     assert _cities(["“山海协作大有可为。”会议强调，要加快发展。"]) == [(0, None, None)]
 
 
-def test_a_label_opening_a_paragraph_is_the_speakers_who_follows() -> None:
-    assert _cities(["漳州：邵玉龙说，漳州将加快发展。"]) == [(0, "漳州", "邵玉龙")]
+@pytest.mark.parametrize("label", ["漳州：", "（二）漳州市：", "二、漳州市："])
+def test_a_label_opening_a_paragraph_is_the_speakers_who_follows(label: str) -> None:
+    assert _cities([f"{label}邵玉龙说，漳州将加快发展。"]) == [(0, "漳州", "邵玉龙")]
+
+
+def test_saying_something_as_well_is_no_partner() -> None:
+    assert _cities(["刘远同时强调，漳州要加快发展。"]) == [(0, "漳州", "刘远")]
 
 
 def test_later_mentions_by_surname_and_post_are_the_official() -> None:
