@@ -33,12 +33,14 @@ _ITEM_SPLIT = re.compile(
 # Who speaks, up to what they say: 某某表示， and 某市代表介绍了某市的工作打算：
 _LEAD = re.compile(
     r"^(?:[^，。；“”]{1,8}方面，)?"  # 玉溪方面，赵晓东介绍，
-    rf"[^，。；“”]{{0,16}}?{SPEECH}(?:道|说|了[^，。；“”：:]{{0,24}})?[，：:]\s*"
+    rf"[^，。；“”]{{0,24}}?{SPEECH}(?:道|说|了[^，。；“”：:]{{0,24}})?[，：:]\s*"
 )
 # A second pledge or task after a comma opens an item of its own (苏州要主动对接上海，
 # 将加快建设苏州南站; 三县要…，九江市将给予支持): see _modal_clauses.
 _MODAL_CLAUSE = re.compile(
     r"(?<=，)(?=(?:[\u4e00-\u9fff]{1,4}[市县区])?(?:还|并|同时|也)?(?:将(?![来近于])|要(?![求素点])))"
+    # ...and so does one done with a partner (…10万台，并与吴忠共同申报…).
+    r"|(?<=，)(?=(?:还|并|同时|也)?[与同][^，。；]{1,12}?(?:共同|联合|携手|共建|一道|一起))"
 )
 # Where and when the next meeting is held is no one's commitment.
 _NEXT_MEETING = re.compile(
@@ -64,7 +66,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
-    r"与[^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
+    r"[与同][^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的)|共建|联合|携手)"
 )
 # and verbs of doing only make a pledge when nothing stronger is there.
@@ -106,8 +108,11 @@ _UNMARKED_TASK = re.compile(
 )
 
 
-# A principle named as one: 应当坚持生态优先、绿色发展的原则.
-_NAMED_PRINCIPLE = re.compile(r"坚持[^，。；]{2,30}的?原则")
+# A principle named as one (应当坚持生态优先、绿色发展的原则), or one a city will hold
+# to (深圳将坚持“飞地经济”与“反向飞地”双向发力; 要坚持 stays a directive).
+_NAMED_PRINCIPLE = re.compile(
+    r"坚持[^，。；]{2,30}的?原则|^[^，。；]{0,12}?将(?:始终|继续)?坚持"
+)
 
 
 def classify(item: str, proposed: bool) -> str | None:

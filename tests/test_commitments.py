@@ -14,6 +14,8 @@ KINDS = [
     ("要着力促进区域规划协同，注重规划紧密对接", "directive"),
     ("在推进区域协同发展过程中，要坚持问题导向", "directive"),
     ("黄河金三角合作应当坚持生态优先、绿色发展的原则", "principle"),
+    ("深圳将坚持“飞地经济”与“反向飞地”双向发力", "principle"),  # held to, not done
+    ("同成都一道唱好“双城记”", "joint"),
     ("坚持规划引领，推进《厦漳泉都市圈发展规划》编制", "principle"),
     ("一是进一步完善协同招商运行机制", "proposal"),
     ("第二，共同打造区域旅游品牌", "proposal"),
@@ -183,6 +185,20 @@ CLAUSES = [
     # Where the next meeting is held is no one's commitment.
     ("会议商定，下一次联席会议将于2025年在内江市举行。", []),
     ("会议决定，第六次联席会议由通城县承办。", []),
+    # What a city does with a partner is a commitment of its own.
+    (
+        "某市将强化龙头带动作用，与各城市共同推进空间协同规划落地实施。",
+        ["某市将强化龙头带动作用", "与各城市共同推进空间协同规划落地实施。"],
+    ),
+    (
+        "某市将坚决扛起主体责任，同成都一道唱好“双城记”。",
+        ["某市将坚决扛起主体责任", "同成都一道唱好“双城记”。"],
+    ),
+    # A long title and name before the verb of speech is still who speaks.
+    (
+        "乌兰察布市察哈尔右翼前旗旗长巴图孟和介绍，该旗将投入3.5亿元建设种薯繁育基地。",
+        ["该旗将投入3.5亿元建设种薯繁育基地。"],
+    ),
     # A list that a promise opens is promised item by item, marked or not.
     (
         "某市承诺：（一）年底前将航班增至每日120班次；（二）在综合保税区为两市企业设立专区；"
