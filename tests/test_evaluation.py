@@ -1,4 +1,4 @@
-"""Accuracy over hand-made fixtures: thirty-five articles and the seed, with floors to keep.
+"""Accuracy over hand-made fixtures: forty-seven articles and the seed, with floors to keep.
 
 The same numbers are printed by ``python scripts/evaluate.py`` for the README.
 """
