@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from .gazetteer import Gazetteer, load_gazetteer
 from .load import slugify
 from .models import Brief, Commitment
+from .names import surname_of
 from .readings import city_slug, series_slug
-from .roster import surname_of
 from .urls import names_a_list_page
 
 

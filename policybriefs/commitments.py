@@ -110,9 +110,7 @@ _UNMARKED_TASK = re.compile(
 
 # A principle named as one (应当坚持生态优先、绿色发展的原则), or one a city will hold
 # to (深圳将坚持“飞地经济”与“反向飞地”双向发力; 要坚持 stays a directive).
-_NAMED_PRINCIPLE = re.compile(
-    r"坚持[^，。；]{2,30}的?原则|^[^，。；]{0,12}?将(?:始终|继续)?坚持"
-)
+_NAMED_PRINCIPLE = re.compile(r"坚持[^，。；]{2,30}的?原则|^[^，。；]{0,12}?将(?:始终|继续)?坚持")
 
 
 def classify(item: str, proposed: bool) -> str | None:

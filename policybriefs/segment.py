@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .models import Attribution, Official, Section
-from .roster import surname_of
+from .names import surname_of
 
 SPEECH = (
     r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|感慨|"

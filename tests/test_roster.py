@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from policybriefs.models import ArticleMeta, RawArticle
+from policybriefs.names import parse_name
 from policybriefs.normalize.article import normalize_article
-from policybriefs.roster import extract_roster, find_mentions, parse_name
+from policybriefs.roster import extract_roster, find_mentions
 
 # (text, [(name, city, titles)])
 ROSTERS = [
