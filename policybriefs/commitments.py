@@ -100,12 +100,9 @@ _ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议
 _RESOLUTION = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}")
 
 
-# A lead that promises what follows it, and an item that is a task, not a report.
+# A lead that promises what follows it, and the words of an item that reports, not promises.
 _PROMISE_LEAD = re.compile(r"(?:承诺|表态|保证)[：:]\s*$")
-_UNMARKED_TASK = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)?(?!.*了)"
-    r"(?!.*(?:已经|已|正在|去年|过去))"
-)
+_REPORTED = re.compile(r"了|正在|已|去年|过去")
 
 
 # A principle named as one (应当坚持生态优先、绿色发展的原则), or one a city will hold
@@ -215,7 +212,7 @@ def extract_commitments(
             for raw, opens_list in items:
                 item = _clean(raw)
                 kind = classify(item, proposed) if len(item) >= _MIN_CHARS else None
-                if kind is None and promised and _UNMARKED_TASK.match(item):
+                if kind is None and promised and not _REPORTED.search(item):
                     kind = "pledge"
                 if opens_list:
                     promised = kind == "pledge" or (promised and kind is None)

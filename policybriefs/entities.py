@@ -24,13 +24,12 @@ _DEADLINE = re.compile(
     r"年内|年底前|年底|“十[一二三四五六七八九]五”期间|十[一二三四五六七八九]五期间|"
     r"近期|三年内|两年内|[一二三四五]年内|上半年|下半年|本月|月底前"
 )
+# 港 of 港珠澳, 粤港澳, 港口, 深港 or 广深港高铁 ends no name; 上线 and 红线 are no lines.
 _PROJECT_SUFFIX = (
-    r"(?:新?机场|铁路|高铁|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?|码头|枢纽|产业园|园区|"
-    r"合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|通道|(?<![阶手片])段|线路|"
-    # 港 of 港珠澳, 粤港澳, 港口, 深港 or 广深港高铁 ends no name; 上线 and 红线 are no lines.
-    r"(?<![上下红])线|卡)"
+    r"(?:新?机场|铁路|高铁|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?(?![珠澳口深城高])|码头|"
+    r"枢纽|产业园|园区|合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|"
+    r"通道|(?<![阶手片])段|线路|(?<![上下红])线|卡)"
 )
-_PROJECT_SUFFIX = _PROJECT_SUFFIX.replace("港区?", "港区?(?![珠澳口深城高])")
 # A line and its section are one project: 龙龙铁路龙岩至武平段; a line may hold
 # digits (西安地铁14号线).
 _PROJECT = re.compile(
@@ -56,7 +55,7 @@ def _generic_words() -> tuple[frozenset[str], int]:
     return words, max(map(len, words))
 
 
-_SUFFIX_ONLY = re.compile(f"{_PROJECT_SUFFIX}")
+_SUFFIX_ONLY = re.compile(_PROJECT_SUFFIX)
 
 
 def _generic(name: str) -> bool:

@@ -49,6 +49,12 @@ def slugify(text: str) -> str:
         from pypinyin import lazy_pinyin
 
         joined = "".join(lazy_pinyin(text, errors=lambda s: f" {s} "))
+    return slug_of_reading(joined)
+
+
+def slug_of_reading(joined: str) -> str:
+    """The slug of a name's reading (pinyin run together, other words set off by
+    spaces): lower case, hyphens between words, at most 80 characters."""
     slug = re.sub(r"[^a-z0-9]+", "-", joined.lower()).strip("-")
     return slug[:80].strip("-") or "untitled"
 

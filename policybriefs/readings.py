@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from .gazetteer import load_gazetteer
+from .load import slug_of_reading, slugify
 
 _PLACE_CHAR_READINGS = {"长": "chang", "都": "du"}
 # Whole names read otherwise again: 长子 keeps zhang; the rest pypinyin misreads.
@@ -61,17 +62,12 @@ def read_places(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(readings)
 
 
-def _slug(joined: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", joined.lower()).strip("-")
-    return slug[:80].strip("-") or "untitled"
-
-
 @functools.lru_cache(maxsize=65536)
 def city_slug(name: str) -> str:
     """A city's slug, the whole name read as a place: 长治 → changzhi, 昌都 → changdu."""
     if name.isascii():
-        return _slug(name)
-    return _slug(read_places(name, [(0, len(name))]))
+        return slugify(name)
+    return slug_of_reading(read_places(name, [(0, len(name))]))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -79,8 +75,8 @@ def series_slug(name: str) -> str:
     """A meeting series' slug, its place and zone names read as places:
     长三角城市经济协调会 → changsanjiao-…, but 市长联席会议 keeps shizhang."""
     if name.isascii():
-        return _slug(name)
-    return _slug(read_places(name, place_spans(name)))
+        return slugify(name)
+    return slug_of_reading(read_places(name, place_spans(name)))
 
 
 def place_spans(text: str) -> list[tuple[int, int]]:
