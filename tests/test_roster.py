@@ -179,6 +179,15 @@ ROSTERS = [
         "吉林市委书记何振东、市长周丽娜出席",
         [("何振东", "吉林", ("吉林市委书记",)), ("周丽娜", "吉林", ("吉林市长",))],
     ),
+    # An organ of the province or autonomous region named by its level alone.
+    (
+        "自治区政府副主席马建华、自治区发展改革委主任杨立新出席。",
+        [
+            ("马建华", None, ("自治区政府副主席",)),
+            ("杨立新", None, ("自治区发展改革委主任",)),
+        ],
+    ),
+    ("省发改委副主任周宁主持会议", [("周宁", None, ("省发改委副主任",))]),
     # Brackets around a title with no name beside them name nobody.
     ("会议由（厦门市委书记）主持", []),
     ("由工作专班（泉州市副市长）统筹", []),
