@@ -4,7 +4,8 @@ A statement is cut into sentences (or the part of one a speaker holds), a
 sentence into the items of an enumeration (``一是…；二是…``, ``一要…，二要…``)
 or of a ；-separated list, and an item again before a comma-joined 将/要 clause
 that promises something else (``苏州要主动对接上海，将加快建设苏州南站``). An item is a
-commitment when it looks forward: ``将…``/``争取…``/``今后…`` (pledge),
+commitment when it looks forward: ``将…``/``争取…``/``今后…``, or
+``承诺…``/``拟…``/``愿…``/``决定…`` when nothing stronger is said (pledge),
 ``要…``/``着力…`` (directive), ``坚持…`` (principle), ``建议``/``希望``/``一是…``
 (proposal), ``共建…``/``共同…`` (joint). Retrospective sentences (``过去一年…取得``)
 are not commitments.
@@ -38,7 +39,8 @@ _LEAD = re.compile(
 # A second pledge or task after a comma opens an item of its own (苏州要主动对接上海，
 # 将加快建设苏州南站; 三县要…，九江市将给予支持): see _modal_clauses.
 _MODAL_CLAUSE = re.compile(
-    r"(?<=，)(?=(?:[\u4e00-\u9fff]{1,4}[市县区])?(?:还|并|同时|也)?(?:将(?![来近于])|要(?![求素点])))"
+    r"(?<=，)(?=(?:[\u4e00-\u9fff]{1,4}[市县区])?(?:还|并|同时|也)?"
+    r"(?:将(?![来近于])|要(?![求素点])|承诺(?![制书])|拟(?!人)|愿意?(?=[与同为在把])))"
     # ...and so does one done with a partner (…10万台，并与吴忠共同申报…).
     r"|(?<=，)(?=(?:还|并|同时|也)?[与同][^，。；]{1,12}?(?:共同|联合|携手|共建|一道|一起))"
 )
@@ -68,6 +70,13 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WITH_PARTNER = re.compile(
     r"[与同][^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的)|共建|联合|携手)"
+)
+# Promised in so many words, or planned, decided, offered (吴忠拟于明年设立…, 固原决定
+# 设立…, 愿与银川分享…) is a pledge when no marker above says more (拟联合三市: joint);
+# not 告知承诺制, 模拟, 意愿, 愿景, 决定性.
+_STATED_INTENT = re.compile(
+    r"(?<!告知)承诺(?![制书])|表态(?!发言)|(?<![模虚草比])拟(?!人)"
+    r"|(?<![意心志])愿(?![景望])|(?<!起)决定(?!性|作用|因素|了)"
 )
 # and verbs of doing only make a pledge when nothing stronger is there.
 _WEAK_PLEDGE = re.compile(
@@ -110,6 +119,10 @@ _REPORTED = re.compile(r"了|正在|已|去年|过去")
 _NAMED_PRINCIPLE = re.compile(r"坚持[^，。；]{2,30}的?原则|^[^，。；]{0,12}?将(?:始终|继续)?坚持")
 
 
+# (Not after 要: 四市要坚持…，共同推进… is one directive throughout.)
+_PRINCIPLE_HEAD = re.compile(r"^[^，。；要]{0,12}?坚持[^，。；“”]{2,12}，")
+
+
 def classify(item: str, proposed: bool) -> str | None:
     """The kind of commitment ``item`` states, or None when it states none."""
     if _BACKWARD.search(item) and "将" not in item:
@@ -132,6 +145,8 @@ def classify(item: str, proposed: bool) -> str | None:
             first = (match.start(), kind)
     if first is not None:
         return first[1]
+    if _STATED_INTENT.search(item):
+        return "pledge"
     deadline = _DATED_PLEDGE.search(item)
     dated = deadline and not _DONE.search(item, max(0, deadline.start() - 4), deadline.start())
     # 正在加快建设…, 已达到…: what is under way is reported, not promised.
@@ -158,12 +173,18 @@ def _modal_clauses(item: str, proposed: bool) -> list[str]:
     (a 力争 clause stays: it is the deadline of what comes before)."""
     parts: list[str] = []
     start = 0
-    for match in _MODAL_CLAUSE.finditer(item):
-        head, tail = _clean(item[start : match.start()]), _clean(item[match.start() :])
-        marked = any(pattern.search(head) for _, pattern in _MARKERS)
+    cuts = [match.start() for match in _MODAL_CLAUSE.finditer(item)]
+    # A principle held to in a few words, then what will be done (中卫将坚持生态优先，
+    # 着手建设…): cut when what follows promises something on its own.
+    if (held := _PRINCIPLE_HEAD.match(item)) and classify(_clean(item[held.end() :]), proposed):
+        cuts = sorted({held.end(), *cuts})
+    for cut in cuts:
+        head, tail = _clean(item[start:cut]), _clean(item[cut:])
+        # (After a cut, the head opens with its own marker, or follows a principle.)
+        marked = start or _STATED_INTENT.search(head) or any(p.search(head) for _, p in _MARKERS)
         if min(len(head), len(tail)) >= _MIN_CHARS and marked and classify(head, proposed):
             parts.append(head)
-            start = match.start()
+            start = cut
     parts.append(item[start:])
     return parts
 
