@@ -263,6 +263,11 @@ def _add_title(titles: list[str], title: str) -> None:
     titles.append(title)
 
 
+def _is_county(city: str, gazetteer: Gazetteer) -> bool:
+    place = gazetteer.lookup(city)
+    return place is not None and place.level == "county"
+
+
 def extract_roster(
     article: NormalizedArticle, variant: str = "s2tw", gazetteer: Gazetteer | None = None
 ) -> tuple[Official, ...]:
@@ -284,8 +289,14 @@ def extract_roster(
                 _add_title(titles, title)
             merged[mention.name] = (city or mention.city, titles)
     # A county official written within a prefecture that other officials speak for
-    # is one of its delegation (旗长 of 乌兰察布's 察哈尔右翼前旗 beside its mayor).
-    for name, parent in parents.items():
+    # is one of its delegation (旗长 of 乌兰察布's 察哈尔右翼前旗 beside its mayor);
+    # unless other counties speak for themselves there: a meeting of counties, where
+    # 株洲市攸县 sits beside 醴陵 and 浏阳 for itself.
+    counties_apart = any(
+        city and name not in parents and _is_county(city, gazetteer)
+        for name, (city, _) in merged.items()
+    )
+    for name, parent in parents.items() if not counties_apart else ():
         city, titles = merged[name]
         if city != parent and any(c == parent for n, (c, _) in merged.items() if n != name):
             merged[name] = (parent, titles)

@@ -296,6 +296,14 @@ def test_a_title_said_twice_is_listed_once(lines: list[str], titles: tuple[str, 
         ),
         # A municipality's districts always do (成渝: 重庆 and its districts side by side).
         (["重庆市副市长张强出席。", "重庆市荣昌区委书记巴图孟和表示，荣昌将投资。"], "荣昌"),
+        # At a meeting of counties, where others speak for themselves, so does this one.
+        (
+            [
+                "株洲市副市长邓建平、醴陵市市长刘晓东、浏阳市市长周志强出席。",
+                "株洲市攸县县长巴图孟和介绍，攸县将投资。",
+            ],
+            "攸县",
+        ),
     ],
 )
 def test_a_county_within_a_prefecture_at_the_meeting_is_its_delegation(
