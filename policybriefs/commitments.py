@@ -46,7 +46,7 @@ _MODAL_CLAUSE = re.compile(
 )
 # Where and when the next meeting is held is no one's commitment.
 _NEXT_MEETING = re.compile(
-    r"^[^，。]{0,10}(?:会议?|峰会|论坛)(?:将于|将在|由|在)[^，。]{0,24}"
+    r"^[^，。]{0,20}(?:会议?|峰会|论坛)(?:将于|将在|由|在)[^，。]{0,24}"
     r"(?:举行|召开|举办|承办)。?$"
 )
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])")

@@ -194,6 +194,7 @@ CLAUSES = [
     # Where the next meeting is held is no one's commitment.
     ("会议商定，下一次联席会议将于2025年在内江市举行。", []),
     ("会议决定，第六次联席会议由通城县承办。", []),
+    ("会议决定，浙西南合作区第十一次市长联席会议将在丽水举行。", []),
     # What a city does with a partner is a commitment of its own.
     (
         "某市将强化龙头带动作用，与各城市共同推进空间协同规划落地实施。",
