@@ -18,7 +18,7 @@ ArticleFormat = Literal["txt", "md"]
 EDIT_KINDS: tuple[str, ...] = (
     "junk-line",  # a whole line of page chrome or spam removed
     "junk-text",  # chrome pasted inside a line (a farm's host name in the byline)
-    "mojibake",  # GBK misalignment reversed from the bytes
+    "mojibake",  # GBK misalignment, or UTF-8 read as GBK, reversed from the bytes
     "mojibake-inferred",  # a lost character chosen from context, constrained by the bytes
     "unrecoverable",  # text the bytes cannot give back, kept visibly as LOST_MARK
     "pinyin",  # an inline reading annotation removed

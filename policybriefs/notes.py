@@ -29,6 +29,8 @@ _FIXED = {
         "句末：重新对齐的！/；之前残留尾字节 a3，应为句号"
     ),
     "replacement character": "替换字符（U+FFFD），原字已丢失",
+    "UTF-8 read as GBK, decoded again": "UTF-8 文字被当作 GBK 读出，已重新解码",
+    "UTF-8 read as GBK: bytes lost": "UTF-8 文字被当作 GBK 读出，字节已丢失，原字无法恢复",
     "replacement characters read as GBK": "“锟斤拷”：替换字符按 GBK 读出，原字已丢失",
     "orphan annotation": "没有对应汉字的拼音注音",
     "annotation on a damaged character": "损坏的字后面的拼音注音",

@@ -1,6 +1,7 @@
 """The normalizer's order of passes, applied to a whole article.
 
-decode (done by load) → strip junk → repair mojibake → strip annotations →
+decode (done by load) → strip junk → repair mojibake (UTF-8 read as GBK, then
+GBK read a byte late) → strip annotations →
 punctuation → script. Mojibake comes before annotations because a farm
 annotated first and broke the bytes after: the annotation of a recovered
 character sits right behind the run.
@@ -33,6 +34,7 @@ from .mojibake import repair_gbk_misalignment
 from .pinyin import strip_pinyin_annotations
 from .punctuation import collapse_doubled_punctuation, full_width_punctuation, pair_quotes
 from .script_pass import to_simplified
+from .utf8_as_gbk import repair_utf8_read_as_gbk
 
 _FROM_GBK = frozenset({"mojibake", "mojibake-inferred"})  # edits that insert GBK characters
 _CONTEXT = 12  # characters of context kept on each side of a repair
@@ -86,6 +88,8 @@ def repair_paragraph(
     text, made = strip_emoji(text, paragraph=paragraph)
     take(made)
     text, made = strip_host_names(text, paragraph=paragraph)
+    take(made)
+    text, made = repair_utf8_read_as_gbk(text, paragraph=paragraph)
     take(made)
     text, made = repair_gbk_misalignment(text, paragraph=paragraph, context=context)
     take(made)
