@@ -46,7 +46,9 @@ _PUNCTUATION_ROUNDS = 4
 # mark written twice.
 # What another round may still change; a full stop after a mark widened or curled
 # late in a round (（第三次）. and “链主”.) included.
-_UNSETTLED_PUNCTUATION = re.compile(r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；])\1|[）”’》][.．]')
+_UNSETTLED_PUNCTUATION = re.compile(
+    r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；：])\1|[）”’》][.．]'
+)
 
 
 def _tidy(line: str) -> str:

@@ -20,8 +20,11 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": 
 # The inserted comma: ASCII or full-width, directly before another mark; and a
 # full stop, enumeration comma or semicolon written twice (全覆盖。。).
 _DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])")
-_TWICE_MARK = re.compile(r"([。、；])(?=\1)")
-_TWICE = ("。。", "、、", "；；")
+_TWICE_MARK = re.compile(r"([。、；：])(?=\1)")
+_TWICE = ("。。", "、、", "；；", "：：")
+# An ASCII full stop after the real mark (航线。.司马), or written twice after Chinese
+# (汇报..): the extra one goes (an ellipsis of three stays).
+_STRAY_STOP = re.compile(rf"(?<=[。！？；：])[.．](?![\d.．])|(?<=[{_CJK}])[.．](?=[.．](?![.．]))")
 # A run of ASCII marks (?? or ?!), taken whole so one pass widens all of it.
 # It is widened when Chinese stands on at least one side, ignoring one space
 # (a space before it goes with it); see _chinese_sides. The sides are checked
@@ -43,6 +46,9 @@ def collapse_doubled_punctuation(text: str, *, paragraph: int | None) -> tuple[s
     # Nearly every Chinese paragraph has a comma; few have one doubled.
     if ("," in text or "，" in text) and _DOUBLED.search(text):
         text, edits = delete(text, _DOUBLED, kind="doubled-punctuation", paragraph=paragraph)
+    if ("." in text or "．" in text) and _STRAY_STOP.search(text):
+        text, stray = delete(text, _STRAY_STOP, kind="doubled-punctuation", paragraph=paragraph)
+        edits += stray
     # After the commas: ，。，。 leaves 。。 to collapse in the same pass.
     text, twice = _collapse_twice(text, paragraph)
     return text, edits + twice
