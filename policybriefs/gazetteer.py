@@ -151,6 +151,9 @@ def _keys(place: Place) -> Iterable[tuple[str, bool]]:
         for short in (place.short, place.short_hant):
             for key in _variants(short):
                 yield key, False
+    if place.name.endswith("自治州"):  # 恩施州, 湘西州: as such prefectures are written
+        for short in (place.short, place.short_hant):
+            yield short + "州", False
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,16 @@ from importlib import resources
 
 _ORG = (
     r"(?:特别行政区政府|特区政府|自治[区州]党委|(?:省|市|区|县|州|旗|盟|地)?党委|(?:省|市|区|县|州|旗|盟|地)委|行署|"
+    r"行政公署|"
+    # A department named by its work (生态环境厅厅长, 交通运输局局长): no place in it.
+    r"[^\s省市县区州盟旗，。、；：“”（）]{2,8}(?:厅(?=副?厅长)|局(?=副?局长))|"
     r"(?:省|市|自治区|区|县)?(?:发改委|发展改革委|人大常委会|人大|政协|人民政府|政府)|党工委|工委|党组|管委会|"
     r"(?:协同|合作|发展|改革)办(?:公室)?)"
 )
 # 代市长 is an acting mayor; 政务司司长 a secretary of a special administrative
 # region's government (香港特别行政区政府政务司司长).
 _ROLE = (
-    r"(?:常务)?(?:副|代)?(?:书记|常委|省长|市长|区长|县长|州长|旗长|主任|主席|秘书长|部长|局长|"
+    r"(?:常务)?(?:副|代)?(?:书记|常委|省长|市长|区长|县长|州长|旗长|盟长|主任|主席|秘书长|部长|局长|"
     r"厅长|组长|专员|(?:政务|财政|律政|行政法务|经济财政|保安|社会文化|运输工务)司司长|行政长官)"
 )
 TITLE = re.compile(rf"{_ORG}?{_ROLE}")
@@ -30,7 +33,8 @@ _AFTER_NAME = re.compile(
     r"^(?:[\s，。、；：！？（）“”,.;:!?()｜|／/]|$|主持|出席|表示|强调|指出|说|讲|谈|提出|建议|认为|要求|"
     r"汇报|介绍|补充|发言|致辞|讲话|率|带|陪同|会见|等|在|和|与|及|同|对|就|为|也|还|则|首先|随后|"
     r"分别|代表|一行|同志|以|通过|作|做|宣读|签|回顾|总结|希望|表态|先后|参加|参会|共同|围绕|"
-    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报|致|委托)"
+    r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报|致|委托|"
+    r"指着|当场|看来|回忆|回应|直言|笑着|感慨|举例|呼吁|谈到|提到|告诉)"
 )
 
 
@@ -67,6 +71,8 @@ def _holds_follower(part: str, first: int = 1) -> bool:
 # What follows a name that ends in 和 (巴图孟和主持会议, 朝鲁孟和); not 出席 or 参加
 # (王小明和参加会议的企业代表座谈: 王小明 and the others).
 _AFTER_LINKED_NAME = re.compile(r"^(?:主持|表示|指出|强调|致辞|讲话|说|发言|介绍|提出)")
+_SPEAKS = re.compile(r"^(?:表示|说|指出|强调|介绍|提出|认为|发言|致辞)")
+_PRONOUNS = frozenset("您你我他她它咱")
 # Verbs of speech that end no name: 黄静说 is 黄静 speaking.
 _SPEECH_CHARACTERS = frozenset("说讲谈称")
 
@@ -143,7 +149,13 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
             return candidate
         # A rarer surname (or none: 旺堆, 扎西次仁): only where punctuation closes the
         # name and it holds no word a name is followed by (县长现场介绍, 市长随即表示).
-        if not known and not _holds_follower(candidate, first=0) and _CLOSES_NAME.match(rest):
+        if not known and (candidate[0] in _PRONOUNS or _holds_follower(candidate, first=0)):
+            continue  # 林书记您好。
+        if not known and _CLOSES_NAME.match(rest):
+            return candidate
+        # Three characters before a verb of speaking (副盟长其木格表示): a name, where
+        # two might be an adverb (市长随即表示).
+        if not known and length == 3 and _SPEAKS.match(rest):
             return candidate
     # Four characters before 出席 or 参加, where no shorter reading is a name
     # (副市长德吉卓玛参加会议), or four or five that punctuation closes, when no

@@ -21,7 +21,7 @@ from .script import surname_length, traditional_name
 
 # Roles whose place comes from the official before them when none is written.
 _CITY_LEVEL = re.compile(
-    r"^(?:市|区|县|州|旗|常务副市|副市|副区|副县|代市|代区|代县|代州|行署|地委)"
+    r"^(?:市|区|县|州|旗|盟|常务副市|副市|副区|副县|副盟|代市|代区|代县|代州|行署|地委)"
 )
 _NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
 _SEPARATORS = ("、", "兼")  # 党工委书记兼管委会主任
@@ -96,7 +96,7 @@ def _qualified(title: _Title, inherited: Place | None) -> str:
     """The title with the inherited place written in front (市长 → 漳州市长)."""
     if title.place is not None or title.zone is not None or inherited is None:
         return title.title
-    if title.title[0] in "市区县州旗" or title.title.startswith("行署"):
+    if title.title[0] in "市区县州旗盟" or title.title.startswith("行署"):
         return inherited.short + title.title
     return inherited.name + title.title
 
