@@ -43,6 +43,8 @@ _MODAL_CLAUSE = re.compile(
     r"(?:将(?![来近于])|要(?![求素点])|承诺(?![制书])|拟(?!人)|愿意?(?=[与同为在把])))"
     # ...and so does one done with a partner (…10万台，并与吴忠共同申报…).
     r"|(?<=，)(?=(?:还|并|同时|也)?[与同][^，。；]{1,12}?(?:共同|联合|携手|共建|一道|一起))"
+    # ...and a task given to another city (由锦州市牵头…，由阜新市负责…).
+    r"|(?<=，)(?=由[\u4e00-\u9fff]{2,8}?(?:牵头|负责))"
 )
 # Where and when the next meeting is held is no one's commitment.
 _NEXT_MEETING = re.compile(
@@ -53,9 +55,10 @@ _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三
 # The first of these markers in an item decides its kind...
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("principle", re.compile(r"坚持")),
-    ("directive", re.compile(r"(?<![重主需只想必纲首])要(?![求素点])|着力|必须|务必|应当")),
+    ("directive", re.compile(r"(?<![重主需只想必纲首仍])要(?![求素点])|着力|必须|务必|应当")),
     # 共同的 describes (四市共同的金字招牌), it promises nothing.
-    ("joint", re.compile(r"共建|共同(?!的)|携手|联合|合力")),
+    # 共同使用 is shared use (供三市企业共同使用), not work done together.
+    ("joint", re.compile(r"共建|共同(?!的|使用|享有|享受)|携手|联合|合力")),
     # 争取 is a pledge, not 争取到 or 已争取 (funds won); 今后, not 为今后 (for the future).
     (
         "pledge",
@@ -63,13 +66,17 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![即必])将(?!来|近|军|领|士)|下一步|力争|(?<!已)争取(?!到)|(?<![为对])今后"
             # A task given out: 衢州市负责牵头编制…, 由上饶市牵头建立….
             r"|负责(?![人同任])|牵头(?![单城])"
+            # Promised in so many words, wherever it stands (朝阳方面承诺…共同使用).
+            r"|(?<!告知)承诺(?![制书])"
         ),
     ),
 )
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
     r"[与同][^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
-    r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的)|共建|联合|携手)"
+    r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的|使用|享有|享受)|共建|联合|携手)"
+    # 联合梧州共同申报: the partner named after 联合.
+    r"|(?:联合|携手)[\u4e00-\u9fff]{2,8}?(?:共同|一道|一起)"
 )
 # Promised in so many words, or planned, decided, offered (吴忠拟于明年设立…, 固原决定
 # 设立…, 愿与银川分享…) is a pledge when no marker above says more (拟联合三市: joint);
@@ -95,23 +102,25 @@ _BACKWARD = re.compile(
 _FORWARD = re.compile(r"将|要|坚持|建议|共建|共同|下一步|力争|着力")
 # How a meeting resolves: 会议强调, 与会城市代表一致认为, 与会各方表示.
 _RESOLVES = (
-    r"(?:(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署)"
+    r"(?:(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署|建议|倡议|呼吁)"
     r"|与会[^，。：]{0,6}?(?:一致)?(?:认为|表示|同意)|(?:会议|各方)一致认为"
     # 四市一致同意, 两市还商定: the cities together.
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|县|市州|城)(?:还|也)?(?:一致)?(?:同意|商定|议定|约定|决定))"
 )
 _RESOLUTION_LEAD = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}[，：:]?")
 _MIN_CHARS = 8
-_SUGGEST = re.compile(r"建议|提议|倡议")
+_SUGGEST = re.compile(r"建议|提议|倡议|呼吁")
 # An item that asks the others for something (希望四市联合申报…) proposes it.
-_ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议)")
+_ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议|呼吁)")
 # The meeting commits as a whole only through its resolutions.
 _RESOLUTION = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}")
 
 
 # A lead that promises what follows it, and the words of an item that reports, not promises.
-_PROMISE_LEAD = re.compile(r"(?:承诺|表态|保证)[：:]\s*$")
+_PROMISE_LEAD = re.compile(r"(?:承诺|表态|保证)[：:，,]\s*$")
 _REPORTED = re.compile(r"了|正在|已|去年|过去")
+# A count reached, with nothing forward-looking: an achievement (签约项目已达63个).
+_REACHED = re.compile(r"已(?:达|经达到|超过|突破|累计|完成|建成|开通|签约|实现)")
 
 
 # A principle named as one (应当坚持生态优先、绿色发展的原则), or one a city will hold
@@ -130,7 +139,7 @@ def classify(item: str, proposed: bool) -> str | None:
     if _NEXT_MEETING.match(item):
         return None
     # Past aspect with nothing forward-looking: a report of what was done.
-    if "了" in item and not _FORWARD.search(item):
+    if ("了" in item or _REACHED.search(item)) and not _FORWARD.search(item):
         return None
     if proposed or _ENUMERATED.match(item) or _ASKS.match(item):
         return "proposal"
@@ -189,6 +198,25 @@ def _modal_clauses(item: str, proposed: bool) -> list[str]:
     return parts
 
 
+# A task the meeting, or a provincial leader, gives a named city: 锦州市要牵头…,
+# 由阜新市负责建立….
+_GIVEN_TO = re.compile(r"^由?")
+_TASKED = re.compile(r"(?:市|州|盟|地区)?(?:还|也)?(?:要|将|负责|牵头|应当|必须|承诺|力争)")
+
+
+def _tasked_city(item: str, gazetteer: Gazetteer) -> str | None:
+    """The city ``item`` opens by naming as the one to do it, if any."""
+    opened = _GIVEN_TO.match(item)
+    at = opened.end() if opened else 0
+    found = gazetteer.match_at(item, at)
+    if found is None:
+        return None
+    place, end = found
+    if place.level not in ("prefecture", "unit") or not _TASKED.match(item, end):
+        return None
+    return place.short
+
+
 def _clean(text: str) -> str:
     return text.strip().rstrip("；;，,：:")
 
@@ -219,7 +247,10 @@ def extract_commitments(
             sentence = _LEAD.sub("", said, count=1)
             sentence = _RESOLUTION_LEAD.sub("", sentence, count=1)
             lead = _LEAD.match(said)
-            suggests = bool(lead and _SUGGEST.search(lead.group(0)))
+            resolved = _RESOLUTION_LEAD.match(_LEAD.sub("", said, count=1))
+            suggests = bool(lead and _SUGGEST.search(lead.group(0))) or bool(
+                resolved and _SUGGEST.search(resolved.group(0))
+            )
             proposed = suggests or (proposed and bool(_ENUMERATED.match(sentence)))
             # Each clause, and whether it opens a list (ends with a colon).
             items: list[tuple[str, bool]] = []
@@ -245,10 +276,11 @@ def extract_commitments(
                     if place.level in ("prefecture", "unit")
                 ]
                 found_at += [(item.find(c), c) for c in speaking if c in item]
-                partners = tuple(dict.fromkeys(c for _, c in sorted(found_at) if c != run.city))
+                city = run.city or _tasked_city(item, gazetteer)
+                partners = tuple(dict.fromkeys(c for _, c in sorted(found_at) if c != city))
                 found.append(
                     Commitment(
-                        city=run.city,
+                        city=city,
                         speaker=run.speaker,
                         text=item,
                         paragraph=run.paragraph,

@@ -46,6 +46,11 @@ KINDS = [
     ("两市实行告知承诺制审批", None),
     ("各方合作意愿强烈，描绘了区域发展愿景", None),
     ("通过模拟演练检验联动机制", None),
+    ("朝阳方面承诺年内开放物流园3个库区供三市企业共同使用", "pledge"),  # shared use
+    ("不少群众看病仍要跑沈阳", None),  # still have to, no directive
+    ("今年上半年，三市联合招商签约项目已达63个，计划总投资超过900亿元", None),
+    ("肇庆将联合梧州共同申报西江黄金水道港口物流枢纽", "joint"),
+    ("我们呼吁国家有关部委在重大项目布局上向辽西倾斜", "proposal"),
 ]
 
 
@@ -312,6 +317,34 @@ def test_the_meeting_resolves_through_its_own_and_its_delegates_words(
 ) -> None:
     found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
     assert [c.text for c in found] == expected
+
+
+def test_tasks_given_to_named_cities_are_theirs() -> None:
+    text = (
+        "李振邦要求，锦州市要牵头做好辽西港口资源整合，阜新市要加快建设国家新能源基地；"
+        "由朝阳市牵头编制生态保护规划，由盘锦市负责建立石化项目库。"
+    )
+    found = extract_commitments([text], [Attribution(0, 0, len(text), None, "李振邦")])
+    assert [(c.city, c.kind) for c in found] == [
+        ("锦州", "directive"),
+        ("阜新", "directive"),
+        ("朝阳", "pledge"),
+        ("盘锦", "pledge"),
+    ]
+
+
+def test_a_promise_said_before_a_comma_is_promised() -> None:
+    text = "阜新承诺，为辽西各市企业提供优惠绿电。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), "阜新", None)])
+    assert [(c.city, c.kind, c.text) for c in found] == [
+        ("阜新", "pledge", "为辽西各市企业提供优惠绿电。")
+    ]
+
+
+def test_what_the_meeting_suggests_is_proposed() -> None:
+    text = "会议建议，各市人社部门建立就业信息互通平台；希望省发展改革委协调推动异地就医结算扩面。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
+    assert [c.kind for c in found] == ["proposal", "proposal"]
 
 
 def test_a_sides_lead_in_is_not_part_of_the_promise() -> None:
