@@ -26,6 +26,8 @@ from .names import surname_of
 SPEECH = (
     r"(?:表示|强调|指出|说|认为|建议|要求|提出|补充说|补充道|补充|谈到|提到|希望|表态|坦言|介绍|称|感慨|"
     r"透露|呼吁|倡议|提议|承诺|发言|讲话时说|致辞时说|告诉记者|对记者说|向记者介绍|"
+    # 杜文斌回忆, 沈一鸣当场回应, 在蒋文涛看来 (not 汇报: 协同办主任黄强汇报了 the zone's work).
+    r"回忆|回应|直言|看来|"
     # 代表东道主致辞: a city's welcome (not 主持会议并致辞, the chair's).
     r"代表[^，。；]{1,8}致辞)"
 )
@@ -161,6 +163,7 @@ def attribute(
     speaking = frozenset(o.city for o in officials if o.city)
     runs: list[Attribution] = []
     current: _Voice | None = None  # the statement that is open
+    interviewed: _Voice | None = None  # the last official named speaking: who answers
     for index, text in enumerate(paragraphs):
         spans = split_clauses(text)
         first = text[spans[0][0] : spans[0][1]] if spans else ""
@@ -181,6 +184,10 @@ def attribute(
                 # (孙书记在会上开门见山：…), not one reading out a list (张三宣读了
                 # 协议，主要内容如下：…).
                 speaker = _voice_of(_first_named(clause[:6], by_length))
+            if speaker is not None and speaker.speaker is not None:
+                interviewed = speaker
+            elif speaker is None and number == 0 and _ANSWER.match(clause):
+                speaker = interviewed  # 答：… in an interview: the official asked
             named.append(speaker is not None)
             if speaker is None and _PRONOUN.match(clause):
                 # 他/她 is the official the paragraph has just named (陈立新出席会议并
@@ -216,6 +223,13 @@ def attribute(
         # is the heading of what follows it (贵阳：袁建华说，…).
         if len(spans) > 1 and named[1] and _QUOTATION_OR_LABEL.match(text, 0, spans[0][1]):
             clause_owner[0] = clause_owner[1]
+        # So is a short sentence about the city whose official speaks next (常州的诉求
+        # 更为直接。常州市长钱玉清坦言，…).
+        elif len(spans) > 1 and named[1] and not named[0] and clause_owner[1] is not None:
+            city = clause_owner[1].city
+            opening = text[spans[0][0] : spans[0][1]]
+            if city and len(opening) <= _SHORT_LEAD and opening.startswith(city):
+                clause_owner[0] = clause_owner[1]
         _merge_runs(runs, index, spans, clause_owner)
     return runs
 
@@ -225,6 +239,9 @@ _QUOTATION_OR_LABEL = re.compile(
     r"[\u4e00-\u9fff]{2,8}[：:])\s*$"
 )
 
+
+_ANSWER = re.compile(r"^\s*答[：:]")
+_SHORT_LEAD = 20
 
 _COLON_OPENED = re.compile(r"^(?:会上，)?[^，。；]{2,20}[：:]\s*$")
 

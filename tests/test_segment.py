@@ -331,3 +331,31 @@ def test_a_paragraph_of_tasks_after_a_statement_is_not_the_speakers() -> None:
 def test_a_welcome_on_a_citys_behalf_is_a_statement(text: str, speaker: str | None) -> None:
     found = find_speaker(text, (Official("张彦斌", "三门峡", ("三门峡市长",)),))
     assert (found.name if found else None) == speaker
+
+
+def test_answers_in_an_interview_are_the_officials_asked() -> None:
+    paragraphs = [
+        "邵玉龙：漳州将加快发展。",
+        "记者：下一步有什么打算？",
+        "答：漳州将加快建设厦漳同城大道。",
+    ]
+    assert _cities(paragraphs) == [(0, "漳州", "邵玉龙"), (1, None, None), (2, "漳州", "邵玉龙")]
+
+
+def test_a_short_sentence_about_the_city_whose_official_speaks_next_is_theirs() -> None:
+    text = "漳州的诉求更为直接。漳州市长刘远坦言，漳州要加快发展。"
+    assert _cities([text]) == [(0, "漳州", "刘远")]
+    other = "三明的诉求更为直接。漳州市长刘远坦言，漳州要加快发展。"  # not about 漳州
+    assert [city for _, city, _ in _cities([other])] == [None, "漳州"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "漳州市长刘远回忆，过去十年两市签署了二十多份协议。",
+        "对此，漳州市长刘远当场回应：“没问题。”",
+        "在漳州市长刘远看来，合作园区的经验可以复制。",
+    ],
+)
+def test_recalling_answering_and_a_view_are_speaking(text: str) -> None:
+    assert _cities([text]) == [(0, "漳州", "刘远")]
