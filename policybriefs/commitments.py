@@ -55,7 +55,11 @@ _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三
 # The first of these markers in an item decides its kind...
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("principle", re.compile(r"坚持")),
-    ("directive", re.compile(r"(?<![重主需只想必纲首仍])要(?![求素点])|着力|必须|务必|应当")),
+    # 一律不得新建: a prohibition is an instruction too.
+    (
+        "directive",
+        re.compile(r"(?<![重主需只想必纲首仍])要(?![求素点])|着力|必须|务必|应当|不得(?!不)|严禁"),
+    ),
     # 共同的 describes (四市共同的金字招牌), it promises nothing.
     # 共同使用 is shared use (供三市企业共同使用), not work done together.
     ("joint", re.compile(r"共建|共同(?!的|使用|享有|享受)|携手|联合|合力")),
@@ -73,7 +77,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
-    r"[与同][^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
+    # (同城化, 同步, 同比: no partner.)
+    r"(?:与|同(?![城步等比时样]))[^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的|使用|享有|享受)|共建|联合|携手)"
     # 联合梧州共同申报: the partner named after 联合.
     r"|(?:联合|携手)[\u4e00-\u9fff]{2,8}?(?:共同|一道|一起)"
@@ -99,7 +104,9 @@ _DONE = re.compile(r"已|去|此前")  # just before the deadline: 已于2023年
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
 )
-_FORWARD = re.compile(r"将|要|坚持|建议|共建|共同|下一步|力争|着力")
+_FORWARD = re.compile(
+    r"将|要|坚持|建议|共建|共同(?![\u4e00-\u9fff]{1,3}了)|下一步|力争|着力|必须|务必|应当|确保"
+)
 # How a meeting resolves: 会议强调, 与会城市代表一致认为, 与会各方表示.
 _RESOLVES = (
     r"(?:(?:会议|会上|与会各方|各方)(?:强调|要求|明确|提出|决定|议定|同意|商定|部署|建议|倡议|呼吁)"
@@ -129,7 +136,9 @@ _NAMED_PRINCIPLE = re.compile(r"坚持[^，。；]{2,30}的?原则|^[^，。；]
 
 
 # (Not after 要: 四市要坚持…，共同推进… is one directive throughout.)
-_PRINCIPLE_HEAD = re.compile(r"^[^，。；要]{0,12}?坚持[^，。；“”]{2,12}，")
+_PRINCIPLE_HEAD = re.compile(
+    r"^(?:[^，。；]{1,6}，)?[^，。；要]{0,12}?坚持[^，。；]{2,20}?(?:的?(?:理念|原则|方针|思路))?，"
+)
 
 
 def classify(item: str, proposed: bool) -> str | None:
@@ -200,8 +209,16 @@ def _modal_clauses(item: str, proposed: bool) -> list[str]:
 
 # A task the meeting, or a provincial leader, gives a named city: 锦州市要牵头…,
 # 由阜新市负责建立….
-_GIVEN_TO = re.compile(r"^由?")
-_TASKED = re.compile(r"(?:市|州|盟|地区)?(?:还|也)?(?:要|将|负责|牵头|应当|必须|承诺|力争)")
+_GIVEN_TO = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]、)?由?")
+_TASKED = re.compile(
+    r"(?:市|州|盟|地区)?(?:、[\u4e00-\u9fff]{2,6}?)*(?:[两三四五六七八九十][市地县州])?(?:还|也)?"
+    r"(?:要|将|负责|牵头|应当|必须|承诺|力争|联合|共同)"
+)
+# A task opening a sentence of the meeting's (（二）由温州市牵头，加快推进…): the
+# sentence is the named city's, promised.
+_TASK_LEAD = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]、)?由[\u4e00-\u9fff]{2,8}?(?:牵头|负责)[，,]"
+)
 
 
 def _tasked_city(item: str, gazetteer: Gazetteer) -> str | None:
@@ -242,8 +259,10 @@ def extract_commitments(
             said = text[max(s_start, run.start) : min(s_end, run.end)]
             # The meeting commits through its resolutions, and through a
             # provincial official speaking for it.
-            if run.city is None and not (run.speaker or _RESOLUTION.match(said)):
+            task = _TASK_LEAD.match(said) if run.city is None else None
+            if run.city is None and not (run.speaker or _RESOLUTION.match(said) or task):
                 continue
+            tasked = _tasked_city(task.group(0), gazetteer) if task else None
             sentence = _LEAD.sub("", said, count=1)
             sentence = _RESOLUTION_LEAD.sub("", sentence, count=1)
             lead = _LEAD.match(said)
@@ -260,7 +279,7 @@ def extract_commitments(
                 items += [(c, opens and i == len(clauses) - 1) for i, c in enumerate(clauses)]
             # A list that a promise opens (海口承诺：（一）…；（二）…, 湛江将…：（一）…)
             # is promised item by item, marked or not.
-            promised = bool(lead and _PROMISE_LEAD.search(lead.group(0)))
+            promised = bool(lead and _PROMISE_LEAD.search(lead.group(0))) or bool(tasked)
             for raw, opens_list in items:
                 item = _clean(raw)
                 kind = classify(item, proposed) if len(item) >= _MIN_CHARS else None
@@ -276,7 +295,10 @@ def extract_commitments(
                     if place.level in ("prefecture", "unit")
                 ]
                 found_at += [(item.find(c), c) for c in speaking if c in item]
-                city = run.city or _tasked_city(item, gazetteer)
+                # A task of the meeting's, or one a city's unnamed voice names
+                # another city for (…；张家界、怀化两市联合申报…), is the named city's.
+                named = _tasked_city(item, gazetteer) if not run.speaker or not run.city else None
+                city = named or tasked or run.city
                 partners = tuple(dict.fromkeys(c for _, c in sorted(found_at) if c != city))
                 found.append(
                     Commitment(

@@ -51,6 +51,10 @@ KINDS = [
     ("今年上半年，三市联合招商签约项目已达63个，计划总投资超过900亿元", None),
     ("肇庆将联合梧州共同申报西江黄金水道港口物流枢纽", "joint"),
     ("我们呼吁国家有关部委在重大项目布局上向辽西倾斜", "proposal"),
+    ("三市要在今年内建立同城化重大项目联合调度机制", "directive"),  # 同城化: no partner
+    ("长江岸线一公里范围内一律不得新建、扩建化工项目", "directive"),  # a prohibition
+    ("我们必须把“说了算、定了干”落到实处", "directive"),  # 了 inside a quotation
+    ("座谈会上，四地州还共同发布了《南疆区域协作发展倡议》", None),  # done together
 ]
 
 
@@ -243,6 +247,10 @@ CLAUSES = [
         "四市要坚持优势互补、共建共享，共同推进旅游一卡通。",
         ["四市要坚持优势互补、共建共享，共同推进旅游一卡通。"],
     ),
+    (
+        "产业方面，某市坚持“链式招商、错位发展”的理念，石化园区将为汕头企业提供新材料。",
+        ["产业方面，某市坚持“链式招商、错位发展”的理念", "石化园区将为汕头企业提供新材料。"],
+    ),
     # A second clause promised, planned or offered in so many words.
     (
         "某市力争到2026年建成临空经济区，并承诺每年安排1亿元专项资金。",
@@ -331,6 +339,18 @@ def test_tasks_given_to_named_cities_are_theirs() -> None:
         ("朝阳", "pledge"),
         ("盘锦", "pledge"),
     ]
+
+
+def test_a_task_opening_a_sentence_of_the_meeting_is_the_named_citys() -> None:
+    text = "（二）由温州市牵头，加快推进温州至武夷山高速铁路前期工作。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
+    assert [(c.city, c.kind) for c in found] == [("温州", "pledge")]
+
+
+def test_a_task_a_city_voice_names_another_city_for_is_that_citys() -> None:
+    text = "湘西州牵头编制片区旅游公路网规划；张家界、怀化两市联合申报城际铁路项目。"
+    found = extract_commitments([text], [Attribution(0, 0, len(text), "湘西", None)])
+    assert [(c.city, c.kind) for c in found] == [("湘西", "pledge"), ("张家界", "joint")]
 
 
 def test_a_promise_said_before_a_comma_is_promised() -> None:
