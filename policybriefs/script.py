@@ -181,8 +181,30 @@ def unsettled_simplified() -> UnsettledText:
 
 
 def s2t_corrections(config: str) -> dict[str, str]:
-    """Phrases OpenCC's first step gets wrong, for a Simplified-to-Traditional ``config``."""
-    return read_pairs("s2t_corrections.tsv") if config in TRADITIONAL_VARIANTS else {}
+    """Phrases OpenCC's first step gets wrong, for a Simplified-to-Traditional ``config``:
+    ``s2t_corrections.tsv``, and place names as the gazetteer writes them."""
+    if config not in TRADITIONAL_VARIANTS:
+        return {}
+    return {**_place_phrases(), **read_pairs("s2t_corrections.tsv")}
+
+
+@functools.lru_cache(maxsize=1)
+def _place_phrases() -> dict[str, str]:
+    """Places' full names, and the short names of provinces and prefectures (those
+    the gazetteer reads in text), in their Traditional forms. As phrases of OpenCC's
+    segmentation a name is taken whole before a phrase that starts inside it: 汕头发挥
+    is 汕頭發揮, where OpenCC alone takes 头发 (頭髮)."""
+    from .gazetteer import load_gazetteer
+
+    phrases: dict[str, str] = {}
+    for place in load_gazetteer().places:
+        names = [(place.name, place.name_hant)]
+        if place.level in ("province", "prefecture"):
+            names.append((place.short, place.short_hant))
+        for name, hant in names:
+            if len(name) > 1 and len(hant) == len(name):
+                phrases.setdefault(name, hant)
+    return phrases
 
 
 @functools.lru_cache(maxsize=4)

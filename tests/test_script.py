@@ -12,6 +12,7 @@ from policybriefs.opencc_dicts import dictionary_entries, opencc_dict_tool
 from policybriefs.roster import find_mentions
 from policybriefs.script import (
     opencc_data_dir,
+    plain_converter,
     simplifier,
     traditional_name,
     unsettled_simplified,
@@ -137,7 +138,7 @@ def test_names_are_converted_without_openccs_phrases_as_with_them(variant: str) 
     """A name is converted character by character; the converter that does it
     leaves OpenCC's phrases out (none is one character long), and writes every
     character as OpenCC's whole configuration does."""
-    from policybriefs.script import _character_converter, plain_converter
+    from policybriefs.script import _character_converter
 
     chars = [chr(o) for o in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
     lines = "\n".join(chars)
@@ -182,3 +183,18 @@ NAME_FORMS = [
 @pytest.mark.parametrize(("text", "expected"), NAME_FORMS)
 def test_a_simplified_paragraph_keeps_the_name_forms_it_writes(text: str, expected: str) -> None:
     assert to_simplified(text, paragraph=0)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [
+        ("汕头发挥中心城市作用", "汕頭發揮中心城市作用"),  # not 頭髮 (hair)
+        ("六盘水市钟山区", "六盤水市鍾山區"),  # the gazetteer's form, not 鐘
+        ("台州市的发展", "台州市的發展"),
+        ("长治久安", "長治久安"),  # a place's name inside a phrase changes nothing
+    ],
+)
+def test_place_names_are_phrases_of_the_traditional_edition(
+    simplified: str, traditional: str
+) -> None:
+    assert plain_converter("s2tw").convert(simplified) == traditional
