@@ -6,6 +6,7 @@ import functools
 import re
 from importlib import resources
 
+from .gazetteer import load_gazetteer
 from .models import Entity
 
 _DOCUMENT = re.compile(r"《[^》]{2,40}》")
@@ -24,11 +25,13 @@ _DEADLINE = re.compile(
     r"年内|年底前|年底|“十[一二三四五六七八九]五”期间|十[一二三四五六七八九]五期间|"
     r"近期|三年内|两年内|[一二三四五]年内|上半年|下半年|本月|月底前"
 )
-# 港 of 港珠澳, 粤港澳, 港口, 深港 or 广深港高铁 ends no name; 上线 and 红线 are no lines.
+# 港 of 港珠澳, 粤港澳, 港口, 深港 or 广深港高铁 ends no name, nor does 临港 (by a port);
+# 上线, 红线, 岸线 and 底线 are no lines; 高铁站 goes on (滁州高铁站综合客运枢纽).
 _PROJECT_SUFFIX = (
-    r"(?:新?机场|铁路|高铁|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|港区?(?![珠澳口深城高])|码头|"
+    r"(?:新?机场|铁路|高铁(?!站)|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|"
+    r"(?<!临)港区?(?![珠澳口深城高])|码头|"
     r"枢纽|产业园|园区|合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|"
-    r"通道|(?<![阶手片])段|线路|(?<![上下红])线|卡)"
+    r"通道|(?<![阶手片])段|线路|(?<![上下红岸底])线|一卡通|卡(?!通))"
 )
 # A line and its section are one project: 龙龙铁路龙岩至武平段; a line may hold
 # digits (西安地铁14号线).
@@ -41,6 +44,9 @@ _PROJECT_BREAK = re.compile(
     r"借鉴|建立|依托|发挥|提升|做强|培育|争取|整合|列入|纳入|申报|设立|开通|推出|延伸至|延伸到|"
     r"希望|建议|联合|一体化?|一批|重大|各类|专项|全力服务|对接|衔接|完成|新增|实现|融入|承接|年内|"
     r"全力|确保|支持|引导|布局|守住|开放|开辟|搭建|抢抓|更多|期间|"
+    # A deadline, a partner's work, a count (今年年底前滁宁城际铁路, 共享检验检测平台,
+    # 不少于10家企业到贵港).
+    r"月前|年前|底前|上线|共同|筹建|共享(?!平台|中心)|力争|不少于|到|"
     # 和 of 呼和浩特 links nothing.
     r"等|(?<!呼)和(?!浩)|与|及|的|了|、|好|将|要|在|把|对|为|向|以|并|个|项|条)"
 )
@@ -74,8 +80,15 @@ def _generic(name: str) -> bool:
     return False
 
 
-# What is left after the cut must name something: not digits and a measure word.
-_PROJECT_NAME = re.compile(r"^[\u4e00-\u9fff]")
+# What is left after the cut must name something: not digits and a measure word, nor
+# the far end of a route (至梧州港: 肇庆新港至梧州港).
+_PROJECT_NAME = re.compile(r"^(?![至经万千百亿级吨])[\u4e00-\u9fff]")
+
+
+def _is_city(name: str) -> bool:
+    """贵港, 防城港: a city whose name ends as a project's does (雄安新区 is both)."""
+    place = load_gazetteer().lookup(name)
+    return place is not None and place.level in ("province", "prefecture")
 
 
 def _projects(text: str) -> list[str]:
@@ -89,6 +102,7 @@ def _projects(text: str) -> list[str]:
                 and _PROJECT_NAME.match(name)
                 and name not in found
                 and not _generic(name)
+                and not _is_city(name)
             ):
                 found.append(name)
     return found
