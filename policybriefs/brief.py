@@ -152,6 +152,8 @@ def build_brief(
     )
     lead = [article.title, *article.paragraphs[:2]]
     meeting, series, ordinal = detect_meeting(lead)
+    if meeting is None:  # a feature may name the meeting further on (今年3月召开的…会议上)
+        meeting, series, ordinal = detect_meeting(list(article.paragraphs[2:]))
     text_date, by_page = None, False
     if not raw.meta.date:
         text_date = detect_date(lead)

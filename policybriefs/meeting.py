@@ -49,7 +49,8 @@ def detect_meeting(texts: list[str]) -> tuple[str | None, str | None, int | None
     first: tuple[str, str, int | None] | None = None
     for text in texts:
         for match in _MEETING.finditer(text):
-            meeting = _LEADING.sub("", match.group(0)) or match.group(0)
+            # (召开的三峡库区…联席会议: the lead-in cut at 召开 leaves 的.)
+            meeting = _LEADING.sub("", match.group(0)).lstrip("的在，、") or match.group(0)
             number = _ORDINAL.search(meeting)
             ordinal = chinese_number(number.group(1) or number.group(2)) if number else None
             series = _ORDINAL.sub("", meeting)

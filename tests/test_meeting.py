@@ -24,6 +24,11 @@ CASES = [
     ),
     ("京津冀协同发展座谈会在雄安新区举行", ("京津冀协同发展座谈会", "京津冀协同发展座谈会", None)),
     ("三市领导实地考察了产业园区", (None, None, None)),
+    # The lead-in cut at 召开 leaves no 的 in front.
+    (
+        "今年3月召开的三峡库区城市协作联席会议上，万州区委书记表示",
+        ("三峡库区城市协作联席会议", "三峡库区城市协作联席会议", None),
+    ),
 ]
 
 
@@ -124,3 +129,12 @@ def test_a_brief_takes_its_year_from_the_pages_dateline() -> None:
         "a.txt", "a", "txt", "utf-8", text.replace("2024年3月22日 08:15  ", ""), ArticleMeta()
     )
     assert build_brief(normalize_article(raw)).date is None
+
+
+def test_a_feature_that_names_its_meeting_further_on_is_of_that_series() -> None:
+    text = (
+        "抱团发展谱新篇\n库区正在经历深刻变化。\n库区常住人口约1500万。\n"
+        "今年3月召开的三峡库区城市协作联席会议上，各方达成共识。\n"
+    )
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
+    assert build_brief(normalize_article(raw)).series == "三峡库区城市协作联席会议"
