@@ -234,6 +234,16 @@ def _tasked_city(item: str, gazetteer: Gazetteer) -> str | None:
     return place.short
 
 
+# A place that names a route's end or an area (武汉经麻城至六安铁路, 武汉都市圈) is no partner.
+_AREA_OR_ROUTE_AFTER = re.compile(r"都市圈|城市圈|城市群|经济圈|经济带|至|经(?!济)|方向")
+# (开通至大庆、松原的专列: each place of the list after 至.)
+_ROUTE_BEFORE = re.compile(r"[至经](?:[^，。；、至经]{2,8}、)*$")
+
+
+def _named_in_passing(item: str, start: int, end: int) -> bool:
+    return bool(_AREA_OR_ROUTE_AFTER.match(item, end) or _ROUTE_BEFORE.search(item, 0, start))
+
+
 def _clean(text: str) -> str:
     return text.strip().rstrip("；;，,：:")
 
@@ -291,10 +301,15 @@ def extract_commitments(
                     continue
                 found_at = [
                     (at, place.short)
-                    for at, _, place in gazetteer.find_all(item)
+                    for at, end, place in gazetteer.find_all(item)
                     if place.level in ("prefecture", "unit")
+                    and not _named_in_passing(item, at, end)
                 ]
-                found_at += [(item.find(c), c) for c in speaking if c in item]
+                found_at += [
+                    (at, c)
+                    for c in speaking
+                    if (at := item.find(c)) >= 0 and not _named_in_passing(item, at, at + len(c))
+                ]
                 # A task of the meeting's, or one a city's unnamed voice names
                 # another city for (…；张家界、怀化两市联合申报…), is the named city's.
                 named = _tasked_city(item, gazetteer) if not run.speaker or not run.city else None

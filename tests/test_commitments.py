@@ -408,3 +408,18 @@ def test_a_deadline_stays_with_its_project() -> None:
 )
 def test_a_deadline_met_is_no_pledge(text: str, kind: str | None) -> None:
     assert classify(text, False) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "partners"),
+    [
+        ("黄冈将与六安、信阳共同推进武汉经麻城至六安铁路前期工作", ("六安", "信阳")),
+        ("黄冈将重点承接武汉都市圈的汽车零部件产业转移", ()),
+        ("哈尔滨将在年内开通至大庆、松原的城际旅游专列", ()),
+        ("宝鸡正在推进宝鸡至西安城际铁路前期工作，争取明年一季度开工", ()),
+    ],
+)
+def test_a_route_end_or_an_area_named_is_no_partner(text: str, partners: tuple[str, ...]) -> None:
+    city = text[:3] if text.startswith("哈尔滨") else text[:2]
+    found = extract_commitments([text], [Attribution(0, 0, len(text), city, None)])
+    assert [c.partners for c in found] == [partners]
