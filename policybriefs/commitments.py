@@ -244,6 +244,46 @@ def _named_in_passing(item: str, start: int, end: int) -> bool:
     return bool(_AREA_OR_ROUTE_AFTER.match(item, end) or _ROUTE_BEFORE.search(item, 0, start))
 
 
+# 梧州市与肇庆市签署了《…协议》《…》: a clause (after its 签约仪式上，) of the meeting's.
+_SIGNED = re.compile(r"(?:与|和|同)(?P<partner>[\u4e00-\u9fff]{2,10}?)(?:共同)?(?:签署|签订)了?《")
+_SIGNING_LEAD = re.compile(r"^[^，。；]{0,10}?(?:上|期间|现场)，")
+
+
+def _signed_agreements(
+    said: str, run: Attribution, sentence: int, gazetteer: Gazetteer
+) -> list[Commitment]:
+    """A joint commitment for each clause of ``said`` in which one city signs
+    documents with another: the first city's, the other its partner."""
+    signed: list[Commitment] = []
+    for clause in re.split(r"(?<=[，；])", said):
+        text = _clean(clause)
+        lead = _SIGNING_LEAD.match(text)
+        at = lead.end() if lead else 0
+        first = gazetteer.match_at(text, at)
+        if first is None or first[0].level not in ("prefecture", "unit"):
+            continue
+        signing = _SIGNED.match(text, first[1] + (text[first[1] : first[1] + 1] == "市"))
+        other = gazetteer.match_at(signing.group("partner")) if signing else None
+        if other is None or other[0].level not in ("prefecture", "unit"):
+            continue
+        city, partner = first[0].short, other[0].short
+        if city == partner:
+            continue
+        signed.append(
+            Commitment(
+                city=city,
+                speaker=run.speaker,
+                text=text[at:],
+                paragraph=run.paragraph,
+                sentence=sentence,
+                kind="joint",
+                partners=(partner,),
+                entities=find_entities(text),
+            )
+        )
+    return signed
+
+
 def _clean(text: str) -> str:
     return text.strip().rstrip("；;，,：:")
 
@@ -270,6 +310,9 @@ def extract_commitments(
             # The meeting commits through its resolutions, and through a
             # provincial official speaking for it.
             task = _TASK_LEAD.match(said) if run.city is None else None
+            if run.city is None:
+                # Agreements two cities sign are what they promise each other.
+                found += _signed_agreements(said, run, number, gazetteer)
             if run.city is None and not (run.speaker or _RESOLUTION.match(said) or task):
                 continue
             tasked = _tasked_city(task.group(0), gazetteer) if task else None
