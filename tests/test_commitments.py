@@ -433,7 +433,7 @@ def test_agreements_two_cities_sign_are_their_joint_commitments() -> None:
     found = extract_commitments([text], [Attribution(0, 0, len(text), None, None)])
     assert [(c.city, c.kind, c.partners, c.text) for c in found] == [
         ("梧州", "joint", ("肇庆",), "梧州市与肇庆市签署了《梧州—肇庆跨省产业合作园区共建协议》"),
-        ("佛山", "joint", ("贵港",), "佛山市与贵港市签署了《佛山—贵港产业转移合作协议》"),
+        ("佛山", "joint", ("贵港",), "佛山市与贵港市签署了《佛山—贵港产业转移合作协议》。"),
     ]
     # Two cities unnamed, or a city signing alone, promise no one anything here.
     text = "会上，两市签署了《产业链协同发展合作协议》等12项协议。"
