@@ -78,7 +78,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # ...but working with a named partner makes it joint wherever it stands,
 _WITH_PARTNER = re.compile(
     # (同城化, 同步, 同比: no partner.)
-    r"(?:与|同(?![城步等比时样]))[^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
+    r"(?:与|(?<!共)同(?![城步等比时样]))[^，。；]{1,12}?(?:共同|共建|联合|携手|一道|一起)"
+    # 携手巴州建设…: hand in hand with someone (携手并进 names no one).
+    r"|携手(?![并共前奋同合])"
     r"|(?:[两三四五六七八九十]|各)(?:市|地|方|城|区)[^，。；]{0,6}?(?:共同(?!的|使用|享有|享受)|共建|联合|携手)"
     # 联合梧州共同申报: the partner named after 联合.
     r"|(?:联合|携手)[\u4e00-\u9fff]{2,8}?(?:共同|一道|一起)"

@@ -55,6 +55,8 @@ KINDS = [
     ("长江岸线一公里范围内一律不得新建、扩建化工项目", "directive"),  # a prohibition
     ("我们必须把“说了算、定了干”落到实处", "directive"),  # 了 inside a quotation
     ("座谈会上，四地州还共同发布了《南疆区域协作发展倡议》", None),  # done together
+    ("阿克苏将携手巴州建设塔里木河流域生态保护协作区", "joint"),  # hand in hand with
+    ("要共同建立项目共招、利益共享、园区共建机制", "directive"),  # 共同 of 共享 is no 同
 ]
 
 
