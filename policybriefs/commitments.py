@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from .entities import find_entities
 from .gazetteer import Gazetteer, load_gazetteer
 from .models import Attribution, Commitment
+from .parties import TASK_LEAD, clean_clause, partners_of, signed_agreements, tasked_city
 from .segment import SPEECH, split_sentences
 
 _ITEM_SPLIT = re.compile(
@@ -196,10 +197,12 @@ def _modal_clauses(item: str, proposed: bool) -> list[str]:
     cuts = [match.start() for match in _MODAL_CLAUSE.finditer(item)]
     # A principle held to in a few words, then what will be done (中卫将坚持生态优先，
     # 着手建设…): cut when what follows promises something on its own.
-    if (held := _PRINCIPLE_HEAD.match(item)) and classify(_clean(item[held.end() :]), proposed):
+    if (held := _PRINCIPLE_HEAD.match(item)) and classify(
+        clean_clause(item[held.end() :]), proposed
+    ):
         cuts = sorted({held.end(), *cuts})
     for cut in cuts:
-        head, tail = _clean(item[start:cut]), _clean(item[cut:])
+        head, tail = clean_clause(item[start:cut]), clean_clause(item[cut:])
         # (After a cut, the head opens with its own marker, or follows a principle.)
         marked = start or _STATED_INTENT.search(head) or any(p.search(head) for _, p in _MARKERS)
         if min(len(head), len(tail)) >= _MIN_CHARS and marked and classify(head, proposed):
@@ -207,87 +210,6 @@ def _modal_clauses(item: str, proposed: bool) -> list[str]:
             start = cut
     parts.append(item[start:])
     return parts
-
-
-# A task the meeting, or a provincial leader, gives a named city: 锦州市要牵头…,
-# 由阜新市负责建立….
-_GIVEN_TO = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]、)?由?")
-_TASKED = re.compile(
-    r"(?:市|州|盟|地区)?(?:、[\u4e00-\u9fff]{2,6}?)*(?:[两三四五六七八九十][市地县州])?(?:还|也)?"
-    r"(?:要|将|负责|牵头|应当|必须|承诺|力争|联合|共同)"
-)
-# A task opening a sentence of the meeting's (（二）由温州市牵头，加快推进…): the
-# sentence is the named city's, promised.
-_TASK_LEAD = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]、)?由[\u4e00-\u9fff]{2,8}?(?:牵头|负责)[，,]"
-)
-
-
-def _tasked_city(item: str, gazetteer: Gazetteer) -> str | None:
-    """The city ``item`` opens by naming as the one to do it, if any."""
-    opened = _GIVEN_TO.match(item)
-    at = opened.end() if opened else 0
-    found = gazetteer.match_at(item, at)
-    if found is None:
-        return None
-    place, end = found
-    if place.level not in ("prefecture", "unit") or not _TASKED.match(item, end):
-        return None
-    return place.short
-
-
-# A place that names a route's end or an area (武汉经麻城至六安铁路, 武汉都市圈) is no partner.
-_AREA_OR_ROUTE_AFTER = re.compile(r"都市圈|城市圈|城市群|经济圈|经济带|至|经(?!济)|方向")
-# (开通至大庆、松原的专列: each place of the list after 至.)
-_ROUTE_BEFORE = re.compile(r"[至经](?:[^，。；、至经]{2,8}、)*$")
-
-
-def _named_in_passing(item: str, start: int, end: int) -> bool:
-    return bool(_AREA_OR_ROUTE_AFTER.match(item, end) or _ROUTE_BEFORE.search(item, 0, start))
-
-
-# 梧州市与肇庆市签署了《…协议》《…》: a clause (after its 签约仪式上，) of the meeting's.
-_SIGNED = re.compile(r"(?:与|和|同)(?P<partner>[\u4e00-\u9fff]{2,10}?)(?:共同)?(?:签署|签订)了?《")
-_SIGNING_LEAD = re.compile(r"^[^，。；]{0,10}?(?:上|期间|现场)，")
-
-
-def _signed_agreements(
-    said: str, run: Attribution, sentence: int, gazetteer: Gazetteer
-) -> list[Commitment]:
-    """A joint commitment for each clause of ``said`` in which one city signs
-    documents with another: the first city's, the other its partner."""
-    signed: list[Commitment] = []
-    for clause in re.split(r"(?<=[，；])", said):
-        text = _clean(clause)
-        lead = _SIGNING_LEAD.match(text)
-        at = lead.end() if lead else 0
-        first = gazetteer.match_at(text, at)
-        if first is None or first[0].level not in ("prefecture", "unit"):
-            continue
-        signing = _SIGNED.match(text, first[1] + (text[first[1] : first[1] + 1] == "市"))
-        other = gazetteer.match_at(signing.group("partner")) if signing else None
-        if other is None or other[0].level not in ("prefecture", "unit"):
-            continue
-        city, partner = first[0].short, other[0].short
-        if city == partner:
-            continue
-        signed.append(
-            Commitment(
-                city=city,
-                speaker=run.speaker,
-                text=text[at:],
-                paragraph=run.paragraph,
-                sentence=sentence,
-                kind="joint",
-                partners=(partner,),
-                entities=find_entities(text),
-            )
-        )
-    return signed
-
-
-def _clean(text: str) -> str:
-    return text.strip().rstrip("；;，,：:")
 
 
 def extract_commitments(
@@ -311,13 +233,13 @@ def extract_commitments(
             said = text[max(s_start, run.start) : min(s_end, run.end)]
             # The meeting commits through its resolutions, and through a
             # provincial official speaking for it.
-            task = _TASK_LEAD.match(said) if run.city is None else None
+            task = TASK_LEAD.match(said) if run.city is None else None
             if run.city is None:
                 # Agreements two cities sign are what they promise each other.
-                found += _signed_agreements(said, run, number, gazetteer)
+                found += signed_agreements(said, run, number, gazetteer)
             if run.city is None and not (run.speaker or _RESOLUTION.match(said) or task):
                 continue
-            tasked = _tasked_city(task.group(0), gazetteer) if task else None
+            tasked = tasked_city(task.group(0), gazetteer) if task else None
             sentence = _LEAD.sub("", said, count=1)
             sentence = _RESOLUTION_LEAD.sub("", sentence, count=1)
             lead = _LEAD.match(said)
@@ -329,14 +251,14 @@ def extract_commitments(
             # Each clause, and whether it opens a list (ends with a colon).
             items: list[tuple[str, bool]] = []
             for _, item in split_items(sentence):
-                clauses = _modal_clauses(_clean(item), proposed)
+                clauses = _modal_clauses(clean_clause(item), proposed)
                 opens = item.rstrip().endswith(("：", ":"))
                 items += [(c, opens and i == len(clauses) - 1) for i, c in enumerate(clauses)]
             # A list that a promise opens (海口承诺：（一）…；（二）…, 湛江将…：（一）…)
             # is promised item by item, marked or not.
             promised = bool(lead and _PROMISE_LEAD.search(lead.group(0))) or bool(tasked)
             for raw, opens_list in items:
-                item = _clean(raw)
+                item = clean_clause(raw)
                 kind = classify(item, proposed) if len(item) >= _MIN_CHARS else None
                 if kind is None and promised and not _REPORTED.search(item):
                     kind = "pledge"
@@ -344,22 +266,11 @@ def extract_commitments(
                     promised = kind == "pledge" or (promised and kind is None)
                 if kind is None or len(item) < _MIN_CHARS:
                     continue
-                found_at = [
-                    (at, place.short)
-                    for at, end, place in gazetteer.find_all(item)
-                    if place.level in ("prefecture", "unit")
-                    and not _named_in_passing(item, at, end)
-                ]
-                found_at += [
-                    (at, c)
-                    for c in speaking
-                    if (at := item.find(c)) >= 0 and not _named_in_passing(item, at, at + len(c))
-                ]
                 # A task of the meeting's, or one a city's unnamed voice names
                 # another city for (…；张家界、怀化两市联合申报…), is the named city's.
-                named = _tasked_city(item, gazetteer) if not run.speaker or not run.city else None
+                named = tasked_city(item, gazetteer) if not run.speaker or not run.city else None
                 city = named or tasked or run.city
-                partners = tuple(dict.fromkeys(c for _, c in sorted(found_at) if c != city))
+                partners = partners_of(item, city, speaking, gazetteer)
                 found.append(
                     Commitment(
                         city=city,
