@@ -1,8 +1,8 @@
-"""The normalizer's notes on its repairs, in the site's language.
+"""The normalizer's notes on its repairs, and a brief's warnings, in the site's language.
 
-The notes stay in English in the data (``data/<slug>.json``), where scripts read
-them; the repair pages show them in Chinese. A note no rule knows is shown as
-it is.
+The notes and warnings stay in English in the data (``data/<slug>.json``) and on
+the command line, where scripts read them; the pages show them in Chinese. A
+note or warning no rule knows is shown as it is.
 """
 
 from __future__ import annotations
@@ -63,3 +63,27 @@ def repair_note(note: str) -> str:
     if survives := _SURVIVES.match(note):
         return f"只剩{_BYTE[survives.group(1)]} {survives.group(2)}，无法确定原字"
     return note
+
+
+_WARNINGS = (
+    (
+        re.compile(r"^(\d+) span\(s\) could not be recovered and are marked □$"),
+        r"\1 处文字无法恢复，以 □ 标出",
+    ),
+    (
+        re.compile(r"^no city statements found: built as a meeting-only brief$"),
+        "未找到各城市的表态：只按会议本身生成简报",
+    ),
+    (re.compile(r"^no officials recognised$"), "未识别出出席官员"),
+    (re.compile(r"^no text left after removing page chrome$"), "去除页面杂项后没有正文"),
+    (re.compile(r"^no body paragraphs$"), "没有正文段落"),
+    (re.compile(r"^text correction '(.*)' matched nothing$"), r"文字更正“\1”在文中没有找到"),
+)
+
+
+def brief_warning(warning: str) -> str:
+    """A brief's ``warning`` in Chinese, where a rule knows its form."""
+    for pattern, chinese in _WARNINGS:
+        if pattern.match(warning):
+            return pattern.sub(chinese, warning)
+    return warning

@@ -26,7 +26,7 @@ from markupsafe import escape
 from .heap import return_freed_memory
 from .html import markdown_html, text_with_marks
 from .models import PageSpec, SiteConfig
-from .notes import repair_note
+from .notes import brief_warning, repair_note
 from .search import SEARCH_KINDS
 from .template_files import page_templates
 from .traditional import TraditionalConverter
@@ -55,6 +55,7 @@ def make_environment(templates: Path | BaseLoader) -> Environment:
     env.filters["marked"] = text_with_marks
     env.filters["markdown"] = markdown_html
     env.filters["repair_note"] = repair_note
+    env.filters["brief_warning"] = brief_warning
     env.globals["search_kinds"] = SEARCH_KINDS
     env.globals["page_url"] = page_url
     return env

@@ -6,7 +6,7 @@ import pytest
 
 from policybriefs.models import ArticleMeta, RawArticle
 from policybriefs.normalize.article import normalize_article
-from policybriefs.notes import repair_note
+from policybriefs.notes import brief_warning, repair_note
 
 NOTES = [
     ("line 3: page chrome", "第 3 行：页面杂项"),
@@ -41,3 +41,20 @@ def test_every_note_of_a_damaged_article_is_shown_in_chinese() -> None:
     notes = [e.note for e in article.edits if e.note]
     assert notes
     assert all(not any("a" <= c <= "z" for c in repair_note(n)) for n in notes), notes
+
+
+@pytest.mark.parametrize(
+    ("warning", "chinese"),
+    [
+        ("3 span(s) could not be recovered and are marked □", "3 处文字无法恢复，以 □ 标出"),
+        ("no officials recognised", "未识别出出席官员"),
+        (
+            "no city statements found: built as a meeting-only brief",
+            "未找到各城市的表态：只按会议本身生成简报",
+        ),
+        ("text correction '厦门' matched nothing", "文字更正“厦门”在文中没有找到"),
+        ("something new", "something new"),  # no rule: shown as it is
+    ],
+)
+def test_brief_warnings_in_chinese(warning: str, chinese: str) -> None:
+    assert brief_warning(warning) == chinese
