@@ -27,6 +27,7 @@ _ROLE = (
     r"厅长|组长|专员|(?:政务|财政|律政|行政法务|经济财政|保安|社会文化|运输工务)司司长|行政长官)"
 )
 TITLE = re.compile(rf"{_ORG}?{_ROLE}")
+BARE_POST = re.compile(_ROLE)
 
 # What may follow a name: punctuation, or the start of a verb or function word.
 _AFTER_NAME = re.compile(
@@ -34,7 +35,7 @@ _AFTER_NAME = re.compile(
     r"汇报|介绍|补充|发言|致辞|讲话|率|带|陪同|会见|等|在|和|与|及|同|对|就|为|也|还|则|首先|随后|"
     r"分别|代表|一行|同志|以|通过|作|做|宣读|签|回顾|总结|希望|表态|先后|参加|参会|共同|围绕|"
     r"一同|出|主|认|称|坦|透露|答|受|应|向|从|于|到|已|将|要|亲自|专门|详细|重点|结合|通报|致|委托|"
-    r"指着|当场|看来|回忆|回应|直言|笑着|感慨|举例|呼吁|谈到|提到|告诉)"
+    r"指着|当场|看来|回忆|回应|直言|笑着|感慨|举例|呼吁|谈到|提到|告诉|随即|接着)"
 )
 
 
@@ -72,6 +73,11 @@ def _holds_follower(part: str, first: int = 1) -> bool:
 # (王小明和参加会议的企业代表座谈: 王小明 and the others).
 _AFTER_LINKED_NAME = re.compile(r"^(?:主持|表示|指出|强调|致辞|讲话|说|发言|介绍|提出)")
 _SPEAKS = re.compile(r"^(?:表示|说|指出|强调|介绍|提出|认为|发言|致辞)")
+# A note bracketed after a name (格桑拉姆（女）, 吾买尔（维吾尔族）) closes it as punctuation does.
+_NOTE_AFTER_NAME = re.compile(r"^[（(](?:女|男|[\u4e00-\u9fff]{1,4}族)[）)]")
+# Characters that seldom end a name and often follow one: 孙立在发言中表示 is 孙立,
+# 贺川等出席 is 贺川, where the shorter reading is a name too.
+_SELDOM_LAST = frozenset("在等也还将要向从就")
 _PRONOUNS = frozenset("您你我他她它咱")
 # Verbs of speech that end no name: 黄静说 is 黄静 speaking.
 _SPEECH_CHARACTERS = frozenset("说讲谈称")
@@ -135,7 +141,7 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
         linked = four[3:] == "和" and bool(_AFTER_LINKED_NAME.match(after_four))
         # A list goes on after a name of a surname the table lacks (萨仁图雅，); a full
         # stop ends a clause whose last words are no name (各地市长高度评价。).
-        listed = bool(LIST_AFTER_NAME.match(after_four))
+        listed = bool(LIST_AFTER_NAME.match(after_four) or _NOTE_AFTER_NAME.match(after_four))
         if (known and linked) or (not known and four_ok and listed):
             return four
     for length in lengths:
@@ -145,6 +151,10 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
         rest = text[start + length : start + length + 4]
         if length == 3 and candidate[2] in _SPEECH_CHARACTERS:
             continue  # 黄静说，: the name is 黄静
+        if length == 3 and candidate[2] in _SELDOM_LAST and known:
+            shorter = text[start + 2 : start + 6]
+            if _AFTER_NAME.match(shorter):
+                continue
         if known and (_AFTER_NAME.match(rest) or start + length in title_starts):
             return candidate
         # A rarer surname (or none: 旺堆, 扎西次仁): only where punctuation closes the
@@ -160,7 +170,11 @@ def parse_name(text: str, start: int, title_starts: frozenset[int] = frozenset()
     # Four characters before 出席 or 参加, where no shorter reading is a name
     # (副市长德吉卓玛参加会议), or four or five that punctuation closes, when no
     # shorter reading ends where a name can (市长吉日木图，, 旗长巴特尔朝鲁，).
-    if four_ok and (_ATTENDS.match(after_four) or LIST_AFTER_NAME.match(after_four)):
+    if four_ok and (
+        _ATTENDS.match(after_four)
+        or LIST_AFTER_NAME.match(after_four)
+        or _NOTE_AFTER_NAME.match(after_four)
+    ):
         return four
     five = text[start : start + 5]
     if (

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .models import NormalizedArticle, Official
-from .names import TITLE, is_cjk, parse_name, surname_of, surnames
+from .names import BARE_POST, TITLE, is_cjk, parse_name, surname_of, surnames
 from .script import surname_length, traditional_name
 
 # Roles whose place comes from the official before them when none is written.
 _CITY_LEVEL = re.compile(
     r"^(?:市|区|县|州|旗|盟|常务副市|副市|副区|副县|副盟|代市|代区|代县|代州|行署|地委)"
 )
+_BEFORE_A_MENTION = frozenset("、，,。；：:“（( \n")
 _NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
 _SEPARATORS = ("、", "兼")  # 党工委书记兼管委会主任
 _LIST_SEPARATORS = ("、", "，", ",", "；", "｜", "|", "／", "/")  # tables: ｜
@@ -66,9 +67,18 @@ def _place_before(
 
 def find_titles(text: str, gazetteer: Gazetteer) -> list[_Title]:
     titles: list[_Title] = []
+    single, _ = surnames()
     for match in TITLE.finditer(text):
         before = text[max(0, match.start() - 2) : match.start()]
         if any(before.endswith(word) for word in _NOT_AFTER):
+            continue
+        # 乔书记、蓝市长和范卫: a surname and a bare post name someone already met; the
+        # post introduces no name after it.
+        if (
+            before[-1:] in single
+            and (len(before) < 2 or before[0] in _BEFORE_A_MENTION)
+            and BARE_POST.fullmatch(match.group(0))
+        ):
             continue
         start, place, zone = _place_before(text, match.start(), gazetteer)
         if place is not None and place.level == "province" and match.group(0)[0] == "市":

@@ -195,6 +195,17 @@ ROSTERS = [
     # A department named by its work.
     ("江苏省生态环境厅厅长陆振邦在会上提出", [("陆振邦", None, ("江苏省生态环境厅厅长",))]),
     ("无锡市交通运输局局长王强出席", [("王强", "无锡", ("无锡市交通运输局局长",))]),
+    # A bracketed note closes a four-character name; 在 and 等 seldom end one.
+    (
+        "阿坝州委副书记、州长格桑拉姆（女）出席",
+        [("格桑拉姆", "阿坝", ("阿坝州委副书记", "阿坝州长"))],
+    ),
+    ("菏泽市委书记孙立在发言中表示", [("孙立", "菏泽", ("菏泽市委书记",))]),
+    ("济宁市副市长贺川等出席会议", [("贺川", "济宁", ("济宁市副市长",))]),
+    ("副市长李有为出席会议", [("李有为", None, ("副市长",))]),
+    ("郴州市北湖区区长雷鸣随即回应", [("雷鸣", "北湖", ("郴州市北湖区区长",))]),
+    # A surname and a bare post name someone met before, and introduce no name.
+    ("座谈会后，乔书记、蓝市长和范卫一同调研", []),
     # A greeting is no name.
     ("记者：林书记您好。", []),
     # Who sent a deputy: 委托 ends the name.

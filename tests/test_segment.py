@@ -355,6 +355,7 @@ def test_a_short_sentence_about_the_city_whose_official_speaks_next_is_theirs() 
         "漳州市长刘远回忆，过去十年两市签署了二十多份协议。",
         "对此，漳州市长刘远当场回应：“没问题。”",
         "在漳州市长刘远看来，合作园区的经验可以复制。",
+        "漳州市长刘远明确，漳州要牵头建立协作办公室。",
     ],
 )
 def test_recalling_answering_and_a_view_are_speaking(text: str) -> None:
