@@ -34,6 +34,8 @@ JUNK = [
     "责任编辑：林某",
     "（责任编辑：许晓丹）",
     "潮汕在线 > 新闻 > 本地要闻",  # a breadcrumb trail without 首页
+    "打开APP 阅读更多精彩内容",
+    "广告",
     "</p>",
     "8.jpg",
     "[详细>]",
@@ -219,13 +221,18 @@ def test_every_chrome_branch_starts_with_a_gate_character(branch: str) -> None:
 
 def test_headlines_under_a_related_reading_heading_are_removed() -> None:
     text = "会议召开\n银川将推进合作。\n相关阅读：\n"
-    text += "银川：今年将建成5G基站3000个\n中卫将打造算力网络枢纽节点\n一、会议概况\n"
+    text += "银川：今年将建成5G基站3000个\n2. 中卫将打造算力网络枢纽节点\n一、会议概况\n"
     text += "会后，四市签署了合作协议。\n"
     raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
     article = normalize_article(raw)
     assert article.paragraphs == ("银川将推进合作。", "一、会议概况", "会后，四市签署了合作协议。")
     removed = [e.before for e in article.edits if e.kind == "junk-line"]
-    assert removed == ["相关阅读：", "银川：今年将建成5G基站3000个", "中卫将打造算力网络枢纽节点"]
+    # (A numbered headline is a link too; 一、 opens a section of the article.)
+    assert removed == [
+        "相关阅读：",
+        "银川：今年将建成5G基站3000个",
+        "2. 中卫将打造算力网络枢纽节点",
+    ]
 
 
 def test_emoji_are_removed_and_recorded() -> None:

@@ -156,3 +156,18 @@ def test_corner_brackets_become_curly_quotes(text: str, quoted: str) -> None:
     assert result == quoted
     assert all(e.kind == "punctuation" for e in edits)
     assert pair_quotes(result, paragraph=0) == (result, [])
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        ('服务阿坝的"后勤保障基地”，拟', "服务阿坝的“后勤保障基地”，拟"),  # one side ASCII
+        ('推出“大香格里拉"环线', "推出“大香格里拉”环线"),
+        ("政务服务”跨市通办”全覆盖", "政务服务“跨市通办”全覆盖"),  # an opener turned
+        ("”甲”和”乙”", "“甲”和“乙”"),
+        ("他说“好”，又说“行”。", "他说“好”，又说“行”。"),
+        ("“甲乙” 丙丁”", "“甲乙” 丙丁”"),  # the first closes: the second stays as it is
+    ],
+)
+def test_quotes_half_curled_or_turned_are_paired(damaged: str, clean: str) -> None:
+    assert pair_quotes(damaged, paragraph=0)[0] == clean

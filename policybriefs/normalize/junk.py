@@ -38,6 +38,7 @@ _CHROME_AT_START_ALTERNATIVES = (
     r"[【\[]?\s*(?:免责声明|版权声明)",
     # An advertisement's label, or the site's own recommendations (※ 本站推荐：…).
     r"[※★☆●◆■▲►]?\s*[【\[]\s*(?:广告|推广)\s*[】\]]|[※★☆●◆■▲►]?\s*(?:本站推荐|站长推荐|友情链接)",
+    r"(?:广告|推广)\s*$|(?:打开|下载)\s*(?:APP|App|app|客户端)|(?:阅读|查看)更多精彩内容",
     r"相关链接|相关新闻|相关阅读|更多(?:新闻|阅读)?\s*[>»＞]+|推荐阅读|热点推荐|热门推荐",
     r"上一篇|下一篇|上一条|下一条",
     r"评论\s*$",
@@ -99,13 +100,11 @@ def is_link_list_item(simplified_line: str) -> bool:
     """A headline in a list of links: short, and not a sentence that ends."""
     line = simplified_line.strip()
     if _SECTION_HEADING.match(line):
-        return False  # 一、会议概况: the article goes on
+        return False  # 一、会议概况: the article goes on (1. 雅安：… under the heading is a link)
     return len(line) <= LINK_LIST_ITEM_MAX and not line.endswith(("。", "！", "？", "”"))
 
 
-_SECTION_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、])"
-)
+_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
 def is_junk_line(simplified_line: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..models import Edit, new_edit
-from .edits import delete, rewrite
+from .edits import delete, rewrite, splice
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉【】…—"
@@ -180,6 +180,31 @@ def _widen_marks(text: str, paragraph: int | None) -> tuple[str, list[Edit]]:
 
 
 _ASCII_QUOTES = re.compile(r'"([^"\n]{1,200})"')
+_HALF_CURLED = re.compile(r'"([^"“”\n]{1,60})”|“([^"“”\n]{1,60})"')
+_TWO_CLOSING = re.compile(r"”[^“”\n]{1,30}”")
+_QUOTE_MARK = re.compile("[“”]")
+
+
+def _both_curled(match: re.Match[str]) -> str:
+    inner = match.group(1) if match.group(1) is not None else match.group(2)
+    return f"“{inner}”" if _has_cjk(inner) else match.group(0)
+
+
+def _turned_openers(text: str) -> list[int]:
+    """Where a ” stands with no quotation open and the next quote mark, close after
+    it, is a ” too: an opening quote turned the wrong way."""
+    marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text)]
+    turned: list[int] = []
+    open_ = False
+    for k, (at, mark) in enumerate(marks):
+        if mark == "“":
+            open_ = True
+        elif open_:
+            open_ = False
+        elif k + 1 < len(marks) and marks[k + 1][1] == "”" and marks[k + 1][0] - at <= 31:
+            turned.append(at)
+            open_ = True
+    return turned
 
 
 # Corner brackets, as Traditional (and some mainland) pages quote: Simplified text
@@ -198,6 +223,17 @@ def pair_quotes(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
             return f"“{inner}”" if _has_cjk(inner) else match.group(0)
 
         text, edits = rewrite(text, _ASCII_QUOTES, curl, kind="punctuation", paragraph=paragraph)
+    if '"' in text and _HALF_CURLED.search(text):
+        # One side curled by the farm, the other left ASCII ("后勤保障基地”).
+        text, halves = rewrite(
+            text, _HALF_CURLED, _both_curled, kind="punctuation", paragraph=paragraph
+        )
+        edits += halves
+    if "”" in text and _TWO_CLOSING.search(text):
+        # An opening quote turned the wrong way: 政务服务”跨市通办” with nothing open.
+        changes = ((at, at + 1, "“") for at in _turned_openers(text))
+        text, turned = splice(text, changes, kind="punctuation", paragraph=paragraph)
+        edits += turned
     if _CORNER_QUOTES.search(text):
         text, cornered = rewrite(
             text,
