@@ -30,8 +30,8 @@ _DEADLINE = re.compile(
 _PROJECT_SUFFIX = (
     r"(?:新?机场|铁路|高铁(?!站)|城际铁路|城际|轨道交通|高速(?:公路)?|大桥|隧道|"
     r"(?<!临)港区?(?![珠澳口深城高])|码头|"
-    r"枢纽|产业园|园区|合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程|走廊|"
-    r"通道|(?<![阶手片])段|线路|(?<![上下红岸底])线|一卡通|卡(?!通))"
+    r"枢纽|产业园|园区|合作区|示范区|试验区|实验区|开发区|新区|集团|平台|基地|中心(?!城市)|工程(?![机师])|走廊|"
+    r"通道|(?<![阶手片])段|线路|(?<![上下红岸底沿])线|一卡通|卡(?!通))"
 )
 # A line and its section are one project: 龙龙铁路龙岩至武平段; a line may hold
 # digits (西安地铁14号线).
@@ -46,7 +46,7 @@ _PROJECT_BREAK = re.compile(
     r"全力|确保|支持|引导|布局|守住|开放|开辟|搭建|抢抓|更多|期间|"
     # A deadline, a partner's work, a count (今年年底前滁宁城际铁路, 共享检验检测平台,
     # 不少于10家企业到贵港).
-    r"月前|年前|底前|上线|共同|筹建|共享(?!平台|中心)|力争|不少于|到|"
+    r"月前|年前|底前|上线|共同|筹建|共享(?!平台|中心)|力争|不少于|到|入驻|"
     # 和 of 呼和浩特 links nothing.
     r"等|(?<!呼)和(?!浩)|与|及|的|了|、|好|将|要|在|把|对|为|向|以|并|个|项|条)"
 )
@@ -65,19 +65,18 @@ _SUFFIX_ONLY = re.compile(_PROJECT_SUFFIX)
 
 
 def _generic(name: str) -> bool:
-    """Whether ``name`` is only words of a kind and a project noun (快速通道)."""
+    """Whether ``name`` is only words of a kind and project nouns (快速通道, 示范区重点平台,
+    高新区): split into such pieces in some way."""
     words, longest = _generic_words()
-    at = 0
-    while at < len(name):
-        if _SUFFIX_ONLY.fullmatch(name, at):
-            return True
-        for length in range(min(longest, len(name) - at), 0, -1):
-            if name[at : at + length] in words:
-                at += length
-                break
-        else:
-            return False
-    return False
+    ends = {0}  # where a split into such pieces can have got to
+    for at in range(len(name)):
+        if at not in ends:
+            continue
+        for length in range(1, min(max(longest, 6), len(name) - at) + 1):
+            piece = name[at : at + length]
+            if piece in words or _SUFFIX_ONLY.fullmatch(piece):
+                ends.add(at + length)
+    return len(name) in ends
 
 
 # What is left after the cut must name something: not digits and a measure word, nor
@@ -91,12 +90,22 @@ def _is_city(name: str) -> bool:
     return place is not None and place.level in ("province", "prefecture")
 
 
+# A name goes on past its first project noun to a second one close after it
+# (菏泽至济宁城际快速通道, 连淮港航物流走廊, 自由贸易试验区联动创新区).
+_CONTINUED = re.compile(rf"[\u4e00-\u9fff]{{0,6}}?{_PROJECT_SUFFIX}")
+
+
 def _projects(text: str) -> list[str]:
     """Named projects: a run ending in a project noun, cut after the last verb or particle."""
     found: list[str] = []
     for chunk in re.split(r"[，。；、“”《》：（）\s]", text):
-        for match in _PROJECT.finditer(chunk):
-            name = _PROJECT_BREAK.sub("", match.group(0), count=1)
+        at = 0
+        while match := _PROJECT.search(chunk, at):
+            end = match.end()
+            while (more := _CONTINUED.match(chunk, end)) and not _PROJECT_BREAK.match(more[0]):
+                end = more.end()
+            at = end
+            name = _PROJECT_BREAK.sub("", chunk[match.start() : end], count=1)
             if (
                 3 <= len(name) <= 16
                 and _PROJECT_NAME.match(name)
