@@ -44,6 +44,8 @@ _MODAL_CLAUSE = re.compile(
     r"(?:将(?![来近于])|要(?![求素点])|承诺(?![制书])|拟(?!人)|愿意?(?=[与同为在把])))"
     # ...and so does one done with a partner (…10万台，并与吴忠共同申报…).
     r"|(?<=，)(?=(?:还|并|同时|也)?[与同][^，。；]{1,12}?(?:共同|联合|携手|共建|一道|一起))"
+    # ...and what is next after what was done (…此前已建成…，下一步淮安将…).
+    r"|(?<=，)(?=下一步)"
     # ...and a task given to another city (由锦州市牵头…，由阜新市负责…).
     r"|(?<=，)(?=由[\u4e00-\u9fff]{2,8}?(?:牵头|负责))"
 )
@@ -106,6 +108,8 @@ _UNDER_WAY = re.compile(r"正在|已经|已")
 _DONE = re.compile(r"已|去|此前")  # just before the deadline: 已于2023年底前建成, 去年底前
 _BACKWARD = re.compile(
     r"^(?:过去|近年来|去年|此前|截至|以往|这既是|这得益于|这是)|取得了?(?!新)[^，。]{0,8}成效|得益于"
+    # A subject, then when it was done: 淮安此前已与宿迁合作建成….
+    r"|^[^，。；]{1,6}?(?:此前|去年|过去|前期)已"
 )
 _FORWARD = re.compile(
     r"将|要|坚持|建议|共建|共同(?![\u4e00-\u9fff]{1,3}了)|下一步|力争|着力|必须|务必|应当|确保"
@@ -208,6 +212,8 @@ def _modal_clauses(item: str, proposed: bool) -> list[str]:
         if min(len(head), len(tail)) >= _MIN_CHARS and marked and classify(head, proposed):
             parts.append(head)
             start = cut
+        elif _BACKWARD.search(head) and "将" not in head and classify(tail, proposed):
+            start = cut  # what was done before what will be: a report, not a promise
     parts.append(item[start:])
     return parts
 

@@ -288,6 +288,11 @@ CLAUSES = [
         "某市拟于明年设立都市圈协作办公室，并愿与银川分享数据中心算力资源。",
         ["某市拟于明年设立都市圈协作办公室", "并愿与银川分享数据中心算力资源。"],
     ),
+    # What was done before what will be is a report: the promise is what comes next.
+    (
+        "某市此前已与宿迁合作建成联合执法站，下一步某市将把联合执法范围扩大至骆马湖。",
+        ["下一步某市将把联合执法范围扩大至骆马湖。"],
+    ),
     # Describing, not promising: 共同的, and work under way.
     ("“桂林山水是四市共同的金字招牌。”", []),
     ("某市正在加快建设世界级汽车产业基地。", []),
