@@ -36,6 +36,9 @@ _FIXED = {
     "annotation on a damaged character": "损坏的字后面的拼音注音",
 }
 _LINE = re.compile(r"^line (\d+): (.+)$")
+_UTF8_INFERRED = re.compile(
+    r"^UTF-8 read as GBK, a byte lost: the only character the rest allows that makes (.+)$"
+)
 _MADE = re.compile(
     r"^(trail|lead) byte ([0-9a-f]{2}): the only character with that byte that makes (.+)$"
 )
@@ -60,6 +63,9 @@ def repair_note(note: str) -> str:
     if made := _MADE.match(note):
         byte, value, evidence = made.groups()
         return f"{_BYTE[byte]} {value}：有这个字节的字中，只有它能组成{_evidence(evidence)}"
+    if inferred := _UTF8_INFERRED.match(note):
+        three = inferred.group(1)
+        return f"UTF-8 文字被当作 GBK 读出，丢了一个字节：其余字节容许的字中，只有它能组成“{three}”"
     if survives := _SURVIVES.match(note):
         return f"只剩{_BYTE[survives.group(1)]} {survives.group(2)}，无法确定原字"
     return note

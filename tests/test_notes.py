@@ -13,6 +13,10 @@ NOTES = [
     ("line 12: spam", "第 12 行：垃圾广告"),
     ("line 7: 相关阅读下的标题", "第 7 行：相关阅读下的标题"),
     ("host name", "网址"),
+    (
+        "UTF-8 read as GBK, a byte lost: the only character the rest allows that makes 集散中",
+        "UTF-8 文字被当作 GBK 读出，丢了一个字节：其余字节容许的字中，只有它能组成“集散中”",
+    ),
     ("GBK decoded one byte late, realigned", "GBK 解码错后一个字节，已重新对齐"),
     (
         "trail byte a3: the only character with that byte that makes 山海"

@@ -80,3 +80,25 @@ def test_a_span_of_common_hanzi_comes_back_or_is_marked_lost(words: str) -> None
 @given(st.lists(_COMMON, max_size=60).map("".join))
 def test_common_hanzi_are_never_taken_for_damage(text: str) -> None:
     assert repair_utf8_read_as_gbk(text, paragraph=0) == (text, [])
+
+
+def test_a_hanzi_that_lost_a_byte_is_read_where_the_article_tells_which() -> None:
+    damaged = f"加快建设{read_as_gbk('农产品集散')}中心"
+    article = "雨城区将规划建设农产品集散中心。\n" + damaged
+    text, edits = repair_utf8_read_as_gbk(damaged, paragraph=1, context=article)
+    assert text == "加快建设农产品集散中心"
+    assert [(e.kind, e.after) for e in edits] == [
+        ("mojibake", "农产品集"),
+        ("mojibake-inferred", "散"),
+    ]
+    assert "集散中" in edits[1].note
+    # Without the article's words nothing says which (listed words alone would read
+    # 统筹开发中心 as 统筹开口中心): the hanzi stays lost.
+    alone, _ = repair_utf8_read_as_gbk(damaged, paragraph=1, context=damaged)
+    assert alone == f"加快建设农产品集{LOST_MARK}中心"
+
+
+def test_a_figure_is_never_guessed() -> None:
+    damaged = f"力争明年{read_as_gbk('一季')}度开工"
+    text, _ = repair_utf8_read_as_gbk(damaged, paragraph=0, context="明年一季度开工，三季度投产")
+    assert "一" not in text.removeprefix("力争明年")

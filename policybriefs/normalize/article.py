@@ -91,7 +91,7 @@ def repair_paragraph(
     take(made)
     text, made = strip_host_names(text, paragraph=paragraph)
     take(made)
-    text, made = repair_utf8_read_as_gbk(text, paragraph=paragraph)
+    text, made = repair_utf8_read_as_gbk(text, paragraph=paragraph, context=context)
     take(made)
     text, made = repair_gbk_misalignment(text, paragraph=paragraph, context=context)
     take(made)

@@ -4,7 +4,9 @@ The damage: a span's UTF-8 bytes were decoded as GBK, every three bytes of a
 hanzi becoming one and a half GBK characters. Encoding the span as GBK gives
 the bytes back, and decoding those as UTF-8 the text. When the span held an
 odd number of hanzi, its last byte was left without a partner and shows as
-U+FFFD (or ``?``): the last hanzi keeps two of its three bytes and is marked
+U+FFFD (or ``?``): the last hanzi keeps two of its three bytes. A hanzi that
+lost a byte is read from the article where only one of the characters its
+other bytes allow fits its neighbours (see ``_inferred``); else it is marked
 LOST_MARK.
 
 A span is taken only when it decodes in full and reads better than it stands:
@@ -39,7 +41,11 @@ _ENOUGH = 4
 _MIN_WEIGHT_OF_MANY = 0.5
 _LOST_BYTE = "\ufffd?"
 _NOTE = "UTF-8 read as GBK, decoded again"
+_NUMERALS = frozenset("〇零一二两三四五六七八九十百千万亿")
 _LOST_NOTE = "UTF-8 read as GBK: bytes lost"
+_INFERRED_NOTE = (
+    "UTF-8 read as GBK, a byte lost: the only character its bytes allow that makes {pair}"
+)
 
 
 @functools.cache
@@ -70,14 +76,34 @@ def _utf8_length(lead: int) -> int:
     return 0
 
 
-def _decode_from(text: str, start: int) -> tuple[int, list[tuple[int, str]]] | None:
+# (where in the text a character's first byte stands, the character or LOST_MARK,
+# and for LOST_MARK the hanzi its surviving bytes allow when one byte is lost)
+_Piece = tuple[int, str, str]
+
+
+def _allowed(known: list[int | None]) -> str:
+    """The hanzi whose UTF-8 bytes are ``known``, where the lead survives and one or
+    two bytes after it were lost (None)."""
+    lead = known[0] if known else None
+    if lead is None or known.count(None) != 1:
+        return ""  # (with two bytes lost, 4,096 hanzi: the article would choose too often wrong)
+    options = [bytes((lead,))]
+    for byte in known[1:]:
+        nexts = range(0x80, 0xC0) if byte is None else (byte,)
+        options = [made + bytes((b,)) for made in options for b in nexts]
+    found = (made.decode("utf-8", errors="replace") for made in options)
+    return "".join(char for char in found if len(char) == 1 and is_hanzi(char))
+
+
+def _decode_from(text: str, start: int) -> tuple[int, list[_Piece]] | None:
     """The longest span from ``start`` whose GBK bytes are UTF-8 hanzi: its end and
     its characters, each with where in ``text`` its first byte stands. Each U+FFFD
     or ``?`` is one byte the decoder could not pair and dropped; a hanzi missing one
     is LOST_MARK, and decoding goes on after it."""
-    pieces: list[tuple[int, str]] = []
-    best: tuple[int, list[tuple[int, str]]] | None = None
+    pieces: list[_Piece] = []
+    best: tuple[int, list[_Piece]] | None = None
     sequence = bytearray()
+    known: list[int | None] = []
     lost = False
     need = 0  # bytes still to come of the character begun
     begun = start
@@ -91,6 +117,8 @@ def _decode_from(text: str, start: int) -> tuple[int, list[tuple[int, str]]] | N
                 if byte is None or not (length := _utf8_length(byte)):
                     return best
                 sequence, lost, need, begun = bytearray(), False, length, end
+                known = []
+            known.append(byte)
             if byte is None:
                 lost = True
             elif sequence and not 0x80 <= byte <= 0xBF:
@@ -101,16 +129,22 @@ def _decode_from(text: str, start: int) -> tuple[int, list[tuple[int, str]]] | N
             if need:
                 continue
             if lost:
-                pieces.append((begun, LOST_MARK))
+                pieces.append((begun, LOST_MARK, _allowed(known)))
                 continue
             decoded = sequence.decode("utf-8", errors="replace")
             # Past the span, clean text's bytes may still be UTF-8, but not of hanzi.
             if not (is_hanzi(decoded) or decoded in _CJK_PUNCT or decoded.isascii()):
                 return best
-            pieces.append((begun, decoded))
+            pieces.append((begun, decoded, ""))
         if not need:
             best = (end + 1, list(pieces))
     return best
+
+
+def _kind_of(piece: tuple[int, str, str]) -> str:
+    if piece[1] == LOST_MARK:
+        return "unrecoverable"
+    return "mojibake-inferred" if piece[2] else "mojibake"
 
 
 def _plausible(span: str, decoded: str) -> bool:
@@ -127,9 +161,50 @@ def _plausible(span: str, decoded: str) -> bool:
     return after >= _MIN_WEIGHT and after > before
 
 
-def repair_utf8_read_as_gbk(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
+def _hanzi_pair(pair: str) -> bool:
+    return len(pair) == 2 and is_hanzi(pair[0]) and is_hanzi(pair[1])
+
+
+def _inferred(
+    pieces: list[_Piece], before: str, after: str, context: str
+) -> list[tuple[int, str, str]]:
+    """``pieces`` (where, text, note) with each hanzi that lost one byte read where
+    one character alone of the 64 its other bytes allow fits both neighbours: the
+    three together elsewhere in the article, or each pair there."""
+    chars = [c for _, c, _ in pieces]
+    out: list[tuple[int, str, str]] = []
+    for k, (where, char, allowed) in enumerate(pieces):
+        if char != LOST_MARK:
+            out.append((where, char, ""))
+            continue
+        left = chars[k - 1] if k else before
+        right = chars[k + 1] if k + 1 < len(chars) else after
+        # Both neighbours must agree, in the article's own words: the three characters
+        # together elsewhere, or each pair (建议 and 建设 differ by a byte; listed words
+        # alone read 统筹开发中心 as 统筹开口中心).
+        fits: dict[str, str] = {}
+        for option in allowed:
+            pairs = [p for p in (left + option, option + right) if _hanzi_pair(p)]
+            if len(pairs) < 2:
+                continue
+            if left + option + right in context or all(p in context for p in pairs):
+                fits[option] = left + option + right
+        # (A figure is never guessed: 一季度 and 三季度 both read.)
+        if len(fits) == 1 and not _NUMERALS.intersection(fits):
+            ((option, pair),) = fits.items()
+            chars[k] = option
+            out.append((where, option, _INFERRED_NOTE.format(pair=pair)))
+        else:
+            out.append((where, LOST_MARK, ""))
+    return out
+
+
+def repair_utf8_read_as_gbk(
+    text: str, *, paragraph: int | None, context: str = ""
+) -> tuple[str, list[Edit]]:
     """``text`` with each span of UTF-8 read as GBK decoded again; one Edit per
-    span (and an ``unrecoverable`` one for a hanzi that lost its last byte)."""
+    span, and one for each hanzi that lost bytes: ``mojibake-inferred`` where the
+    article tells which it was (``context``: its whole text), else ``unrecoverable``."""
     openers = _openers()
     if openers.isdisjoint(text):
         return text, []
@@ -143,20 +218,21 @@ def repair_utf8_read_as_gbk(text: str, *, paragraph: int | None) -> tuple[str, l
             i += 1
             continue
         found = _decode_from(text, i)
-        if found is None or not _plausible(text[i : found[0]], "".join(c for _, c in found[1])):
+        if found is None or not _plausible(text[i : found[0]], "".join(c for _, c, _ in found[1])):
             i += 1
             continue
-        end, pieces = found
+        end, found_pieces = found
+        after = text[end : end + 1]
+        pieces = _inferred(found_pieces, text[i - 1 : i], after, context)
         out.append(text[at:i])
         length += i - at
-        # One edit for each run of characters decoded, one for each lost.
-        runs = [list(g) for _, g in itertools.groupby(pieces, key=lambda p: p[1] == LOST_MARK)]
+        # One edit for each run of characters decoded, one for each lost or inferred.
+        runs = [list(g) for _, g in itertools.groupby(pieces, key=_kind_of)]
         bounds = [run[0][0] for run in runs[1:]] + [end]
         for run, until in zip(runs, bounds, strict=True):
-            decoded = "".join(c for _, c in run)
-            kind, note = (
-                ("unrecoverable", _LOST_NOTE) if run[0][1] == LOST_MARK else ("mojibake", _NOTE)
-            )
+            decoded = "".join(c for _, c, _ in run)
+            kind = _kind_of(run[0])
+            note = {"mojibake": _NOTE, "unrecoverable": _LOST_NOTE}.get(kind, run[0][2])
             edits.append(new_edit(kind, text[run[0][0] : until], decoded, paragraph, length, note))
             out.append(decoded)
             length += len(decoded)
