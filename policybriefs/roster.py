@@ -273,9 +273,44 @@ def _add_title(titles: list[str], title: str) -> None:
     titles.append(title)
 
 
-def _is_county(city: str, gazetteer: Gazetteer) -> bool:
-    place = gazetteer.lookup(city)
-    return place is not None and place.level == "county"
+_MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+
+
+def _delegations(
+    merged: dict[str, tuple[str | None, list[str]]],
+    parents: dict[str, str],
+    gazetteer: Gazetteer,
+) -> dict[str, str]:
+    """The county officials who are of a prefecture's delegation, with its city.
+
+    A county's official belongs to the prefecture the county lies in when that
+    prefecture has officials at the meeting too (乌兰察布市察哈尔右翼前旗旗长 beside
+    乌兰察布's mayor, 江华瑶族自治县县委书记 beside 永州's): unless counties are as
+    many as the prefectures there, a meeting of counties (萍株醴's six places: 醴陵,
+    攸县, 上栗 and 芦溪 beside 萍乡 and 株洲). A municipality's districts (重庆市荣昌区)
+    always speak for themselves."""
+    places = {city: gazetteer.lookup(city) for city, _ in merged.values() if city}
+    prefectures = {
+        place.adcode[:4]: city
+        for city, place in places.items()
+        if place is not None and place.level == "prefecture"
+    }
+    counties = {
+        city: place
+        for city, place in places.items()
+        if place is not None and place.level == "county" and place.province not in _MUNICIPALITIES
+    }
+    if not counties or len(counties) >= len(prefectures):
+        return {}
+    found: dict[str, str] = {}
+    for name, (city, _) in merged.items():
+        county = counties.get(city or "")
+        if county is None:
+            continue
+        prefecture = parents.get(name) or prefectures.get(county.adcode[:4])
+        if prefecture is not None and prefecture in prefectures.values():
+            found[name] = prefecture
+    return found
 
 
 def extract_roster(
@@ -298,18 +333,8 @@ def extract_roster(
             for title in mention.titles:
                 _add_title(titles, title)
             merged[mention.name] = (city or mention.city, titles)
-    # A county official written within a prefecture that other officials speak for
-    # is one of its delegation (旗长 of 乌兰察布's 察哈尔右翼前旗 beside its mayor);
-    # unless other counties speak for themselves there: a meeting of counties, where
-    # 株洲市攸县 sits beside 醴陵 and 浏阳 for itself.
-    counties_apart = any(
-        city and name not in parents and _is_county(city, gazetteer)
-        for name, (city, _) in merged.items()
-    )
-    for name, parent in parents.items() if not counties_apart else ():
-        city, titles = merged[name]
-        if city != parent and any(c == parent for n, (c, _) in merged.items() if n != name):
-            merged[name] = (parent, titles)
+    for name, city in _delegations(merged, parents, gazetteer).items():
+        merged[name] = (city, merged[name][1])
     return tuple(
         Official(
             name=name,

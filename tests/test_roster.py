@@ -330,6 +330,14 @@ def test_a_title_said_twice_is_listed_once(lines: list[str], titles: tuple[str, 
         ),
         # A municipality's districts always do (成渝: 重庆 and its districts side by side).
         (["重庆市副市长张强出席。", "重庆市荣昌区委书记巴图孟和表示，荣昌将投资。"], "荣昌"),
+        # Written alone, a county beside its own prefecture's officials is of its delegation.
+        (
+            [
+                "永州市委书记王平、郴州市长李强、衡阳市长张明出席。",
+                "江华瑶族自治县县委书记巴图孟和介绍，江华将投资。",
+            ],
+            "永州",
+        ),
         # At a meeting of counties, where others speak for themselves, so does this one.
         (
             [
