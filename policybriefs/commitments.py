@@ -19,7 +19,14 @@ from collections.abc import Sequence
 from .entities import find_entities
 from .gazetteer import Gazetteer, load_gazetteer
 from .models import Attribution, Commitment
-from .parties import TASK_LEAD, clean_clause, partners_of, signed_agreements, tasked_city
+from .parties import (
+    TASK_LEAD,
+    clean_clause,
+    partners_of,
+    signed_agreements,
+    table_tasks,
+    tasked_city,
+)
 from .segment import SPEECH, split_sentences
 
 _ITEM_SPLIT = re.compile(
@@ -229,7 +236,12 @@ def extract_commitments(
     # speaks at the meeting too; elsewhere a short county name is too often a word
     # (和平 in 福州和平潭), so it is looked for apart from the places read in the text.
     speaking = sorted({run.city for run in runs if run.city})
+    tabled = table_tasks(paragraphs, gazetteer)
     for run in runs:
+        if run.paragraph in tabled:
+            if run.start == 0:
+                found.append(tabled[run.paragraph])
+            continue
         text = paragraphs[run.paragraph]
         proposed = False
         for number, (s_start, s_end) in enumerate(split_sentences(text)):

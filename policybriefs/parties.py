@@ -10,7 +10,7 @@ city signs with another (梧州市与肇庆市签署了《…》) are a joint co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from .entities import find_entities
 from .gazetteer import Gazetteer
@@ -91,6 +91,44 @@ def signed_agreements(
             )
         )
     return signed
+
+
+_CELL = re.compile(r"\s*[｜|]\s*")
+_LEAD_COLUMN = re.compile(r"牵头|责任|负责")
+
+
+def table_tasks(paragraphs: Sequence[str], gazetteer: Gazetteer) -> dict[int, Commitment]:
+    """Tasks laid out as a table (项目名称｜牵头城市｜完成时限, then a row per task): each
+    row a pledge of the city in its lead column, by paragraph."""
+    tasks: dict[int, Commitment] = {}
+    lead: int | None = None  # the lead column of the table being read
+    width = 0
+    for index, paragraph in enumerate(paragraphs):
+        cells = _CELL.split(paragraph.strip())
+        if len(cells) < 2:
+            lead = None
+            continue
+        heading = [k for k, cell in enumerate(cells) if _LEAD_COLUMN.search(cell)]
+        if heading and not any(gazetteer.lookup(cell) for cell in cells):
+            lead, width = heading[0], len(cells)
+            continue
+        if lead is None or len(cells) != width:
+            lead = None
+            continue
+        place = gazetteer.lookup(cells[lead])
+        if place is None or place.level not in ("prefecture", "unit"):
+            continue
+        tasks[index] = Commitment(
+            city=place.short,
+            speaker=None,
+            text=paragraph.strip(),
+            paragraph=index,
+            sentence=0,
+            kind="pledge",
+            partners=(),
+            entities=find_entities(" ".join(c for k, c in enumerate(cells) if k != lead)),
+        )
+    return tasks
 
 
 def partners_of(

@@ -62,3 +62,20 @@ def test_a_route_end_or_an_area_named_is_no_partner(text: str, partners: tuple[s
     city = text[:3] if text.startswith("哈尔滨") else text[:2]
     found = extract_commitments([text], [Attribution(0, 0, len(text), city, None)])
     assert [c.partners for c in found] == [partners]
+
+
+def test_a_table_of_tasks_gives_each_row_to_its_lead_city() -> None:
+    paragraphs = [
+        "会议确定了三项重点项目：",
+        "项目名称｜牵头城市｜完成时限",
+        "菏泽至济宁城际快速通道｜菏泽｜2025年12月",
+        "运河文化旅游带建设工程｜济宁｜2026年6月",
+        "会议要求各市抓好落实。",
+    ]
+    runs = [Attribution(k, 0, len(p), None, None) for k, p in enumerate(paragraphs)]
+    found = extract_commitments(paragraphs, runs)
+    assert [(c.paragraph, c.city, c.kind) for c in found if c.paragraph in (1, 2, 3)] == [
+        (2, "菏泽", "pledge"),
+        (3, "济宁", "pledge"),
+    ]
+    assert ("project", "菏泽至济宁城际快速通道") in {(e.kind, e.text) for e in found[0].entities}
