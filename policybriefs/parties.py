@@ -4,7 +4,8 @@ A commitment is the city's that speaks, unless the meeting, a provincial leader
 or a city's unnamed voice names another city to do it (锦州市要…, 由阜新市负责…,
 张家界、怀化两市联合申报…). Its partners are the other cities it names, but not a
 place named as a route's end or an area (宝鸡至西安城际铁路, 武汉都市圈). Agreements one
-city signs with another (梧州市与肇庆市签署了《…》) are a joint commitment of the first.
+city signs with another (梧州市与肇庆市签署了《…》) are a joint commitment of the first,
+and a table of tasks (项目名称｜牵头城市｜完成时限) gives each row to its lead city.
 """
 
 from __future__ import annotations
