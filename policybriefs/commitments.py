@@ -140,6 +140,11 @@ _RESOLUTION = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}")
 
 
 # A lead that promises what follows it, and the words of an item that reports, not promises.
+_ENUMERATED_TASK = re.compile(
+    r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])由?[\u4e00-\u9fff]{2,6}?"
+    r"(?:市|州|盟|地区)(?:还|也)?(?:要|将|负责|牵头)"
+)
+_LIST_HEADER = re.compile(r"(?:以下|如下)[^，。；]{0,8}$")
 _PROMISE_LEAD = re.compile(r"(?:承诺|表态|保证)[：:，,]\s*$")
 _REPORTED = re.compile(r"了|正在|已|去年|过去")
 # A count reached, with nothing forward-looking: an achievement (签约项目已达63个).
@@ -148,7 +153,9 @@ _REACHED = re.compile(r"已(?:达|经达到|超过|突破|累计|完成|建成|�
 
 # A principle named as one (应当坚持生态优先、绿色发展的原则), or one a city will hold
 # to (深圳将坚持“飞地经济”与“反向飞地”双向发力; 要坚持 stays a directive).
-_NAMED_PRINCIPLE = re.compile(r"坚持[^，。；]{2,30}的?原则|^[^，。；]{0,12}?将(?:始终|继续)?坚持")
+_NAMED_PRINCIPLE = re.compile(
+    r"坚持[^，。；]{2,30}(?:的?原则|的理念)|^[^，。；]{0,12}?将(?:始终|继续)?坚持"
+)
 
 
 # (Not after 要: 四市要坚持…，共同推进… is one directive throughout.)
@@ -166,7 +173,11 @@ def classify(item: str, proposed: bool) -> str | None:
     # Past aspect with nothing forward-looking: a report of what was done.
     if ("了" in item or _REACHED.search(item)) and not _FORWARD.search(item):
         return None
-    if proposed or _ENUMERATED.match(item) or _ASKS.match(item):
+    if proposed or _ASKS.match(item):
+        return "proposal"
+    # An item of an enumeration proposes, unless it gives a named city its task
+    # (三是淮北市要加快推进…, 一是由阜阳市牵头…).
+    if _ENUMERATED.match(item) and not _ENUMERATED_TASK.match(item):
         return "proposal"
     if item.startswith("坚持") or _NAMED_PRINCIPLE.search(item):
         return "principle"
@@ -284,6 +295,9 @@ def extract_commitments(
                     kind = "pledge"
                 if opens_list:
                     promised = kind == "pledge" or (promised and kind is None)
+                    if _LIST_HEADER.search(item):
+                        continue  # 四市将重点抓好以下工作：: what follows is promised
+
                 if kind is None or len(item) < _MIN_CHARS:
                     continue
                 # A task of the meeting's, or one a city's unnamed voice names

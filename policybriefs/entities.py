@@ -36,7 +36,7 @@ _PROJECT_SUFFIX = (
 # A line and its section are one project: 龙龙铁路龙岩至武平段; a line may hold
 # digits (西安地铁14号线).
 _PROJECT = re.compile(
-    rf"[\u4e00-\u9fff][\u4e00-\u9fff0-9]{{1,13}}?{_PROJECT_SUFFIX}"
+    rf"[\u4e00-\u9fff][\u4e00-\u9fff0-9]{{1,17}}?{_PROJECT_SUFFIX}"
     r"(?:[\u4e00-\u9fff]{1,6}至[\u4e00-\u9fff]{1,6}段)?"
 )
 _PROJECT_BREAK = re.compile(
@@ -46,7 +46,7 @@ _PROJECT_BREAK = re.compile(
     r"全力|确保|支持|引导|布局|守住|开放|开辟|搭建|抢抓|更多|期间|"
     # A deadline, a partner's work, a count (今年年底前滁宁城际铁路, 共享检验检测平台,
     # 不少于10家企业到贵港).
-    r"月前|年前|底前|上线|共同|筹建|共享(?!平台|中心)|力争|不少于|到|入驻|"
+    r"月前|年前|底前|上线|共同|筹建|共享(?!平台|中心)|力争|不少于|到|入驻|打通|开发(?![区集])|"
     # 和 of 呼和浩特 links nothing.
     r"等|(?<!呼)和(?!浩)|与|及|的|了|、|好|将|要|在|把|对|为|向|以|并|个|项|条)"
 )

@@ -76,6 +76,9 @@ _SHORT_STOP = frozenset(
 
 # Short names refused after any of `before` or before any of `after`
 # (Simplified and Traditional spellings both listed).
+# Autonomous prefectures written by their first character and 州 (巴州 is also 巴中's
+# 巴州区, whose name is only matched in full).
+_ONE_CHARACTER_PREFECTURES = frozenset({"博尔塔拉", "克孜勒苏", "巴音郭楞"})
 _SHORT_VETO: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
     {
         "长治": ((), ("久安",)),  # 长治久安
@@ -83,6 +86,7 @@ _SHORT_VETO: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProx
         "大同": (("世界", "天下"), ("小异", "小異")),  # 世界大同, 大同小异
         "安康": (("幸福", "健康", "平安", "吉祥"), ("杯",)),  # 幸福安康, 安康杯 (safety contest)
         "三明": ((), ("治",)),  # 三明治 (sandwich)
+        "巴中": ((), ("药", "藥")),  # 秦巴中药材 (秦巴 + 中药材)
         "四平": ((), ("八稳", "八穩")),  # 四平八稳
         "北海": (("东", "東"), ("道",)),  # 东北海陆通道 (东北 + 海陆), 北海道 (Hokkaido)
         "河源": (("淮", "黄", "黃", "长", "長"), ("头", "頭")),  # 淮河源头, 黄河源, 河源头
@@ -154,6 +158,8 @@ def _keys(place: Place) -> Iterable[tuple[str, bool]]:
     if place.name.endswith("自治州"):  # 恩施州, 湘西州: as such prefectures are written
         for short in (place.short, place.short_hant):
             yield short + "州", False
+        if place.short in _ONE_CHARACTER_PREFECTURES:  # 博州, 克州
+            yield place.short[0] + "州", False
 
 
 @dataclass(frozen=True)

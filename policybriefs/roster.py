@@ -23,6 +23,7 @@ from .script import surname_length, traditional_name
 _CITY_LEVEL = re.compile(
     r"^(?:市|区|县|州|旗|盟|常务副市|副市|副区|副县|副盟|代市|代区|代县|代州|行署|地委)"
 )
+_ZONE_OF_PLACE = re.compile(r"(.{2,6}?)(?:示范区|高新区|经开区|开发区|新区|产业集聚区)")
 _BEFORE_A_MENTION = frozenset("、，,。；：:“（( \n")
 _NOT_AFTER = ("总", "副总", "党总")  # 总书记 is a leader mentioned, not a title held here
 _SEPARATORS = ("、", "兼")  # 党工委书记兼管委会主任
@@ -62,6 +63,11 @@ def _place_before(
             return start - length, place, None
         if gazetteer.is_zone(candidate):
             return start - length, None, candidate
+        # A zone named for its place (济源示范区党工委书记: 济源's).
+        named = _ZONE_OF_PLACE.fullmatch(candidate)
+        place = gazetteer.lookup(named.group(1)) if named else None
+        if place is not None and place.level != "province":
+            return start - length, place, None
     return start, None, None
 
 

@@ -44,6 +44,7 @@ _CONTINUES = re.compile(
     r"要|将|着力|加快|推动|推进|共同|共建|进一步|具体|下一步|围绕|聚焦|力争|确保|继续|深化|加强|强化|"
     r"积极|主动|全力|大力|努力|扎实|持续|在[^，。]{1,12}(?:方面|上|中))"
 )
+_MEETING_AGAIN = re.compile(r"^(?:会议|会上)(?!上)")
 _MEETING = re.compile(
     r"^(?:会议|会上|会前|会后|大家|与会|现场|据悉|据了解|记者|本次|此次|当天|当日|昨日|昨天|今天|日前|近日|去年|今年以来)"
 )
@@ -74,7 +75,11 @@ _CITY_VOICE = re.compile(
     r"(?![的得])"
 )
 # Lead-ins before the subject of a sentence (会上，南京市代表介绍).
-_LEAD_IN = re.compile(r"(?:会上|随后|接着|最后|此外|同时|发言中|下一步)[，,]?")
+_LEAD_IN = re.compile(
+    r"(?:会上|随后|接着|最后|此外|同时|发言中|下一步|据介绍|据了解|据悉)[，,]?"
+    # 一是由阜阳市牵头…, 二是宿州市负责…: an item of the tasks given out.
+    r"|[一二三四五六七八九十]是由?|由(?=[\u4e00-\u9fff]{2,6}?(?:市|州|盟|地区)?(?:牵头|负责))"
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,8 @@ def attribute(
                 speaker = _Voice(city, None) if city else None
             if speaker is not None:
                 current = speaker
+            elif number and _MEETING_AGAIN.match(clause):
+                current = None  # …。会议要求，各市州要…: the meeting's again
             elif number == 0 and not continues:
                 # No speaker opens the paragraph and it does not read as the
                 # statement going on: it is the meeting's own.
@@ -284,12 +291,15 @@ def _task_cuts(
     if _LOOKING_BACK.match(text, start):  # 近年来，宁德将旅游作为…: 将 is 把, not "will"
         return [(start, end)]
     for comma in _COMMA.finditer(text, start, end):
+        if _REPORTED_LEAD.fullmatch(text, cuts[-1], comma.end()):
+            continue  # 据介绍，梅州拟…: the lead-in goes with what it reports
         if comma.end() < end and find_city_subject(text[comma.end() : end], gazetteer, speaking):
             cuts.append(comma.end())
     return list(zip(cuts, [*cuts[1:], end], strict=True))
 
 
 _COMMA = re.compile("[，,]")
+_REPORTED_LEAD = re.compile(r"(?:据介绍|据了解|据悉|另据介绍|此外|另外|同时|对此)[，,]")
 _LOOKING_BACK = re.compile(r"近年来|近年|过去|去年|此前|以往|截至|今年以来|多年来|长期以来")
 
 

@@ -56,6 +56,11 @@ KINDS = [
     ("我们必须把“说了算、定了干”落到实处", "directive"),  # 了 inside a quotation
     ("座谈会上，四地州还共同发布了《南疆区域协作发展倡议》", None),  # done together
     ("阿克苏将携手巴州建设塔里木河流域生态保护协作区", "joint"),  # hand in hand with
+    ("三地必须坚持规划共绘、设施共建、产业共兴的理念", "principle"),
+    ("三亚要坚持全域旅游理念，必须在邮轮旅游上形成合力", "directive"),  # 要坚持, no 的理念
+    ("一是共同建设长三角算力调度平台", "proposal"),  # an item of a list proposes…
+    ("三是淮北市要加快推进货运铁路专用线建设", "directive"),  # …unless it tasks a city
+    ("二是宿州市负责搭建皖北产业转移项目信息共享平台", "pledge"),
     ("要共同建立项目共招、利益共享、园区共建机制", "directive"),  # 共同 of 共享 is no 同
 ]
 

@@ -230,3 +230,14 @@ def test_traditional_overrides(gaz: Gazetteer) -> None:
     assert hant("赤峰市") == "赤峰市"  # not OpenCC's 赤峯
     assert hant("湖里区") == "湖里區"  # not 湖裏
     assert hant("新干县") == "新干縣"  # not 新幹
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("伊犁还将与博州携手打造赛里木湖旅游环线", ["伊犁", "博尔塔拉"]),  # 博州 as written
+        ("汉中将牵头组建秦巴中药材产业联盟", ["汉中"]),  # 秦巴 + 中药材, no 巴中
+    ],
+)
+def test_places_read_as_they_are_written_in_the_north_west(text: str, places: list[str]) -> None:
+    assert [p.short for _, _, p in load_gazetteer().find_all(text)] == places

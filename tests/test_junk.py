@@ -35,6 +35,8 @@ JUNK = [
     "（责任编辑：许晓丹）",
     "潮汕在线 > 新闻 > 本地要闻",  # a breadcrumb trail without 首页
     "打开APP 阅读更多精彩内容",
+    "陕西日报 陕西日报 2024-05-17 07:45 发表于陕西",  # a post's byline, the account twice
+    "分享 · 收藏 · 点赞 · 在看",
     "广告",
     "</p>",
     "8.jpg",
@@ -246,3 +248,11 @@ def test_emoji_are_removed_and_recorded() -> None:
         ("junk-text", "📢"),
         ("junk-text", "✅"),
     ]
+
+
+def test_a_post_s_list_of_earlier_posts_is_a_list_of_links() -> None:
+    text = (
+        "会议召开\n汉中将推进合作。\n往期推荐\n▶ 西安至延安高铁最新进展\n▶ 秦岭生态保护新规出台\n"
+    )
+    raw = RawArticle("a.txt", "a", "txt", "utf-8", text, ArticleMeta())
+    assert normalize_article(raw).paragraphs == ("汉中将推进合作。",)

@@ -79,3 +79,17 @@ def test_a_table_of_tasks_gives_each_row_to_its_lead_city() -> None:
         (3, "济宁", "pledge"),
     ]
     assert ("project", "菏泽至济宁城际快速通道") in {(e.kind, e.text) for e in found[0].entities}
+
+
+def test_a_list_of_tasks_after_a_heading_gives_each_to_its_city() -> None:
+    text = (
+        "下一步，四市将重点抓好以下工作：一是由阜阳市牵头，会同亳州市制定产业链协同方案；"
+        "二是宿州市负责搭建产业转移项目信息共享平台；三是淮北市要加快推进货运铁路专用线建设。"
+    )
+    found = extract_commitments([text], [Attribution(0, 0, len(text), None, "赵立群")])
+    # The heading promises nothing itself; each task is its city's.
+    assert [(c.city, c.kind) for c in found] == [
+        ("阜阳", "pledge"),
+        ("宿州", "pledge"),
+        ("淮北", "directive"),
+    ]

@@ -76,6 +76,7 @@ DOUBLED = [
     ("他說……", "他說……"),  # an ellipsis is not a doubled mark
     ("完成,。,。下一步", "完成。下一步"),  # the commas go first, then the twice-written stop
     ("會議議定：：", "會議議定："),
+    ("加快推進前期工作！！", "加快推進前期工作！"),
     ("開通航線。.司馬麗華說", "開通航線。司馬麗華說"),  # an ASCII stop after the real one
     ("匯報..", "匯報."),  # one stop left, for the widening pass
     ("省略...號", "省略...號"),  # three are an ellipsis

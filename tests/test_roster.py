@@ -206,6 +206,13 @@ ROSTERS = [
     ("郴州市北湖区区长雷鸣随即回应", [("雷鸣", "北湖", ("郴州市北湖区区长",))]),
     # A surname and a bare post name someone met before, and introduce no name.
     ("座谈会后，乔书记、蓝市长和范卫一同调研", []),
+    # A zone named for its place; a provincial commission in full; a division's 师长.
+    ("济源示范区党工委书记张慧敏出席", [("张慧敏", "济源", ("济源示范区党工委书记",))]),
+    (
+        "广东省发展和改革委员会副主任梁志远介绍",
+        [("梁志远", None, ("广东省发展和改革委员会副主任",))],
+    ),
+    ("新疆生产建设兵团第四师副师长乔永胜等出席", [("乔永胜", None, ("副师长",))]),
     # A greeting is no name.
     ("记者：林书记您好。", []),
     # Who sent a deputy: 委托 ends the name.

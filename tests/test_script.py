@@ -192,6 +192,7 @@ def test_a_simplified_paragraph_keeps_the_name_forms_it_writes(text: str, expect
         ("六盘水市钟山区", "六盤水市鍾山區"),  # the gazetteer's form, not 鐘
         ("台州市的发展", "台州市的發展"),
         ("长治久安", "長治久安"),  # a place's name inside a phrase changes nothing
+        ("社保卡累计发卡超过26万张", "社保卡累計發卡超過26萬張"),  # issuing cards, not 髮卡
     ],
 )
 def test_place_names_are_phrases_of_the_traditional_edition(

@@ -360,3 +360,13 @@ def test_a_short_sentence_about_the_city_whose_official_speaks_next_is_theirs() 
 )
 def test_recalling_answering_and_a_view_are_speaking(text: str) -> None:
     assert _cities([text]) == [(0, "漳州", "刘远")]
+
+
+def test_a_lead_in_goes_with_the_city_it_reports_on() -> None:
+    assert _cities(["据介绍，漳州拟设立10亿元的产业协作基金。"]) == [(0, "漳州", None)]
+
+
+def test_the_meeting_speaks_again_after_a_city_s_task() -> None:
+    text = "会议议定，由漳州市牵头成立旅游联盟。会议要求，各市要实现景区门票互认。"
+    cities = [city for _, city, _ in _cities([text])]
+    assert cities[-1] is None and "漳州" in cities

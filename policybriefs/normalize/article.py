@@ -47,7 +47,7 @@ _PUNCTUATION_ROUNDS = 4
 # What another round may still change; a full stop after a mark widened or curled
 # late in a round (（第三次）. and “链主”.) included.
 _UNSETTLED_PUNCTUATION = re.compile(
-    r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；：])\1|[）”’》][.．]'
+    r'[,;:!?()"]|，(?=[，、。；：！？])|([。、；：！])\1|[）”’》][.．]'
 )
 
 

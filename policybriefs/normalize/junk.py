@@ -54,7 +54,8 @@ _CHROME_AT_START_ALTERNATIVES = (
     r"[\w-]+\.(?:jpg|jpeg|png|gif|webp|bmp)\s*$",
     r"\[\s*详细\s*[>》＞]*\s*\]\s*$",
     # A post's byline: its account, date and place (兰州发布 2024-05-20 08:30 发表于甘肃).
-    r"[^\s，。]{1,20}\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*(?:发表于\S{0,10})?$",
+    r"(?:[^\s，。]{1,20}\s+){1,2}\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*(?:发表于\S{0,10})?$",
+    r"分享\s*[·•]\s*收藏|点赞\s*[·•]?\s*在看",
     # A dateline, alone or with the page's source (2024年3月22日 08:15  来源：某报).
     r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
     r"\s*(?:(?:来源|作者|编辑|发布者?)\s*[:：].*)?$",
@@ -86,7 +87,7 @@ def _latin_bound(line: str) -> int:
 # A heading over a list of links to other articles; the headlines below it are
 # short and end without a full stop, and they promise things too (贵阳力争三年建成…).
 _LINK_LIST_HEADING = re.compile(
-    r"^[【\[]?\s*(?:相关阅读|相关新闻|相关链接|相关报道|推荐阅读|延伸阅读|热点推荐|热门推荐|更多阅读|往期回顾)"
+    r"^[【\[]?\s*(?:相关阅读|相关新闻|相关链接|相关报道|推荐阅读|延伸阅读|热点推荐|热门推荐|更多阅读|往期回顾|往期推荐|猜你喜欢)"
     r"\s*[】\]]?\s*[:：]?\s*$"
 )
 LINK_LIST_ITEM_MAX = 40

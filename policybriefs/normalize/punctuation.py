@@ -20,8 +20,8 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": 
 # The inserted comma: ASCII or full-width, directly before another mark; and a
 # full stop, enumeration comma or semicolon written twice (全覆盖。。).
 _DOUBLED = re.compile(r"[,，](?=[,，、。；;！!？?：:])")
-_TWICE_MARK = re.compile(r"([。、；：])(?=\1)")
-_TWICE = ("。。", "、、", "；；", "：：")
+_TWICE_MARK = re.compile(r"([。、；：！])(?=\1)")
+_TWICE = ("。。", "、、", "；；", "：：", "！！")
 # An ASCII full stop after the real mark (航线。.司马), or written twice after Chinese
 # (汇报..): the extra one goes (an ellipsis of three stays).
 _STRAY_STOP = re.compile(rf"(?<=[。！？；：])[.．](?![\d.．])|(?<=[{_CJK}])[.．](?=[.．](?![.．]))")
