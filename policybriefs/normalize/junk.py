@@ -102,9 +102,13 @@ def is_link_list_item(simplified_line: str) -> bool:
     line = simplified_line.strip()
     if _SECTION_HEADING.match(line):
         return False  # 一、会议概况: the article goes on (1. 雅安：… under the heading is a link)
-    return len(line) <= LINK_LIST_ITEM_MAX and not line.endswith(("。", "！", "？", "”"))
+    if len(line) > LINK_LIST_ITEM_MAX:
+        return False
+    # A bulleted headline may end as a sentence does (▶ 西安至延安高铁最新进展来了！).
+    return line.startswith(_BULLETS) or not line.endswith(("。", "！", "？", "”"))
 
 
+_BULLETS = ("▶", "►", "▸", "•", "·", "●", "◆", "■", "▪", "→")
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
