@@ -139,12 +139,12 @@ _ASKS = re.compile(r"^(?:[^，。]{0,4}?还?)?并?(?:建议|希望|提议|倡议
 _RESOLUTION = re.compile(rf"^(?:[^，。]{{0,6}}，)?{_RESOLVES}")
 
 
-# A lead that promises what follows it, and the words of an item that reports, not promises.
 _ENUMERATED_TASK = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，、是])由?[\u4e00-\u9fff]{2,6}?"
     r"(?:市|州|盟|地区)(?:还|也)?(?:要|将|负责|牵头)"
 )
 _LIST_HEADER = re.compile(r"(?:以下|如下)[^，。；]{0,8}$")
+# A lead that promises what follows it, and the words of an item that reports, not promises.
 _PROMISE_LEAD = re.compile(r"(?:承诺|表态|保证)[：:，,]\s*$")
 _REPORTED = re.compile(r"了|正在|已|去年|过去")
 # A count reached, with nothing forward-looking: an achievement (签约项目已达63个).
@@ -271,10 +271,11 @@ def extract_commitments(
             if run.city is None and not (run.speaker or _RESOLUTION.match(said) or task):
                 continue
             tasked = tasked_city(task.group(0), gazetteer) if task else None
-            sentence = _LEAD.sub("", said, count=1)
-            sentence = _RESOLUTION_LEAD.sub("", sentence, count=1)
+            # Who speaks (both patterns are anchored: each match is cut from the front).
             lead = _LEAD.match(said)
-            resolved = _RESOLUTION_LEAD.match(_LEAD.sub("", said, count=1))
+            unled = said[lead.end() :] if lead else said
+            resolved = _RESOLUTION_LEAD.match(unled)
+            sentence = unled[resolved.end() :] if resolved else unled
             suggests = bool(lead and _SUGGEST.search(lead.group(0))) or bool(
                 resolved and _SUGGEST.search(resolved.group(0))
             )

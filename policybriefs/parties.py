@@ -19,19 +19,15 @@ from .models import Attribution, Commitment
 
 # A task the meeting, or a provincial leader, gives a named city: 锦州市要牵头…,
 # 由阜新市负责建立….
-_GIVEN_TO = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十][、是])?由?"
-)
+_ITEM_NUMBER = r"(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十][、是])"
+_GIVEN_TO = re.compile(rf"^{_ITEM_NUMBER}?由?")
 _TASKED = re.compile(
     r"(?:市|州|盟|地区)?(?:、[\u4e00-\u9fff]{2,6}?)*(?:[两三四五六七八九十][市地县州])?(?:还|也)?"
     r"(?:要|将|负责|牵头|应当|必须|承诺|力争|联合|共同)"
 )
 # A task opening a sentence of the meeting's (（二）由温州市牵头，加快推进…): the
 # sentence is the named city's, promised.
-TASK_LEAD = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十][、是])?"
-    r"由[\u4e00-\u9fff]{2,8}?(?:牵头|负责)[，,]"
-)
+TASK_LEAD = re.compile(rf"^{_ITEM_NUMBER}?由[\u4e00-\u9fff]{{2,8}}?(?:牵头|负责)[，,]")
 
 
 def tasked_city(item: str, gazetteer: Gazetteer) -> str | None:

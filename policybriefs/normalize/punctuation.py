@@ -185,7 +185,8 @@ _TWO_CLOSING = re.compile(r"”[^“”\n]{1,30}”")
 _QUOTE_MARK = re.compile("[“”]")
 
 
-def _both_curled(match: re.Match[str]) -> str:
+def _curled(match: re.Match[str]) -> str:
+    """The quotation curled, if it holds Chinese (its one group that matched)."""
     inner = match.group(1) if match.group(1) is not None else match.group(2)
     return f"“{inner}”" if _has_cjk(inner) else match.group(0)
 
@@ -217,17 +218,10 @@ def pair_quotes(text: str, *, paragraph: int | None) -> tuple[str, list[Edit]]:
     """ASCII double quotes around Chinese, and corner brackets, become “ ”."""
     edits: list[Edit] = []
     if '"' in text:
-
-        def curl(match: re.Match[str]) -> str:
-            inner = match.group(1)
-            return f"“{inner}”" if _has_cjk(inner) else match.group(0)
-
-        text, edits = rewrite(text, _ASCII_QUOTES, curl, kind="punctuation", paragraph=paragraph)
+        text, edits = rewrite(text, _ASCII_QUOTES, _curled, kind="punctuation", paragraph=paragraph)
     if '"' in text and _HALF_CURLED.search(text):
         # One side curled by the farm, the other left ASCII ("后勤保障基地”).
-        text, halves = rewrite(
-            text, _HALF_CURLED, _both_curled, kind="punctuation", paragraph=paragraph
-        )
+        text, halves = rewrite(text, _HALF_CURLED, _curled, kind="punctuation", paragraph=paragraph)
         edits += halves
     if "”" in text and _TWO_CLOSING.search(text):
         # An opening quote turned the wrong way: 政务服务”跨市通办” with nothing open.
